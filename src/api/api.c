@@ -1,0 +1,13 @@
+/* api: registers every area's route table. */
+#include "api/api.h"
+
+void api_register_all(void)
+{
+	api_health_register();
+	api_auth_register();
+	api_accounts_register();
+	api_statuses_register();
+	api_timelines_register();
+	api_notifications_register();
+	api_streaming_register();
+}

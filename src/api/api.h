@@ -1,0 +1,21 @@
+/*
+ * api: the HTTP API — Mastodon's client API (/api/v1, /api/v2, /oauth)
+ * and Moka's own (/api/moka/v1). Each api_<area>.c owns a route table and
+ * registers it here; handlers validate, call one domain function, and
+ * write JSON.
+ */
+#ifndef MOKA_API_H
+#define MOKA_API_H
+
+/* Registers every route table with the http layer. */
+void api_register_all(void);
+
+void api_health_register(void);
+void api_auth_register(void);
+void api_accounts_register(void);
+void api_statuses_register(void);
+void api_timelines_register(void);
+void api_notifications_register(void);
+void api_streaming_register(void);
+
+#endif

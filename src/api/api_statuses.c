@@ -1,0 +1,6 @@
+/* api_statuses: placeholder until this area lands. */
+#include "api/api.h"
+
+void api_statuses_register(void)
+{
+}

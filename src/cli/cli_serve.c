@@ -1,0 +1,76 @@
+/* cli_serve: `moka serve` — open the store, start HTTP, wait for a signal, stop cleanly. */
+#include "api/api.h"
+#include "app/app.h"
+#include "auth/auth.h"
+#include "cli/cli.h"
+#include "core/log.h"
+#include "events/events.h"
+#include "http/http.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_serve(int argc, char **argv, struct config *cfg)
+{
+	int err = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		if ((v = cli_opt(argc, argv, &i, "--listen", &err)))
+			config_set(cfg, "listen", v);
+		else {
+			if (!err)
+				fprintf(stderr, "moka serve: unknown option '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!*cfg->base_url) {
+		char base[300];
+		snprintf(base, sizeof(base), "http://%s", cfg->listen);
+		config_set(cfg, "base_url", base);
+	}
+	/* Block the stop signals in every thread; this one waits for them. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (auth_init(cfg->hash_concurrency) < 0 || log_access_open(cfg->access_log) < 0) {
+		log_error("cannot initialise (libsodium or access log %s)", cfg->access_log);
+		return 1;
+	}
+	struct app *app = app_open(cfg);
+	if (!app)
+		return 1;
+	api_register_all();
+	struct http_limits lim = {
+		.threads = cfg->threads,
+		.max_connections = cfg->max_connections,
+		.max_connections_per_ip = cfg->max_connections_per_ip,
+		.max_header_bytes = cfg->max_header_bytes,
+		.max_body_bytes = cfg->max_body_bytes,
+		.max_upload_bytes = cfg->max_upload_bytes,
+		.idle_timeout_s = cfg->idle_timeout_s,
+	};
+	app->http = http_server_start(app, cfg->listen, &lim, auth_authenticate);
+	if (!app->http) {
+		app_close(app);
+		return 1;
+	}
+	log_info("Moka listening on %s (port %u, %u threads)", cfg->base_url,
+		 http_server_port(app->http), cfg->threads);
+	int sig = 0;
+	sigwait(&stop, &sig);
+	log_info("signal %d: finishing in-flight requests", sig);
+	app->stopping = true;
+	hub_end_streams(app->hub);
+	http_server_stop(app->http, cfg->shutdown_grace_s);
+	app->http = NULL;
+	app_close(app);
+	log_access_close();
+	log_info("stopped cleanly");
+	return 0;
+}

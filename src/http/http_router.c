@@ -1,0 +1,104 @@
+/*
+ * http_router: the route table and path matching.
+ *
+ * Routes are matched segment by segment; ":name" captures one segment.
+ * A path that matches some route but not the method answers 405.
+ */
+#include "http/http_int.h"
+#include "core/xmalloc.h"
+
+#include <string.h>
+
+static const struct route **table;
+static size_t table_len, table_cap;
+
+void http_routes_add(const struct route *routes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (table_len == table_cap) {
+			table_cap = table_cap ? table_cap * 2 : 64;
+			table = xrealloc(table, table_cap * sizeof(*table));
+		}
+		table[table_len++] = &routes[i];
+	}
+}
+
+void http_routes_clear(void)
+{
+	free(table);
+	table = NULL;
+	table_len = table_cap = 0;
+}
+
+/* Matches path against pattern, capturing parameters into req. */
+static int match(const char *pattern, const char *path, struct http_request *req)
+{
+	const char *p = pattern, *s = path;
+	int n = 0;
+	while (*p && *s) {
+		if (*p != '/' || *s != '/')
+			return 0;
+		p++;
+		s++;
+		const char *pe = strchrnul(p, '/');
+		const char *se = strchrnul(s, '/');
+		if (*p == ':') {
+			if (se == s || n >= HTTP_MAX_PATH_PARAMS)
+				return 0;
+			if (req) {
+				req->path_names[n] = arena_strndup(req->arena, p + 1, (size_t)(pe - p - 1));
+				req->path_params[n] = arena_strndup(req->arena, s, (size_t)(se - s));
+			}
+			n++;
+		} else if (pe - p != se - s || memcmp(p, s, (size_t)(pe - p)) != 0) {
+			return 0;
+		}
+		p = pe;
+		s = se;
+	}
+	if (*p || *s)
+		return 0;
+	if (req)
+		req->n_path_params = n;
+	return 1;
+}
+
+const struct route *http_route_find(struct http_request *req, bool *path_known)
+{
+	const char *method = req->method;
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
+	*path_known = false;
+	for (size_t i = 0; i < table_len; i++) {
+		const struct route *r = table[i];
+		if (!match(r->pattern, req->path, NULL))
+			continue;
+		*path_known = true;
+		if (strcmp(r->method, method) == 0) {
+			match(r->pattern, req->path, req);
+			return r;
+		}
+	}
+	return NULL;
+}
+
+const char *http_route_allowed(struct http_request *req, struct arena *a)
+{
+	char *allow = NULL;
+	for (size_t i = 0; i < table_len; i++) {
+		const struct route *r = table[i];
+		if (!match(r->pattern, req->path, NULL))
+			continue;
+		allow = allow ? arena_printf(a, "%s, %s", allow, r->method)
+			      : arena_strdup(a, r->method);
+	}
+	return allow;
+}
+
+const char *http_path_param(struct http_request *req, const char *name)
+{
+	for (int i = 0; i < req->n_path_params; i++)
+		if (strcmp(req->path_names[i], name) == 0)
+			return req->path_params[i];
+	return NULL;
+}

@@ -1,0 +1,490 @@
+/*
+ * http_server: libmicrohttpd glue — connections, limits, body collection,
+ * dispatch through the route table, responses, streams and the access log.
+ *
+ * One struct http_request lives from the first callback of a request to
+ * MHD's completion callback; its arena is freed there.
+ */
+#include "http/http_int.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xmalloc.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct http_server {
+	struct MHD_Daemon *d;
+	struct app *app;
+	struct http_limits lim;
+	http_authenticator auth;
+	_Atomic unsigned inflight;
+	unsigned port;
+};
+
+struct http_stream {
+	pthread_mutex_t lock;
+	struct MHD_Connection *conn;
+	const struct http_stream_ops *ops;
+	void *ctx;
+	bool suspended;
+	bool ended;
+};
+
+/* --- requests ----------------------------------------------------------- */
+
+static struct http_request *request_new(struct http_server *s, struct MHD_Connection *conn,
+					const char *url, const char *method)
+{
+	struct http_request *req = xcalloc(1, sizeof(*req));
+	req->app = s->app;
+	req->arena = arena_new();
+	req->conn = conn;
+	req->method = arena_strdup(req->arena, method);
+	req->path = arena_strdup(req->arena, url);
+	req->started_us = clock_mono_us();
+	req->status = 200;
+	buf_init(&req->body, s->lim.max_body_bytes);
+	buf_init(&req->out, 64u << 20);
+	jw_init(&req->jw, &req->out);
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "-";
+	if (ci && ci->client_addr) {
+		if (ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, ip,
+				  sizeof(ip));
+		else if (ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+				  ip, sizeof(ip));
+	}
+	req->remote_ip = arena_strdup(req->arena, ip);
+	return req;
+}
+
+static void request_free(struct http_request *req)
+{
+	http_params_free(req);
+	buf_free(&req->body);
+	buf_free(&req->out);
+	arena_free(req->arena);
+	free(req);
+}
+
+const char *http_header(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_cookie(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+/* --- responses ---------------------------------------------------------- */
+
+int http_error(struct http_request *req, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(req->arena, fmt, ap);
+	va_end(ap);
+	buf_reset(&req->out);
+	jw_init(&req->jw, &req->out);
+	jw_obj_begin(&req->jw);
+	jw_kstr(&req->jw, "error", msg);
+	jw_obj_end(&req->jw);
+	req->status = status;
+	req->content_type = NULL;
+	req->stream = NULL;
+	req->file_path = NULL;
+	req->responded = true;
+	return -1;
+}
+
+void http_json(struct http_request *req, int status)
+{
+	req->status = status;
+	req->content_type = NULL;
+	req->responded = true;
+}
+
+void http_body(struct http_request *req, int status, const char *content_type,
+	       const char *data, size_t len)
+{
+	buf_reset(&req->out);
+	buf_append(&req->out, data, len);
+	req->status = status;
+	req->content_type = arena_strdup(req->arena, content_type);
+	req->responded = true;
+}
+
+void http_send_file(struct http_request *req, int status, const char *content_type,
+		    const char *path)
+{
+	req->status = status;
+	req->content_type = arena_strdup(req->arena, content_type);
+	req->file_path = arena_strdup(req->arena, path);
+	req->responded = true;
+}
+
+void http_set_header(struct http_request *req, const char *name, const char *value)
+{
+	if (req->n_headers >= HTTP_MAX_HEADERS)
+		return;
+	req->headers[req->n_headers][0] = arena_strdup(req->arena, name);
+	req->headers[req->n_headers][1] = arena_strdup(req->arena, value);
+	req->n_headers++;
+}
+
+void http_redirect(struct http_request *req, int status, const char *location)
+{
+	http_set_header(req, "Location", location);
+	http_body(req, status, "text/plain; charset=utf-8", "", 0);
+}
+
+/* --- streams ------------------------------------------------------------ */
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct http_stream *st = cls;
+	pthread_mutex_lock(&st->lock);
+	long n = st->ended ? -1 : st->ops->read(st->ctx, buf, max);
+	if (n == 0) {
+		st->suspended = true;
+		MHD_suspend_connection(st->conn);
+	}
+	pthread_mutex_unlock(&st->lock);
+	if (n < 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	return n;
+}
+
+static void stream_free(void *cls)
+{
+	struct http_stream *st = cls;
+	st->ops->done(st->ctx);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+struct http_stream *http_stream_start(struct http_request *req, const char *content_type,
+				      const struct http_stream_ops *ops, void *ctx)
+{
+	struct http_stream *st = xcalloc(1, sizeof(*st));
+	pthread_mutex_init(&st->lock, NULL);
+	st->conn = req->conn;
+	st->ops = ops;
+	st->ctx = ctx;
+	req->stream = st;
+	req->status = 200;
+	req->content_type = arena_strdup(req->arena, content_type);
+	req->responded = true;
+	return st;
+}
+
+void http_stream_wake(struct http_stream *st)
+{
+	pthread_mutex_lock(&st->lock);
+	if (st->suspended) {
+		st->suspended = false;
+		MHD_resume_connection(st->conn);
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* --- dispatch ----------------------------------------------------------- */
+
+static bool scope_allows(const char *granted, const char *needed)
+{
+	if (!needed)
+		return true;
+	if (!granted)
+		return false;
+	size_t n = strlen(needed);
+	const char *p = granted;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *e = strchrnul(p, ' ');
+		size_t len = (size_t)(e - p);
+		/* "read" grants "read"; "read:x" counts as its parent (lenient). */
+		if ((len == n && memcmp(p, needed, n) == 0) ||
+		    (len > n && memcmp(p, needed, n) == 0 && p[n] == ':'))
+			return true;
+		/* Mastodon's legacy "follow" scope is part of write for follow routes. */
+		if (strcmp(needed, "follow") == 0 && len == 5 && memcmp(p, "write", 5) == 0)
+			return true;
+		p = e;
+	}
+	return false;
+}
+
+static void dispatch(struct http_server *s, struct http_request *req)
+{
+	if (strcmp(req->method, "OPTIONS") == 0) {
+		http_set_header(req, "Access-Control-Allow-Methods",
+				"GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+		http_set_header(req, "Access-Control-Allow-Headers",
+				"Authorization, Content-Type, Idempotency-Key");
+		http_set_header(req, "Access-Control-Max-Age", "86400");
+		http_body(req, 204, "text/plain", "", 0);
+		return;
+	}
+	const struct route *r = req->route;
+	if (!r) {
+		bool known;
+		r = http_route_find(req, &known);
+		if (!r) {
+			if (known) {
+				http_set_header(req, "Allow", http_route_allowed(req, req->arena));
+				http_error(req, 405, "method %s not allowed here", req->method);
+			} else {
+				http_error(req, 404, "not found");
+			}
+			return;
+		}
+		req->route = r;
+	}
+	if (req->body_too_large) {
+		http_error(req, 413, "request body too large");
+		return;
+	}
+	if (!(r->flags & ROUTE_RAW_BODY) && http_params_parse(req) < 0)
+		return;
+	if (s->auth && s->auth(req) < 0)
+		return;
+	if ((r->flags & ROUTE_AUTH) && !req->viewer) {
+		http_set_header(req, "WWW-Authenticate", "Bearer");
+		http_error(req, 401, "The access token is invalid or missing");
+		return;
+	}
+	if (req->auth_via == AUTH_TOKEN && !scope_allows(req->auth_scopes, r->scope)) {
+		http_error(req, 403, "This action is outside the authorized scopes");
+		return;
+	}
+	r->handler(req);
+	if (!req->responded)
+		http_error(req, 500, "internal error: no response");
+}
+
+static enum MHD_Result queue(struct http_server *s, struct http_request *req)
+{
+	struct MHD_Response *resp;
+	if (req->stream) {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 8192, stream_read,
+							 req->stream, stream_free);
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+		MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+		atomic_fetch_sub(&s->inflight, 1); /* a held-open stream is not in flight */
+		req->stream = (void *)1;           /* mark: counted out */
+	} else if (req->file_path) {
+		int fd = open(req->file_path, O_RDONLY | O_CLOEXEC);
+		struct stat sb;
+		if (fd < 0 || fstat(fd, &sb) < 0) {
+			if (fd >= 0)
+				close(fd);
+			req->file_path = NULL;
+			http_error(req, 404, "not found");
+			return queue(s, req);
+		}
+		resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+	} else {
+		size_t len;
+		char *body = buf_detach(&req->out, &len);
+		req->bytes_out = len;
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	}
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type",
+				req->content_type ? req->content_type
+						  : "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (strncmp(req->path, "/api/", 5) == 0 || strncmp(req->path, "/oauth/", 7) == 0 ||
+	    strncmp(req->path, "/auth/", 6) == 0 || strcmp(req->path, "/health") == 0) {
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+		MHD_add_response_header(resp, "Access-Control-Expose-Headers", "Link, Retry-After");
+		if (!req->stream)
+			MHD_add_response_header(resp, "Cache-Control", "no-store");
+	}
+	for (int i = 0; i < req->n_headers; i++)
+		MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
+	enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)req->status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct http_request *req = *con_cls;
+	if (!req) {
+		req = request_new(s, conn, url, method);
+		*con_cls = req;
+		atomic_fetch_add(&s->inflight, 1);
+		const char *cl = http_header(req, "Content-Length");
+		const char *te = http_header(req, "Transfer-Encoding");
+		if (cl && te) {
+			http_error(req, 400, "ambiguous framing: Content-Length with Transfer-Encoding");
+			return queue(s, req);
+		}
+		bool known;
+		req->route = http_route_find(req, &known);
+		if (req->route && (req->route->flags & ROUTE_UPLOAD))
+			req->body.max = s->lim.max_upload_bytes;
+		if (cl && strtoull(cl, NULL, 10) > req->body.max) {
+			http_error(req, 413, "request body too large (at most %zu bytes)",
+				   req->body.max);
+			return queue(s, req);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!req->responded && !req->body_too_large &&
+		    buf_append(&req->body, upload_data, *upload_data_size) < 0)
+			req->body_too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->responded)
+		return MHD_YES; /* an early response is already queued */
+	dispatch(s, req);
+	return queue(s, req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct http_request *req = *con_cls;
+	if (!req)
+		return;
+	log_access(req->remote_ip, req->method, req->path, req->status,
+		   req->bytes_out, clock_mono_us() - req->started_us, req->viewer);
+	if (req->stream != (void *)1)
+		atomic_fetch_sub(&s->inflight, 1);
+	request_free(req);
+	*con_cls = NULL;
+}
+
+/* --- lifecycle ---------------------------------------------------------- */
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	size_t hl = strlen(host);
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		*v6 = true;
+		return inet_pton(AF_INET6, host + 1, &a->sin6_addr) == 1 ? 0 : -1;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	*v6 = false;
+	if (!*host || strcmp(host, "localhost") == 0)
+		return inet_pton(AF_INET, "127.0.0.1", &a->sin_addr) == 1 ? 0 : -1;
+	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_warn("http: %s", msg);
+}
+
+struct http_server *http_server_start(struct app *app, const char *listen,
+				      const struct http_limits *lim, http_authenticator auth)
+{
+	struct sockaddr_storage ss;
+	bool v6;
+	if (parse_listen(listen, &ss, &v6) < 0) {
+		log_error("bad listen address '%s' (expected HOST:PORT or [V6]:PORT)", listen);
+		return NULL;
+	}
+	struct http_server *s = xcalloc(1, sizeof(*s));
+	s->app = app;
+	s->lim = *lim;
+	s->auth = auth;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	s->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(lim->threads ? lim->threads : 4),
+		MHD_OPTION_CONNECTION_LIMIT, lim->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->max_connections_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, lim->idle_timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, lim->max_header_bytes,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+		MHD_OPTION_END);
+	if (!s->d) {
+		log_error("cannot listen on %s", listen);
+		free(s);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	return s;
+}
+
+unsigned http_server_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+unsigned http_server_inflight(const struct http_server *s)
+{
+	return atomic_load(&((struct http_server *)s)->inflight);
+}
+
+void http_server_stop(struct http_server *s, unsigned grace_s)
+{
+	if (!s)
+		return;
+	MHD_quiesce_daemon(s->d);
+	int64_t deadline = clock_mono_us() + (int64_t)grace_s * 1000000;
+	while (atomic_load(&s->inflight) > 0 && clock_mono_us() < deadline)
+		usleep(10000);
+	MHD_stop_daemon(s->d);
+	free(s);
+}

@@ -1,0 +1,77 @@
+// The server itself: health, errors, limits, framing, shutdown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer, stopServer, api, createUser } from './lib.js';
+
+let srv;
+before(async () => { srv = await startServer({ settings: { max_body_bytes: '4096' } }); });
+after(async () => { await stopServer(srv); });
+
+test('GET /health answers ok with JSON', async () => {
+  const r = await api(srv, 'GET', '/health');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.status, 'ok');
+  assert.match(r.headers.get('content-type'), /application\/json/);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+});
+
+test('unknown routes are 404 and wrong methods 405 with Allow, both as JSON errors', async () => {
+  const a = await api(srv, 'GET', '/api/v1/nothing-here');
+  assert.equal(a.status, 404);
+  assert.equal(typeof a.body.error, 'string');
+  const b = await api(srv, 'DELETE', '/health');
+  assert.equal(b.status, 405);
+  assert.match(b.headers.get('allow'), /GET/);
+  assert.match(b.body.error, /not allowed/);
+});
+
+test('oversized bodies are refused with 413', async () => {
+  const r = await api(srv, 'POST', '/api/v1/statuses', { json: { status: 'x'.repeat(10000) } });
+  assert.equal(r.status, 413);
+  assert.match(r.body.error, /too large/);
+});
+
+test('a bad bearer token is 401 with a JSON error', async () => {
+  const r = await api(srv, 'GET', '/health', { token: 'not-a-token' });
+  assert.equal(r.status, 401);
+  assert.match(r.body.error, /invalid/);
+});
+
+test('Content-Length together with Transfer-Encoding is refused (request smuggling)', async () => {
+  const reply = await new Promise((resolve, reject) => {
+    const s = net.connect(srv.port, '127.0.0.1', () => {
+      s.write('POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+    });
+    let data = '';
+    s.on('data', (d) => { data += d; });
+    s.on('end', () => resolve(data));
+    s.on('error', reject);
+    setTimeout(() => { s.destroy(); resolve(data); }, 2000);
+  });
+  assert.match(reply, /^HTTP\/1\.1 400/);
+  assert.match(reply, /ambiguous framing/);
+});
+
+test('keep-alive: many requests over one connection', async () => {
+  for (let i = 0; i < 20; i++) {
+    const r = await api(srv, 'GET', '/health');
+    assert.equal(r.status, 200);
+  }
+});
+
+test('instance and nodeinfo describe the server', async () => {
+  const r = await api(srv, 'GET', '/api/v1/instance');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.title, 'Moka');
+  assert.ok(r.body.configuration.statuses.max_characters >= 500);
+  const n = await api(srv, 'GET', '/.well-known/nodeinfo');
+  assert.match(n.body.links[0].href, /nodeinfo\/2\.0$/);
+});
+
+test('SIGTERM stops the server cleanly', async () => {
+  const s2 = await startServer();
+  await stopServer(s2, { keep: true });
+  assert.equal(s2.child.exitCode, 0);
+  assert.match(s2.log, /stopped cleanly/);
+});

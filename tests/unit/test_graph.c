@@ -1,0 +1,626 @@
+/*
+ * Unit tests for src/graph: connection and follow bookkeeping, distance,
+ * common connections and the second-degree set, checked against small
+ * hand-built graphs and against brute force on seeded random graphs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/xmalloc.h"
+#include "graph/graph.h"
+
+/* splitmix64: a small seeded PRNG so every run sees the same graphs. */
+static uint64_t rng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* A uniform id in 1..n. */
+static uint32_t rng_id(uint64_t *state, uint32_t n)
+{
+	return (uint32_t)(rng_next(state) % n) + 1;
+}
+
+static void assert_list(const uint32_t *got, size_t got_len, const uint32_t *want, size_t want_len)
+{
+	assert_int_equal(got_len, want_len);
+	for (size_t i = 0; i < want_len; i++)
+		assert_int_equal(got[i], want[i]);
+}
+
+static void assert_sorted_unique(const uint32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		assert_true(v[i - 1] < v[i]);
+}
+
+/* Builds a random graph of n people with about n * deg / 2 connections. */
+static struct graph *random_graph(uint32_t n, uint32_t deg, uint64_t seed)
+{
+	struct graph *g = graph_new();
+	uint64_t rng = seed;
+
+	assert_int_equal(graph_ensure(g, n), 0);
+	for (size_t e = 0; e < (size_t)n * deg / 2; e++) {
+		uint32_t a = rng_id(&rng, n), b = rng_id(&rng, n);
+		if (a != b)
+			assert_in_range(graph_connect(g, a, b), 0, 1);
+	}
+	return g;
+}
+
+/*
+ * Brute-force distances from a: dist[id] for every id in 1..n, by
+ * breadth-first search to depth 2 using plain membership checks.
+ */
+static void brute_distances(const struct graph *g, uint32_t a, uint32_t n, unsigned char *dist)
+{
+	size_t na, nc;
+	const uint32_t *ca = graph_connections(g, a, &na);
+
+	memset(dist, 3, (size_t)n + 1);
+	dist[a] = 0;
+	for (size_t i = 0; i < na; i++)
+		dist[ca[i]] = 1;
+	for (size_t i = 0; i < na; i++) {
+		const uint32_t *cc = graph_connections(g, ca[i], &nc);
+		for (size_t j = 0; j < nc; j++)
+			if (dist[cc[j]] == 3)
+				dist[cc[j]] = 2;
+	}
+}
+
+static void test_empty_graph(void **state)
+{
+	struct graph *g = graph_new();
+	size_t len = 99;
+
+	assert_int_equal(graph_max_id(g), 0);
+	assert_int_equal(graph_distance(g, 1, 2), GRAPH_DISTANCE_FAR);
+	assert_int_equal(graph_degree(g, 1), 0);
+	assert_null(graph_connections(g, 1, &len));
+	assert_int_equal(len, 0);
+	assert_false(graph_is_connected(g, 1, 2));
+	assert_false(graph_is_following(g, 1, 2));
+	assert_true(graph_bytes(g) > 0);
+	graph_bulk_finish(g);
+	assert_int_equal(graph_max_id(g), 0);
+	graph_free(g);
+	graph_free(NULL);
+	graph_scratch_free(NULL);
+}
+
+static void test_connect_symmetry(void **state)
+{
+	struct graph *g = graph_new();
+	const uint32_t *v;
+	size_t len;
+
+	assert_int_equal(graph_connect(g, 1, 2), 1);
+	assert_int_equal(graph_max_id(g), 2);
+	assert_true(graph_is_connected(g, 1, 2));
+	assert_true(graph_is_connected(g, 2, 1));
+	v = graph_connections(g, 1, &len);
+	assert_list(v, len, (uint32_t[]){2}, 1);
+	v = graph_connections(g, 2, &len);
+	assert_list(v, len, (uint32_t[]){1}, 1);
+
+	/* Idempotent in both orders. */
+	assert_int_equal(graph_connect(g, 1, 2), 0);
+	assert_int_equal(graph_connect(g, 2, 1), 0);
+	assert_int_equal(graph_degree(g, 1), 1);
+	assert_int_equal(graph_degree(g, 2), 1);
+
+	/* Connections are not follows. */
+	assert_false(graph_is_following(g, 1, 2));
+	assert_false(graph_is_following(g, 2, 1));
+
+	assert_int_equal(graph_disconnect(g, 2, 1), 1);
+	assert_false(graph_is_connected(g, 1, 2));
+	assert_false(graph_is_connected(g, 2, 1));
+	assert_int_equal(graph_degree(g, 1), 0);
+	assert_int_equal(graph_degree(g, 2), 0);
+	assert_int_equal(graph_disconnect(g, 1, 2), 0);
+	assert_int_equal(graph_disconnect(g, 2, 1), 0);
+	graph_free(g);
+}
+
+static void test_follow_direction(void **state)
+{
+	struct graph *g = graph_new();
+	const uint32_t *v;
+	size_t len;
+
+	assert_int_equal(graph_follow(g, 1, 2), 1);
+	assert_true(graph_is_following(g, 1, 2));
+	assert_false(graph_is_following(g, 2, 1));
+	v = graph_following(g, 1, &len);
+	assert_list(v, len, (uint32_t[]){2}, 1);
+	v = graph_followers(g, 2, &len);
+	assert_list(v, len, (uint32_t[]){1}, 1);
+	graph_following(g, 2, &len);
+	assert_int_equal(len, 0);
+	graph_followers(g, 1, &len);
+	assert_int_equal(len, 0);
+
+	/* Following is not connecting. */
+	assert_false(graph_is_connected(g, 1, 2));
+	assert_int_equal(graph_distance(g, 1, 2), GRAPH_DISTANCE_FAR);
+
+	assert_int_equal(graph_follow(g, 1, 2), 0);
+	assert_int_equal(graph_follow(g, 2, 1), 1);
+	assert_true(graph_is_following(g, 2, 1));
+
+	assert_int_equal(graph_unfollow(g, 1, 2), 1);
+	assert_int_equal(graph_unfollow(g, 1, 2), 0);
+	assert_false(graph_is_following(g, 1, 2));
+	assert_true(graph_is_following(g, 2, 1));
+	graph_followers(g, 2, &len);
+	assert_int_equal(len, 0);
+	v = graph_followers(g, 1, &len);
+	assert_list(v, len, (uint32_t[]){2}, 1);
+	graph_free(g);
+}
+
+static void test_bad_ids(void **state)
+{
+	struct graph *g = graph_new();
+
+	assert_int_equal(graph_connect(g, 0, 1), -1);
+	assert_int_equal(graph_connect(g, 1, 0), -1);
+	assert_int_equal(graph_connect(g, 5, 5), -1);
+	assert_int_equal(graph_connect(g, 1, GRAPH_ID_MAX + 1), -1);
+	assert_int_equal(graph_follow(g, 0, 1), -1);
+	assert_int_equal(graph_follow(g, 1, 0), -1);
+	assert_int_equal(graph_follow(g, 7, 7), -1);
+	assert_int_equal(graph_follow(g, UINT32_MAX, 1), -1);
+	assert_int_equal(graph_disconnect(g, 0, 1), -1);
+	assert_int_equal(graph_disconnect(g, 3, 3), -1);
+	assert_int_equal(graph_unfollow(g, 1, 0), -1);
+	assert_int_equal(graph_unfollow(g, 4, 4), -1);
+	assert_int_equal(graph_bulk_connect(g, 0, 2), -1);
+	assert_int_equal(graph_bulk_connect(g, 2, 2), -1);
+	assert_int_equal(graph_bulk_follow(g, 2, 0), -1);
+	assert_int_equal(graph_ensure(g, GRAPH_ID_MAX + 1), -1);
+	/* Nothing above created a person. */
+	assert_int_equal(graph_max_id(g), 0);
+
+	/* Unknown but valid ids: nothing to remove, nothing created. */
+	assert_int_equal(graph_disconnect(g, 1000, 1001), 0);
+	assert_int_equal(graph_unfollow(g, 1000, 1001), 0);
+	assert_int_equal(graph_max_id(g), 0);
+	assert_false(graph_is_connected(g, 0, 0));
+	assert_false(graph_is_following(g, 0, 1));
+	graph_free(g);
+}
+
+static void test_ensure_growth(void **state)
+{
+	struct graph *g = graph_new();
+
+	assert_int_equal(graph_ensure(g, 10), 0);
+	assert_int_equal(graph_max_id(g), 10);
+	assert_int_equal(graph_ensure(g, 5), 0);
+	assert_int_equal(graph_max_id(g), 10);
+	assert_int_equal(graph_degree(g, 10), 0);
+	assert_int_equal(graph_connect(g, 3, 100), 1);
+	assert_int_equal(graph_max_id(g), 100);
+	assert_int_equal(graph_follow(g, 5000, 3), 1);
+	assert_int_equal(graph_max_id(g), 5000);
+	assert_true(graph_is_connected(g, 100, 3));
+	/* Growing kept existing relations intact. */
+	for (uint32_t id = 101; id <= 3000; id++)
+		assert_int_equal(graph_ensure(g, id), 0);
+	assert_true(graph_is_connected(g, 3, 100));
+	assert_true(graph_is_following(g, 5000, 3));
+	graph_free(g);
+}
+
+static void test_lists_stay_sorted(void **state)
+{
+	struct graph *g = graph_new();
+	uint64_t rng = 42;
+	unsigned char in[2001] = {0};
+	const uint32_t *v;
+	size_t len, want = 0;
+
+	for (int i = 0; i < 5000; i++) {
+		uint32_t b = rng_id(&rng, 2000);
+		int r;
+		if (b == 1)
+			continue;
+		if (rng_next(&rng) % 3 == 0) {
+			r = graph_disconnect(g, 1, b);
+			assert_int_equal(r, in[b]);
+			in[b] = 0;
+		} else {
+			r = graph_connect(g, b, 1);
+			assert_int_equal(r, !in[b]);
+			in[b] = 1;
+		}
+	}
+	v = graph_connections(g, 1, &len);
+	assert_sorted_unique(v, len);
+	for (uint32_t b = 2; b <= 2000; b++) {
+		want += in[b];
+		assert_int_equal(graph_is_connected(g, 1, b), in[b]);
+		assert_int_equal(graph_is_connected(g, b, 1), in[b]);
+	}
+	assert_int_equal(len, want);
+
+	/* Removing everything empties the list (and shrinks it). */
+	for (uint32_t b = 2; b <= 2000; b++)
+		graph_disconnect(g, 1, b);
+	assert_int_equal(graph_degree(g, 1), 0);
+	assert_int_equal(graph_distance(g, 1, 2), GRAPH_DISTANCE_FAR);
+	graph_free(g);
+}
+
+static void test_distance_basic(void **state)
+{
+	struct graph *g = graph_new();
+
+	/* Chain 1 - 2 - 3 - 4, and 5 alone. */
+	graph_connect(g, 1, 2);
+	graph_connect(g, 2, 3);
+	graph_connect(g, 3, 4);
+	graph_ensure(g, 5);
+
+	assert_int_equal(graph_distance(g, 1, 1), 0);
+	assert_int_equal(graph_distance(g, 5, 5), 0);
+	assert_int_equal(graph_distance(g, 1, 2), 1);
+	assert_int_equal(graph_distance(g, 2, 1), 1);
+	assert_int_equal(graph_distance(g, 1, 3), 2);
+	assert_int_equal(graph_distance(g, 3, 1), 2);
+	assert_int_equal(graph_distance(g, 1, 4), 3);
+	assert_int_equal(graph_distance(g, 4, 1), 3);
+	assert_int_equal(graph_distance(g, 1, 5), 3);
+	assert_int_equal(graph_distance(g, 1, 999), 3);
+	assert_int_equal(graph_distance(g, 999, 1), 3);
+	assert_int_equal(graph_distance(g, 0, 1), 3);
+	assert_int_equal(graph_distance(g, 1, 0), 3);
+	assert_int_equal(graph_distance(g, 0, 0), 3);
+
+	/* A shortcut makes 1 - 3 direct; removing it goes back to 2. */
+	assert_int_equal(graph_connect(g, 1, 3), 1);
+	assert_int_equal(graph_distance(g, 1, 3), 1);
+	assert_int_equal(graph_distance(g, 1, 4), 2);
+	assert_int_equal(graph_disconnect(g, 3, 1), 1);
+	assert_int_equal(graph_distance(g, 1, 3), 2);
+	assert_int_equal(graph_distance(g, 1, 4), 3);
+
+	/* Cutting the middle link leaves 1 and 3 far apart. */
+	assert_int_equal(graph_disconnect(g, 2, 3), 1);
+	assert_int_equal(graph_distance(g, 1, 3), 3);
+	assert_int_equal(graph_distance(g, 1, 2), 1);
+	assert_int_equal(graph_distance(g, 2, 4), 3);
+	graph_free(g);
+}
+
+static void test_common(void **state)
+{
+	struct graph *g = graph_new();
+	uint32_t out[8];
+
+	/* 1 and 2 share 5, 7, 9; 1 also knows 3, 2 also knows 4 and 11. */
+	for (uint32_t c = 5; c <= 9; c += 2) {
+		graph_connect(g, 1, c);
+		graph_connect(g, 2, c);
+	}
+	graph_connect(g, 1, 3);
+	graph_connect(g, 2, 4);
+	graph_connect(g, 2, 11);
+	graph_connect(g, 1, 2);
+
+	memset(out, 0xff, sizeof(out));
+	assert_int_equal(graph_common(g, 1, 2, out, 8), 3);
+	assert_list(out, 3, (uint32_t[]){5, 7, 9}, 3);
+	assert_int_equal(graph_common(g, 2, 1, out, 8), 3);
+	assert_list(out, 3, (uint32_t[]){5, 7, 9}, 3);
+
+	/* max truncates the output but not the count. */
+	memset(out, 0xff, sizeof(out));
+	assert_int_equal(graph_common(g, 1, 2, out, 2), 3);
+	assert_int_equal(out[0], 5);
+	assert_int_equal(out[1], 7);
+	assert_int_equal(out[2], UINT32_MAX);
+	assert_int_equal(graph_common(g, 1, 2, NULL, 0), 3);
+
+	assert_int_equal(graph_common(g, 1, 1, out, 8), 0);
+	assert_int_equal(graph_common(g, 1, 4, out, 8), 1); /* via 2 */
+	assert_int_equal(out[0], 2);
+	assert_int_equal(graph_common(g, 3, 4, out, 8), 0);
+	assert_int_equal(graph_common(g, 1, 500, out, 8), 0);
+	assert_int_equal(graph_common(g, 0, 1, out, 8), 0);
+	graph_free(g);
+}
+
+static void test_second_degree_small(void **state)
+{
+	struct graph *g = graph_new();
+	struct graph_scratch *s = graph_scratch_new();
+	const uint32_t *set;
+
+	/*
+	 * 1 knows 2 and 3; 2 knows 3 (triangle), 4 and 6; 3 knows 6 and 8.
+	 * Second degree of 1: 4, 6, 8 (not 2 or 3, which are first degree).
+	 */
+	graph_connect(g, 1, 2);
+	graph_connect(g, 1, 3);
+	graph_connect(g, 2, 3);
+	graph_connect(g, 2, 6);
+	graph_connect(g, 2, 4);
+	graph_connect(g, 3, 6);
+	graph_connect(g, 3, 8);
+	graph_connect(g, 8, 9); /* distance 3 */
+
+	assert_int_equal(graph_second_degree(g, s, 1, &set), 3);
+	assert_list(set, 3, (uint32_t[]){4, 6, 8}, 3);
+	/* Same scratch, another person: 9 reaches only 3 through 8. */
+	assert_int_equal(graph_second_degree(g, s, 9, &set), 1);
+	assert_int_equal(set[0], 3);
+	/* Alone, unknown and invalid people have no second degree. */
+	graph_ensure(g, 20);
+	assert_int_equal(graph_second_degree(g, s, 20, &set), 0);
+	assert_int_equal(graph_second_degree(g, s, 21, &set), 0);
+	assert_int_equal(graph_second_degree(g, s, 0, &set), 0);
+	/* And the first answer is still the same after reuse. */
+	assert_int_equal(graph_second_degree(g, s, 1, &set), 3);
+	assert_list(set, 3, (uint32_t[]){4, 6, 8}, 3);
+	graph_scratch_free(s);
+	graph_free(g);
+}
+
+/* Second degree and distance of every person against brute force. */
+static void test_random_vs_brute_force(void **state)
+{
+	const uint32_t n = 3000;
+	struct graph *g = random_graph(n, 24, 7);
+	struct graph_scratch *s = graph_scratch_new();
+	unsigned char *dist = xmalloc((size_t)n + 1);
+	uint32_t *want = xmalloc(((size_t)n + 1) * sizeof(*want));
+	uint64_t rng = 99;
+	size_t checked_far = 0, checked_two = 0;
+
+	for (uint32_t a = 1; a <= n; a++) {
+		const uint32_t *set;
+		size_t nwant = 0, got;
+
+		brute_distances(g, a, n, dist);
+		for (uint32_t b = 1; b <= n; b++)
+			if (dist[b] == 2)
+				want[nwant++] = b;
+		got = graph_second_degree(g, s, a, &set);
+		assert_list(set, got, want, nwant);
+
+		/* Every pair for some people, random pairs for the rest. */
+		if (a % 10 == 0) {
+			for (uint32_t b = 1; b <= n; b++)
+				assert_int_equal(graph_distance(g, a, b), dist[b]);
+		} else {
+			for (int k = 0; k < 20; k++) {
+				uint32_t b = rng_id(&rng, n);
+				assert_int_equal(graph_distance(g, a, b), dist[b]);
+				assert_int_equal(graph_distance(g, b, a), dist[b]);
+			}
+		}
+		checked_two += nwant;
+		checked_far += n - nwant - graph_degree(g, a) - 1;
+	}
+	/* The random graph really exercised both outcomes. */
+	assert_true(checked_two > 100000);
+	assert_true(checked_far > 100000);
+	free(want);
+	free(dist);
+	graph_scratch_free(s);
+	graph_free(g);
+}
+
+/* graph_common() against a brute-force membership count. */
+static void test_common_vs_brute_force(void **state)
+{
+	const uint32_t n = 2000;
+	struct graph *g = random_graph(n, 40, 11);
+	uint32_t out[64];
+	uint64_t rng = 5;
+
+	for (int k = 0; k < 20000; k++) {
+		uint32_t a = rng_id(&rng, n), b = rng_id(&rng, n);
+		size_t na, nwant = 0, got;
+		const uint32_t *ca = graph_connections(g, a, &na);
+		uint32_t want[64];
+
+		for (size_t i = 0; i < na; i++)
+			if (a != b && graph_is_connected(g, ca[i], b) && nwant < 64)
+				want[nwant++] = ca[i];
+		got = graph_common(g, a, b, out, 64);
+		assert_list(out, got, want, nwant);
+		assert_int_equal(graph_distance(g, a, b) == 2, got > 0 && !graph_is_connected(g, a, b));
+	}
+	graph_free(g);
+}
+
+static void assert_graphs_equal(const struct graph *x, const struct graph *y)
+{
+	assert_int_equal(graph_max_id(x), graph_max_id(y));
+	for (uint32_t id = 1; id <= graph_max_id(x); id++) {
+		size_t nx, ny;
+		const uint32_t *vx, *vy;
+
+		vx = graph_connections(x, id, &nx);
+		vy = graph_connections(y, id, &ny);
+		assert_sorted_unique(vx, nx);
+		assert_list(vx, nx, vy, ny);
+		vx = graph_following(x, id, &nx);
+		vy = graph_following(y, id, &ny);
+		assert_sorted_unique(vx, nx);
+		assert_list(vx, nx, vy, ny);
+		vx = graph_followers(x, id, &nx);
+		vy = graph_followers(y, id, &ny);
+		assert_sorted_unique(vx, nx);
+		assert_list(vx, nx, vy, ny);
+	}
+}
+
+static void test_bulk_equals_incremental(void **state)
+{
+	/* Ids up to 300000 so the radix sort needs all three low bytes. */
+	const uint32_t n = 300000;
+	struct graph *inc = graph_new(), *bulk = graph_new();
+	uint64_t rng = 2024;
+	size_t before, after;
+
+	for (int e = 0; e < 60000; e++) {
+		/* Half the edges among a small group: long lists, duplicates. */
+		uint32_t lim = e % 2 ? 500 : n;
+		uint32_t a = rng_id(&rng, lim), b = rng_id(&rng, lim);
+		int follow = rng_next(&rng) % 3 == 0;
+		if (a == b) {
+			assert_int_equal(graph_bulk_connect(bulk, a, b), -1);
+			continue;
+		}
+		if (follow) {
+			graph_follow(inc, a, b);
+			assert_int_equal(graph_bulk_follow(bulk, a, b), 0);
+		} else {
+			graph_connect(inc, a, b);
+			assert_int_equal(graph_bulk_connect(bulk, b, a), 0);
+			if (e % 7 == 0) /* repeat some edges in the other order */
+				assert_int_equal(graph_bulk_connect(bulk, a, b), 0);
+		}
+	}
+	graph_ensure(inc, graph_max_id(bulk));
+	before = graph_bytes(bulk);
+	graph_bulk_finish(bulk);
+	after = graph_bytes(bulk);
+	assert_true(after <= before);
+	assert_graphs_equal(inc, bulk);
+
+	/* Normal mutations work on a bulk-loaded graph. */
+	assert_int_equal(graph_connect(bulk, 1, 2), graph_connect(inc, 1, 2));
+	assert_int_equal(graph_disconnect(bulk, 3, 4), graph_disconnect(inc, 3, 4));
+	assert_int_equal(graph_follow(bulk, 9, 8), graph_follow(inc, 9, 8));
+	assert_graphs_equal(inc, bulk);
+
+	/* A second bulk round on top of existing sorted lists. */
+	for (uint32_t b = 2; b < 400; b += 3) {
+		graph_connect(inc, 1, b);
+		graph_bulk_connect(bulk, b, 1);
+	}
+	graph_bulk_finish(bulk);
+	assert_graphs_equal(inc, bulk);
+	graph_free(inc);
+	graph_free(bulk);
+}
+
+/*
+ * Person 1 has 5000 connections (the even ids up to 10000); everyone else
+ * has a handful. Distance and common connections take the galloping path
+ * and must still agree with brute force.
+ */
+static void test_large_degree_gallop(void **state)
+{
+	const uint32_t n = 12000;
+	struct graph *g = graph_new();
+	struct graph_scratch *s = graph_scratch_new();
+	unsigned char *dist = xmalloc((size_t)n + 1);
+	uint32_t out[16];
+	uint64_t rng = 77;
+	size_t twos = 0, fars = 0;
+
+	for (uint32_t b = 2; b <= 10000; b += 2)
+		graph_bulk_connect(g, 1, b);
+	for (uint32_t a = 2; a <= n; a++)
+		for (int k = 0; k < 3; k++) {
+			uint32_t b = rng_id(&rng, n);
+			if (b != a && b != 1)
+				graph_bulk_connect(g, a, b);
+		}
+	graph_bulk_finish(g);
+	assert_int_equal(graph_degree(g, 1), 5000);
+
+	brute_distances(g, 1, n, dist);
+	for (uint32_t b = 1; b <= n; b++) {
+		size_t nb, nwant = 0;
+		const uint32_t *cb = graph_connections(g, b, &nb);
+		uint32_t want[16];
+
+		assert_int_equal(graph_distance(g, 1, b), dist[b]);
+		assert_int_equal(graph_distance(g, b, 1), dist[b]);
+		for (size_t i = 0; i < nb; i++)
+			if (b != 1 && graph_is_connected(g, 1, cb[i]) && nwant < 16)
+				want[nwant++] = cb[i];
+		assert_list(out, graph_common(g, 1, b, out, 16), want, nwant);
+		assert_list(out, graph_common(g, b, 1, out, 16), want, nwant);
+		twos += dist[b] == 2;
+		fars += dist[b] == 3;
+	}
+	assert_true(twos > 1000);
+	assert_true(fars > 100);
+
+	/* The hub's second degree against brute force. */
+	{
+		const uint32_t *set;
+		size_t got = graph_second_degree(g, s, 1, &set), k = 0;
+
+		for (uint32_t b = 1; b <= n; b++)
+			if (dist[b] == 2) {
+				assert_true(k < got);
+				assert_int_equal(set[k++], b);
+			}
+		assert_int_equal(k, got);
+	}
+	free(dist);
+	graph_scratch_free(s);
+	graph_free(g);
+}
+
+static void test_bytes_tracks_growth(void **state)
+{
+	struct graph *g = graph_new();
+	size_t empty = graph_bytes(g), small, big;
+
+	graph_ensure(g, 100);
+	small = graph_bytes(g);
+	assert_true(small > empty);
+	for (uint32_t b = 2; b <= 100; b++)
+		graph_connect(g, 1, b);
+	big = graph_bytes(g);
+	/* At least 99 ids on each side of every connection. */
+	assert_true(big >= small + 2 * 99 * sizeof(uint32_t));
+	for (uint32_t b = 2; b <= 100; b++)
+		graph_disconnect(g, 1, b);
+	assert_true(graph_bytes(g) < big);
+	graph_free(g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_graph),
+		cmocka_unit_test(test_connect_symmetry),
+		cmocka_unit_test(test_follow_direction),
+		cmocka_unit_test(test_bad_ids),
+		cmocka_unit_test(test_ensure_growth),
+		cmocka_unit_test(test_lists_stay_sorted),
+		cmocka_unit_test(test_distance_basic),
+		cmocka_unit_test(test_common),
+		cmocka_unit_test(test_second_degree_small),
+		cmocka_unit_test(test_random_vs_brute_force),
+		cmocka_unit_test(test_common_vs_brute_force),
+		cmocka_unit_test(test_bulk_equals_incremental),
+		cmocka_unit_test(test_large_degree_gallop),
+		cmocka_unit_test(test_bytes_tracks_growth),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
