@@ -9,6 +9,11 @@
  * where in-memory indexes (graph, post index) follow the store. Events
  * queued with tx_publish go to live streams after that, so a stream never
  * sees what the store has not committed.
+ *
+ * Locking rule: mem_lock prefers writers and is not recursive, so a
+ * thread must never take it twice. Public domain functions take it
+ * themselves; functions whose name ends in _locked expect the caller to
+ * hold it for reading.
  */
 #ifndef MOKA_APP_H
 #define MOKA_APP_H

@@ -30,4 +30,11 @@ int people_user_add(struct app *app, const struct user *u, const char *password,
  * ended, live streams closed. 0, or -1 when the user does not exist. */
 int people_user_set_active(struct app *app, int64_t id, bool active);
 
+struct arena;
+struct jw;
+
+/* Writes user_id as a Mastodon Account entity (with Moka's profile fields
+ * under "moka"). -1, writing nothing, when there is no such user. */
+int people_render_account(struct app *app, struct arena *a, struct jw *w, int64_t user_id);
+
 #endif

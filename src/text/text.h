@@ -46,8 +46,8 @@ int text_utf8_valid(const char *s, size_t n);
 
 /*
  * Returns the number of code points in the n bytes at s, counting every
- * byte that is not a continuation byte. Exact for valid UTF-8; for invalid
- * input it is a bound, never a crash.
+ * byte that is not a continuation byte. Exact for valid UTF-8; invalid
+ * input gets a count as well, and nothing past s + n is read.
  */
 size_t text_utf8_chars(const char *s, size_t n);
 
@@ -108,7 +108,8 @@ struct text_rendered {
  *
  * Everything is HTML-escaped. Text is split into paragraphs <p>…</p> at
  * blank lines (lines empty or holding only spaces and tabs); single
- * newlines become <br />; blank text renders as "". Recognised, when
+ * newlines become <br />; "\r\n" counts as a newline; blank text renders
+ * as "". Recognised, when
  * preceded by the start of a line or a non-word character (word
  * characters: ASCII letters and digits, '_', and non-ASCII letters):
  *
@@ -164,7 +165,8 @@ char *text_tag_normalize(struct arena *a, const char *s, size_t n);
 /*
  * Returns the n bytes at s HTML-escaped (& < > " ' as &amp; &lt; &gt;
  * &quot; &#39;), NUL-terminated, in a's memory. Safe in text and in quoted
- * attribute values.
+ * attribute values. Returns NULL only if the result would exceed
+ * BUF_MAX_DEFAULT.
  */
 char *text_html_escape(struct arena *a, const char *s, size_t n);
 
