@@ -9,7 +9,8 @@
 
 static FILE *access_fp;
 
-static void log_line(FILE *fp, const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void log_line(FILE *fp, const char *level,
+							 const char *fmt, va_list ap)
 {
 	char ts[32];
 	time_t now = time(NULL);
