@@ -10,6 +10,7 @@
 #ifndef MOKA_EVENTS_H
 #define MOKA_EVENTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct app;
@@ -40,5 +41,57 @@ void hub_free(struct hub *h);
 void hub_end_streams(struct hub *h);
 /* Hands an event to the hub; returns at once (delivery is asynchronous). */
 void hub_publish(struct hub *h, const struct event *ev);
+
+/* --- Live streams (Server-Sent Events) --------------------------------- */
+
+/* What a stream carries. */
+enum stream_kind {
+	STREAM_USER = 0,          /* home updates, edits, deletes and notifications */
+	STREAM_USER_NOTIFICATION, /* notifications only */
+	STREAM_PUBLIC,            /* the company stream: public posts */
+	STREAM_HASHTAG,           /* posts carrying one tag */
+	STREAM_KIND_COUNT
+};
+
+/* A slow client whose unsent bytes pass this is disconnected. */
+#define HUB_QUEUE_MAX (1u << 20)
+
+struct http_request;
+
+/*
+ * Turns req's response into a live stream of kind for req->viewer (tag:
+ * the normalized hashtag for STREAM_HASHTAG, else NULL). The hub owns the
+ * stream until the client goes away. Returns 0, or -1 after setting a 503
+ * response when the server is shutting down.
+ */
+int hub_stream_open(struct hub *h, struct http_request *req, enum stream_kind kind,
+		    const char *tag);
+/* Streams open right now. */
+size_t hub_stream_count(struct hub *h);
+
+/* --- Building blocks (pure; exposed for the unit tests) --------------- */
+
+struct buf;
+
+/* Appends one SSE message to out: "event: NAME\n" (left out when event is
+ * NULL), one "data: " line per line of data (CR, LF and CRLF all end a
+ * line), then a blank line. 0, or -1 when out's cap is reached. */
+int sse_format(struct buf *out, const char *event, const char *data, size_t len);
+
+/* A stream's bounded queue of bytes not yet sent. Storage is freed
+ * whenever the queue drains, so an idle stream holds none. */
+struct sse_queue {
+	char *data;
+	size_t off, len, cap; /* unsent bytes are data[off .. len) */
+	size_t max;           /* the most unsent bytes allowed */
+};
+
+void sseq_init(struct sse_queue *q, size_t max);
+/* Appends n bytes; -1 (nothing added) when unsent bytes would pass max. */
+int sseq_push(struct sse_queue *q, const void *bytes, size_t n);
+/* Moves up to max unsent bytes to dst; returns how many. */
+size_t sseq_pop(struct sse_queue *q, char *dst, size_t max);
+size_t sseq_pending(const struct sse_queue *q);
+void sseq_free(struct sse_queue *q);
 
 #endif

@@ -1,32 +1,646 @@
-/* events_hub: live-event delivery (placeholder until streaming lands). */
+/*
+ * events_hub: the registry of open live streams and the thread that
+ * delivers committed events to them.
+ *
+ * hub_publish only copies the event onto a queue: the writer calls it
+ * right after a commit and must not wait. One hub thread takes events in
+ * commit order, finds the streams that might want each one (for a post:
+ * the author, their followers and connections, the people it mentions,
+ * and public or hashtag streams), asks the one audience check about every
+ * candidate viewer, renders the entity once per viewer who may see it, and
+ * appends the SSE bytes to that viewer's matching streams before waking
+ * them. The same thread sends heartbeats.
+ *
+ * Locks, in the only order they are ever nested:
+ *   hub->lock (registry) → stream->lock (its queue) → the http stream's own.
+ * The hub thread never holds hub->lock while it renders or takes the
+ * memory lock (the renderers take that themselves), and it never keeps a
+ * stream pointer across an unlock: it finds streams again by viewer id.
+ * A stream leaves the registry in its done() callback, under hub->lock,
+ * so once done() returns nobody can reach it.
+ */
 #include "events/events.h"
+#include "app/app.h"
+#include "audience/audience.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
 #include "core/xmalloc.h"
+#include "graph/graph.h"
+#include "http/http.h"
+#include "json/json_writer.h"
+#include "notify/notify.h"
+#include "posts/posts.h"
+#include "store/store.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Events waiting for the hub thread beyond this are dropped (logged):
+ * a stuck hub must not grow without bound. Notifications stay listed. */
+#define HUB_BACKLOG_MAX 100000
+/* Mentions and tags read per post. */
+#define HUB_POST_REFS_MAX 200
+
+struct hub_stream {
+	struct hub *hub;
+	struct http_stream *hs;
+	int64_t viewer;
+	enum stream_kind kind;
+	char *tag;                     /* STREAM_HASHTAG only */
+	pthread_mutex_t lock;          /* guards q and closed */
+	struct sse_queue q;
+	bool closed;                   /* the next read ends the stream */
+	/* registry links, guarded by hub->lock */
+	struct hub_stream *all_prev, *all_next;
+	struct hub_stream *bucket_next; /* same hash bucket of viewer ids */
+	struct hub_stream *topic_prev, *topic_next; /* public and hashtag streams */
+};
+
+struct queued_event {
+	struct event ev;
+	struct queued_event *next;
+};
 
 struct hub {
 	struct app *app;
+	pthread_mutex_t lock;          /* the registry */
+	struct hub_stream *all;
+	struct hub_stream *topics;
+	struct hub_stream **buckets;
+	size_t n_buckets, n_streams;
+	bool ending;
+
+	pthread_mutex_t q_lock;        /* the event queue */
+	pthread_cond_t q_cond;
+	struct queued_event *q_head, **q_tail;
+	size_t q_len;
+	bool stop;
+	pthread_t thread;
+	bool started;
 };
+
+/* --- registry (hub->lock held) ---------------------------------------- */
+
+static size_t bucket_of(const struct hub *h, int64_t viewer)
+{
+	uint64_t x = (uint64_t)viewer * 0x9E3779B97F4A7C15ull;
+	return (size_t)(x >> 32) & (h->n_buckets - 1);
+}
+
+static void buckets_grow(struct hub *h)
+{
+	size_t old_n = h->n_buckets;
+	struct hub_stream **old = h->buckets;
+	h->n_buckets = old_n ? old_n * 2 : 1024;
+	h->buckets = xcalloc(h->n_buckets, sizeof(*h->buckets));
+	for (size_t i = 0; i < old_n; i++) {
+		struct hub_stream *s = old[i], *next;
+		for (; s; s = next) {
+			next = s->bucket_next;
+			size_t b = bucket_of(h, s->viewer);
+			s->bucket_next = h->buckets[b];
+			h->buckets[b] = s;
+		}
+	}
+	free(old);
+}
+
+static void registry_add(struct hub *h, struct hub_stream *s)
+{
+	if (h->n_streams + 1 > h->n_buckets)
+		buckets_grow(h);
+	size_t b = bucket_of(h, s->viewer);
+	s->bucket_next = h->buckets[b];
+	h->buckets[b] = s;
+	s->all_prev = NULL;
+	s->all_next = h->all;
+	if (h->all)
+		h->all->all_prev = s;
+	h->all = s;
+	if (s->kind == STREAM_PUBLIC || s->kind == STREAM_HASHTAG) {
+		s->topic_prev = NULL;
+		s->topic_next = h->topics;
+		if (h->topics)
+			h->topics->topic_prev = s;
+		h->topics = s;
+	}
+	h->n_streams++;
+}
+
+static void registry_remove(struct hub *h, struct hub_stream *s)
+{
+	struct hub_stream **pp = &h->buckets[bucket_of(h, s->viewer)];
+	while (*pp && *pp != s)
+		pp = &(*pp)->bucket_next;
+	if (!*pp)
+		return; /* never registered */
+	*pp = s->bucket_next;
+	if (s->all_prev)
+		s->all_prev->all_next = s->all_next;
+	else
+		h->all = s->all_next;
+	if (s->all_next)
+		s->all_next->all_prev = s->all_prev;
+	if (s->kind == STREAM_PUBLIC || s->kind == STREAM_HASHTAG) {
+		if (s->topic_prev)
+			s->topic_prev->topic_next = s->topic_next;
+		else
+			h->topics = s->topic_next;
+		if (s->topic_next)
+			s->topic_next->topic_prev = s->topic_prev;
+	}
+	h->n_streams--;
+}
+
+/* True if viewer has an open stream whose kind is in kinds (a bit mask). */
+static bool viewer_has_locked(struct hub *h, int64_t viewer, unsigned kinds)
+{
+	if (!h->n_buckets)
+		return false;
+	for (struct hub_stream *s = h->buckets[bucket_of(h, viewer)]; s; s = s->bucket_next)
+		if (s->viewer == viewer && (kinds & (1u << s->kind)))
+			return true;
+	return false;
+}
+
+/* Ends s at its next read and drops what it had queued. */
+static void stream_close_locked(struct hub_stream *s)
+{
+	pthread_mutex_lock(&s->lock);
+	bool was = s->closed;
+	s->closed = true;
+	sseq_free(&s->q);
+	pthread_mutex_unlock(&s->lock);
+	if (!was)
+		http_stream_wake(s->hs);
+}
+
+static void stream_push_locked(struct hub_stream *s, const char *msg, size_t len)
+{
+	pthread_mutex_lock(&s->lock);
+	bool closed = s->closed;
+	int rc = closed ? 0 : sseq_push(&s->q, msg, len);
+	pthread_mutex_unlock(&s->lock);
+	if (closed)
+		return;
+	if (rc < 0) {
+		log_warn("live stream of user %lld dropped: client too slow (%u bytes unsent)",
+			 (long long)s->viewer, HUB_QUEUE_MAX);
+		stream_close_locked(s);
+		return;
+	}
+	http_stream_wake(s->hs);
+}
+
+static bool tag_in(const char *tag, const char *const *tags, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (tag && strcmp(tag, tags[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Queues msg on viewer's streams whose kind is in kinds; a hashtag stream
+ * only when its tag is one of tags. */
+static void deliver(struct hub *h, int64_t viewer, unsigned kinds, const char *const *tags,
+		    int n_tags, const char *msg, size_t len)
+{
+	pthread_mutex_lock(&h->lock);
+	if (h->n_buckets && !h->ending) {
+		struct hub_stream *s = h->buckets[bucket_of(h, viewer)];
+		for (; s; s = s->bucket_next) {
+			if (s->viewer != viewer || !(kinds & (1u << s->kind)))
+				continue;
+			if (s->kind == STREAM_HASHTAG && !tag_in(s->tag, tags, n_tags))
+				continue;
+			stream_push_locked(s, msg, len);
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* --- stream callbacks (MHD threads) ----------------------------------- */
+
+static long stream_read(void *ctx, char *dst, size_t max)
+{
+	struct hub_stream *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	long n = s->closed ? -1 : (long)sseq_pop(&s->q, dst, max);
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+static void stream_done(void *ctx)
+{
+	struct hub_stream *s = ctx;
+	struct hub *h = s->hub;
+	pthread_mutex_lock(&h->lock);
+	registry_remove(h, s);
+	pthread_mutex_unlock(&h->lock);
+	sseq_free(&s->q);
+	pthread_mutex_destroy(&s->lock);
+	free(s->tag);
+	free(s);
+}
+
+static const struct http_stream_ops stream_ops = {stream_read, stream_done};
+
+int hub_stream_open(struct hub *h, struct http_request *req, enum stream_kind kind,
+		    const char *tag)
+{
+	pthread_mutex_lock(&h->lock);
+	bool ending = h->ending;
+	pthread_mutex_unlock(&h->lock);
+	if (ending)
+		return http_error(req, 503, "shutting down");
+	struct hub_stream *s = xcalloc(1, sizeof(*s));
+	s->hub = h;
+	s->viewer = req->viewer;
+	s->kind = kind;
+	s->tag = tag ? xstrdup(tag) : NULL;
+	pthread_mutex_init(&s->lock, NULL);
+	sseq_init(&s->q, HUB_QUEUE_MAX);
+	sseq_push(&s->q, ":)\n\n", 4); /* a first comment: the client sees the stream open */
+	s->hs = http_stream_start(req, "text/event-stream", &stream_ops, s);
+	pthread_mutex_lock(&h->lock);
+	s->closed = h->ending;
+	registry_add(h, s);
+	pthread_mutex_unlock(&h->lock);
+	return 0;
+}
+
+size_t hub_stream_count(struct hub *h)
+{
+	pthread_mutex_lock(&h->lock);
+	size_t n = h->n_streams;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+/* --- candidates ------------------------------------------------------- */
+
+/* A viewer who may get an event, and on which kinds of stream. */
+struct cand {
+	int64_t viewer;
+	unsigned kinds;
+};
+
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static void cands_add(struct cands *c, int64_t viewer, unsigned kinds)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	c->v[c->n++] = (struct cand){viewer, kinds};
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct cand *)a)->viewer, y = ((const struct cand *)b)->viewer;
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts by viewer and merges duplicates' kinds. */
+static void cands_merge(struct cands *c)
+{
+	if (!c->n)
+		return;
+	qsort(c->v, c->n, sizeof(*c->v), cand_cmp);
+	size_t o = 0;
+	for (size_t i = 1; i < c->n; i++) {
+		if (c->v[i].viewer == c->v[o].viewer)
+			c->v[o].kinds |= c->v[i].kinds;
+		else
+			c->v[++o] = c->v[i];
+	}
+	c->n = o + 1;
+}
+
+/* What a post event needs to know about its post. */
+struct post_refs {
+	int64_t mentions[HUB_POST_REFS_MAX];
+	int n_mentions;
+	const char *tags[HUB_POST_REFS_MAX];
+	int n_tags;
+};
+
+static void post_refs_load(struct app *app, struct arena *a, int64_t post_id,
+			   struct post_refs *r)
+{
+	struct store_conn *c = store_reader(app->store);
+	r->n_mentions = store_notify_post_mentions(c, post_id, HUB_POST_REFS_MAX, r->mentions);
+	r->n_tags = store_notify_post_tags(c, a, post_id, HUB_POST_REFS_MAX, r->tags);
+	if (r->n_mentions < 0)
+		r->n_mentions = 0;
+	if (r->n_tags < 0)
+		r->n_tags = 0;
+}
+
+/*
+ * The people whose home streams a post by author reaches: the author,
+ * their connections, their followers (unless connections-only or direct),
+ * and the people it mentions. The graph is read under the memory lock,
+ * copied, and the lock released before the registry is touched.
+ */
+static void home_candidates(struct hub *h, const struct event *ev, const struct post_refs *r,
+			    struct cands *out)
+{
+	struct app *app = h->app;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	if (ev->visibility != VIS_DIRECT && ev->author_id > 0 && ev->author_id <= GRAPH_ID_MAX) {
+		app_rdlock(app);
+		size_t nc = 0, nf = 0;
+		const uint32_t *conn = graph_connections(app->graph, (uint32_t)ev->author_id, &nc);
+		const uint32_t *fol = NULL;
+		if (ev->visibility != VIS_CONNECTIONS)
+			fol = graph_followers(app->graph, (uint32_t)ev->author_id, &nf);
+		ids = xmalloc((nc + nf + 1) * sizeof(*ids));
+		for (size_t i = 0; i < nc; i++)
+			ids[n++] = conn[i];
+		for (size_t i = 0; i < nf; i++)
+			ids[n++] = fol[i];
+		app_unlock(app);
+	}
+	unsigned user = 1u << STREAM_USER;
+	pthread_mutex_lock(&h->lock);
+	if (viewer_has_locked(h, ev->author_id, user))
+		cands_add(out, ev->author_id, user);
+	for (size_t i = 0; i < n; i++)
+		if (viewer_has_locked(h, ids[i], user))
+			cands_add(out, ids[i], user);
+	for (int i = 0; i < r->n_mentions; i++)
+		if (viewer_has_locked(h, r->mentions[i], user))
+			cands_add(out, r->mentions[i], user);
+	pthread_mutex_unlock(&h->lock);
+	free(ids);
+}
+
+/* Public streams (public posts only) and hashtag streams of the post's tags. */
+static void topic_candidates(struct hub *h, const struct event *ev, const struct post_refs *r,
+			     struct cands *out)
+{
+	pthread_mutex_lock(&h->lock);
+	for (struct hub_stream *s = h->topics; s; s = s->topic_next) {
+		if (s->kind == STREAM_PUBLIC && ev->visibility == VIS_PUBLIC)
+			cands_add(out, s->viewer, 1u << STREAM_PUBLIC);
+		else if (s->kind == STREAM_HASHTAG && tag_in(s->tag, r->tags, r->n_tags))
+			cands_add(out, s->viewer, 1u << STREAM_HASHTAG);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* --- events ----------------------------------------------------------- */
+
+/* "update" or "status.update": the Status, rendered for each viewer who may see it. */
+static void on_post(struct hub *h, const struct event *ev, const char *name)
+{
+	struct app *app = h->app;
+	struct arena *a = arena_new();
+	struct post_refs *r = arena_calloc(a, 1, sizeof(*r));
+	post_refs_load(app, a, ev->post_id, r);
+	struct cands c = {0};
+	home_candidates(h, ev, r, &c);
+	topic_candidates(h, ev, r, &c);
+	cands_merge(&c);
+	struct buf json, msg;
+	buf_init(&json, BUF_MAX_DEFAULT);
+	buf_init(&msg, BUF_MAX_DEFAULT);
+	for (size_t i = 0; i < c.n; i++) {
+		int64_t viewer = c.v[i].viewer;
+		if (!audience_post_visible(app, viewer, ev->post_id))
+			continue;
+		buf_reset(&json);
+		struct jw w;
+		jw_init(&w, &json);
+		struct arena *va = arena_new(); /* one per viewer: 50,000 renders stay small */
+		int rc = posts_render_status(app, va, &w, viewer, ev->post_id);
+		arena_free(va);
+		if (rc < 0 || !json.len)
+			continue;
+		buf_reset(&msg);
+		if (sse_format(&msg, name, json.ptr, json.len) == 0)
+			deliver(h, viewer, c.v[i].kinds, r->tags, r->n_tags, msg.ptr, msg.len);
+	}
+	buf_free(&json);
+	buf_free(&msg);
+	free(c.v);
+	arena_free(a);
+}
+
+/*
+ * "delete": the post is gone, so the audience check can no longer say who
+ * saw it. It goes to the streams that could have: the home candidates for
+ * its visibility, and public or hashtag streams when it was public or
+ * unlisted. Someone who never saw the post learns only its id.
+ */
+static void on_delete(struct hub *h, const struct event *ev)
+{
+	struct arena *a = arena_new();
+	struct post_refs *r = arena_calloc(a, 1, sizeof(*r));
+	post_refs_load(h->app, a, ev->post_id, r);
+	struct cands c = {0};
+	home_candidates(h, ev, r, &c);
+	if (ev->visibility == VIS_PUBLIC || ev->visibility == VIS_UNLISTED)
+		topic_candidates(h, ev, r, &c);
+	cands_merge(&c);
+	struct buf msg;
+	buf_init(&msg, 4096);
+	char id[24];
+	int n = snprintf(id, sizeof(id), "%lld", (long long)ev->post_id);
+	if (sse_format(&msg, "delete", id, (size_t)n) == 0)
+		for (size_t i = 0; i < c.n; i++)
+			deliver(h, c.v[i].viewer, c.v[i].kinds, r->tags, r->n_tags, msg.ptr,
+				msg.len);
+	buf_free(&msg);
+	free(c.v);
+	arena_free(a);
+}
+
+static void on_notification(struct hub *h, const struct event *ev)
+{
+	unsigned kinds = (1u << STREAM_USER) | (1u << STREAM_USER_NOTIFICATION);
+	pthread_mutex_lock(&h->lock);
+	bool listening = viewer_has_locked(h, ev->user_id, kinds);
+	pthread_mutex_unlock(&h->lock);
+	if (!listening)
+		return;
+	struct arena *a = arena_new();
+	struct buf json, msg;
+	buf_init(&json, BUF_MAX_DEFAULT);
+	buf_init(&msg, BUF_MAX_DEFAULT);
+	struct jw w;
+	jw_init(&w, &json);
+	/* notify_render refuses what the recipient may not see */
+	if (notify_render(h->app, a, &w, ev->user_id, ev->notification_id) == 0 && json.len &&
+	    sse_format(&msg, "notification", json.ptr, json.len) == 0)
+		deliver(h, ev->user_id, kinds, NULL, 0, msg.ptr, msg.len);
+	buf_free(&json);
+	buf_free(&msg);
+	arena_free(a);
+}
+
+static void on_revoked(struct hub *h, int64_t user)
+{
+	pthread_mutex_lock(&h->lock);
+	if (h->n_buckets)
+		for (struct hub_stream *s = h->buckets[bucket_of(h, user)]; s; s = s->bucket_next)
+			if (s->viewer == user)
+				stream_close_locked(s);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void heartbeat(struct hub *h)
+{
+	static const char thump[] = ":thump\n\n";
+	pthread_mutex_lock(&h->lock);
+	for (struct hub_stream *s = h->all; s; s = s->all_next)
+		stream_push_locked(s, thump, sizeof(thump) - 1);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void dispatch(struct hub *h, const struct event *ev)
+{
+	switch (ev->type) {
+	case EVENT_POST_NEW: on_post(h, ev, "update"); break;
+	case EVENT_POST_EDIT: on_post(h, ev, "status.update"); break;
+	case EVENT_POST_DELETE: on_delete(h, ev); break;
+	case EVENT_NOTIFICATION: on_notification(h, ev); break;
+	case EVENT_USER_REVOKED: on_revoked(h, ev->user_id); break;
+	}
+}
+
+/* --- the hub thread --------------------------------------------------- */
+
+static void deadline_after(struct timespec *ts, unsigned seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += seconds;
+}
+
+static bool deadline_passed(const struct timespec *ts)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > ts->tv_sec || (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
+}
+
+static void *hub_main(void *arg)
+{
+	struct hub *h = arg;
+	unsigned every = h->app->cfg ? h->app->cfg->stream_heartbeat_s : 0;
+	struct timespec next_beat;
+	deadline_after(&next_beat, every ? every : 3600);
+	pthread_mutex_lock(&h->q_lock);
+	while (!h->stop) {
+		if (every && deadline_passed(&next_beat)) {
+			pthread_mutex_unlock(&h->q_lock);
+			heartbeat(h);
+			deadline_after(&next_beat, every);
+			pthread_mutex_lock(&h->q_lock);
+			continue;
+		}
+		struct queued_event *qe = h->q_head;
+		if (!qe) {
+			pthread_cond_timedwait(&h->q_cond, &h->q_lock, &next_beat);
+			continue;
+		}
+		h->q_head = qe->next;
+		if (!h->q_head)
+			h->q_tail = &h->q_head;
+		h->q_len--;
+		pthread_mutex_unlock(&h->q_lock);
+		dispatch(h, &qe->ev);
+		free(qe);
+		pthread_mutex_lock(&h->q_lock);
+	}
+	pthread_mutex_unlock(&h->q_lock);
+	return NULL;
+}
 
 struct hub *hub_new(struct app *app)
 {
 	struct hub *h = xcalloc(1, sizeof(*h));
 	h->app = app;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_mutex_init(&h->q_lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->q_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	h->q_tail = &h->q_head;
+	if (pthread_create(&h->thread, NULL, hub_main, h) == 0)
+		h->started = true;
+	else
+		log_error("events: cannot start the hub thread: live streams get no events");
 	return h;
-}
-
-void hub_free(struct hub *h)
-{
-	free(h);
 }
 
 void hub_publish(struct hub *h, const struct event *ev)
 {
-	(void)h;
-	(void)ev;
+	struct queued_event *qe = xmalloc(sizeof(*qe));
+	qe->ev = *ev;
+	qe->next = NULL;
+	pthread_mutex_lock(&h->q_lock);
+	if (h->q_len >= HUB_BACKLOG_MAX || h->stop) {
+		pthread_mutex_unlock(&h->q_lock);
+		free(qe);
+		log_warn("events: hub backlog full, live event dropped");
+		return;
+	}
+	*h->q_tail = qe;
+	h->q_tail = &qe->next;
+	h->q_len++;
+	pthread_cond_signal(&h->q_cond);
+	pthread_mutex_unlock(&h->q_lock);
 }
 
 void hub_end_streams(struct hub *h)
 {
-	(void)h;
+	pthread_mutex_lock(&h->lock);
+	h->ending = true;
+	for (struct hub_stream *s = h->all; s; s = s->all_next)
+		stream_close_locked(s);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void hub_free(struct hub *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->q_lock);
+	h->stop = true;
+	pthread_cond_signal(&h->q_cond);
+	pthread_mutex_unlock(&h->q_lock);
+	if (h->started)
+		pthread_join(h->thread, NULL);
+	for (struct queued_event *qe = h->q_head, *next; qe; qe = next) {
+		next = qe->next;
+		free(qe);
+	}
+	/* Streams still registered here had no done() (the HTTP server never
+	 * ran or already freed them): only our own memory remains. */
+	for (struct hub_stream *s = h->all, *next; s; s = next) {
+		next = s->all_next;
+		sseq_free(&s->q);
+		pthread_mutex_destroy(&s->lock);
+		free(s->tag);
+		free(s);
+	}
+	free(h->buckets);
+	pthread_cond_destroy(&h->q_cond);
+	pthread_mutex_destroy(&h->q_lock);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
 }
