@@ -102,7 +102,7 @@ bool graph_is_following(const struct graph *g, uint32_t a, uint32_t b);
  * Connection distance between a and b: 0 if a == b (a nonzero), 1 if they
  * are connected, 2 if they share at least one connection, otherwise
  * GRAPH_DISTANCE_FAR (3), which is also the answer when either id is 0 or
- * unknown. Costs two binary searches plus one sorted intersection that
+ * unknown. Costs one binary search plus one sorted intersection that
  * stops at the first common connection; when one list is much longer
  * than the other it gallops through the longer one.
  */

@@ -444,7 +444,8 @@ static void test_common_vs_brute_force(void **state)
 				want[nwant++] = ca[i];
 		got = graph_common(g, a, b, out, 64);
 		assert_list(out, got, want, nwant);
-		assert_int_equal(graph_distance(g, a, b) == 2, got > 0 && !graph_is_connected(g, a, b));
+		assert_int_equal(graph_distance(g, a, b) == 2,
+				 got > 0 && !graph_is_connected(g, a, b));
 	}
 	graph_free(g);
 }
@@ -606,20 +607,20 @@ static void test_bytes_tracks_growth(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_graph),
-		cmocka_unit_test(test_connect_symmetry),
-		cmocka_unit_test(test_follow_direction),
-		cmocka_unit_test(test_bad_ids),
-		cmocka_unit_test(test_ensure_growth),
-		cmocka_unit_test(test_lists_stay_sorted),
-		cmocka_unit_test(test_distance_basic),
-		cmocka_unit_test(test_common),
-		cmocka_unit_test(test_second_degree_small),
-		cmocka_unit_test(test_random_vs_brute_force),
-		cmocka_unit_test(test_common_vs_brute_force),
-		cmocka_unit_test(test_bulk_equals_incremental),
-		cmocka_unit_test(test_large_degree_gallop),
-		cmocka_unit_test(test_bytes_tracks_growth),
+	    cmocka_unit_test(test_empty_graph),
+	    cmocka_unit_test(test_connect_symmetry),
+	    cmocka_unit_test(test_follow_direction),
+	    cmocka_unit_test(test_bad_ids),
+	    cmocka_unit_test(test_ensure_growth),
+	    cmocka_unit_test(test_lists_stay_sorted),
+	    cmocka_unit_test(test_distance_basic),
+	    cmocka_unit_test(test_common),
+	    cmocka_unit_test(test_second_degree_small),
+	    cmocka_unit_test(test_random_vs_brute_force),
+	    cmocka_unit_test(test_common_vs_brute_force),
+	    cmocka_unit_test(test_bulk_equals_incremental),
+	    cmocka_unit_test(test_large_degree_gallop),
+	    cmocka_unit_test(test_bytes_tracks_growth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
