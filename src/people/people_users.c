@@ -1,9 +1,10 @@
-/* people_users: creating, deactivating and reactivating accounts. */
+/* people_users: creating, deactivating and reactivating accounts; who may be seen. */
 #include "people/people.h"
 #include "app/app.h"
 #include "auth/auth.h"
 #include "events/events.h"
 #include "graph/graph.h"
+#include "people/people_int.h"
 #include "store/store.h"
 
 #include <ctype.h>
@@ -24,11 +25,26 @@ bool people_username_valid(const char *s)
 	return s[n - 1] != '.' && s[n - 1] != '-';
 }
 
-static bool email_valid(const char *s)
+bool people_email_valid(const char *s)
 {
 	const char *at = strchr(s, '@');
-	return at && at != s && at[1] && !strchr(at + 1, '@') && strlen(s) <= 254 &&
-	       !strpbrk(s, " \t\r\n<>\"");
+	size_t n = strlen(s);
+	if (!at || at == s || at - s > 64 || n > 254 || strchr(at + 1, '@'))
+		return false;
+	for (const char *p = s; p < at; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= 0x20 || c >= 0x7f || strchr("<>\"(),;:\\[]", c))
+			return false;
+	}
+	const char *d = at + 1;
+	size_t dn = strlen(d);
+	if (dn == 0 || d[0] == '.' || d[0] == '-' || d[dn - 1] == '.' || d[dn - 1] == '-' ||
+	    strstr(d, ".."))
+		return false;
+	for (const char *p = d; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return false;
+	return true;
 }
 
 static void graph_grow(struct app *app, void *arg)
@@ -48,7 +64,7 @@ int people_user_add(struct app *app, const struct user *u, const char *password,
 		*why = "name: required, at most 200 bytes";
 		return -1;
 	}
-	if (!u->email || !email_valid(u->email)) {
+	if (!u->email || !people_email_valid(u->email)) {
 		*why = "email: not a valid address";
 		return -1;
 	}
@@ -99,10 +115,21 @@ int people_user_set_active(struct app *app, int64_t id, bool active)
 		tx_rollback(tx);
 		return -1;
 	}
+	if (people_after_user_edges(tx, id, active) < 0) {
+		tx_rollback(tx);
+		return -1;
+	}
 	if (!active) {
 		store_token_revoke_user(w, id);
 		struct event ev = {.type = EVENT_USER_REVOKED, .user_id = id};
 		tx_publish(tx, &ev);
 	}
 	return tx_commit(tx);
+}
+
+int people_user_visible(struct app *app, struct arena *a, int64_t id, struct user *u)
+{
+	if (id <= 0 || store_user_get(store_reader(app->store), a, id, u) != STORE_OK)
+		return -1;
+	return u->active ? 0 : -1;
 }

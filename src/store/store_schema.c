@@ -32,6 +32,9 @@ const char *const store_migrations[] = {
 	"  last_status_at INTEGER"
 	");"
 	"CREATE INDEX users_manager ON users(manager_id);"
+	/* people search by name prefix, and "same department" suggestions */
+	"CREATE INDEX users_display_name ON users(display_name COLLATE NOCASE);"
+	"CREATE INDEX users_department ON users(department);"
 	"CREATE TABLE user_expertise ("
 	"  tag TEXT NOT NULL, user_id INTEGER NOT NULL REFERENCES users(id),"
 	"  PRIMARY KEY (tag, user_id)) WITHOUT ROWID;"
@@ -54,6 +57,7 @@ const char *const store_migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  UNIQUE (from_id, to_id));"
 	"CREATE INDEX invitations_to ON invitations(to_id, state);"
+	"CREATE INDEX invitations_from ON invitations(from_id, id);"
 	"CREATE TABLE posts ("
 	"  id INTEGER PRIMARY KEY,"
 	"  author_id INTEGER NOT NULL REFERENCES users(id),"

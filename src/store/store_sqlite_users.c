@@ -206,3 +206,101 @@ int64_t store_user_max_id(struct store_conn *c)
 	sqlite3_reset(st);
 	return n;
 }
+
+int store_user_manager(struct store_conn *c, int64_t id, int64_t *manager_id)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT coalesce(manager_id, 0) FROM users WHERE id = ?");
+	sq_int(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*manager_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+/* Steps st, collecting column 0 as ids; the count, or -1. */
+static int collect_ids(struct store_conn *c, sqlite3_stmt *st, int max, int64_t *out)
+{
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		out[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_log(c, "users");
+		return -1;
+	}
+	return n;
+}
+
+int store_user_reports(struct store_conn *c, int64_t manager_id, int max, int64_t *out)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT id FROM users WHERE manager_id = ? AND active = 1"
+				      " ORDER BY id LIMIT ?");
+	sq_int(st, 1, manager_id);
+	sq_int(st, 2, max);
+	return collect_ids(c, st, max, out);
+}
+
+int store_user_department(struct store_conn *c, const char *department, int max, int64_t *out)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT id FROM users WHERE department = ? AND active = 1"
+				      " ORDER BY id LIMIT ?");
+	sq_text(st, 1, department);
+	sq_int(st, 2, max);
+	return collect_ids(c, st, max, out);
+}
+
+int store_user_search_prefix(struct store_conn *c, struct arena *a, const char *prefix, int max,
+			     struct user *out)
+{
+	/*
+	 * A prefix range on the NOCASE indexes instead of LIKE: no wildcard
+	 * escaping, and both halves are index range scans. U+10FFFF sorts
+	 * after every character that can follow the prefix.
+	 */
+	sqlite3_stmt *st = sq_stmt(c,
+		"SELECT " USER_COLS " FROM users WHERE id IN ("
+		" SELECT id FROM users WHERE username >= ?1 COLLATE NOCASE"
+		"  AND username < ?1 || char(1114111) COLLATE NOCASE"
+		" UNION SELECT id FROM users WHERE display_name >= ?1 COLLATE NOCASE"
+		"  AND display_name < ?1 || char(1114111) COLLATE NOCASE)"
+		" AND active = 1 ORDER BY display_name COLLATE NOCASE, id LIMIT ?2");
+	sq_text(st, 1, prefix);
+	sq_int(st, 2, max);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		user_row(a, st, &out[n++]);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_log(c, "search");
+		return -1;
+	}
+	return n;
+}
+
+int store_user_set_avatar(struct store_conn *w, int64_t id, const char *avatar)
+{
+	sqlite3_stmt *st = sq_stmt(w, "UPDATE users SET avatar = ?, updated_at = ? WHERE id = ?");
+	sq_text(st, 1, avatar);
+	sq_int(st, 2, clock_now_ms());
+	sq_int(st, 3, id);
+	int rc = sq_exec(w, st);
+	if (rc == STORE_OK && sqlite3_changes(w->db) == 0)
+		return STORE_NOT_FOUND;
+	return rc;
+}
+
+int64_t store_user_statuses_count(struct store_conn *c, int64_t id)
+{
+	/* Hook for the posts area: a COUNT over the author's index entries.
+	 * Fine for profile pages; a per-author counter kept by the posts
+	 * module would make it O(1) when accounts are rendered in bulk. */
+	sqlite3_stmt *st = sq_stmt(c, "SELECT count(*) FROM posts WHERE author_id = ?"
+				      " AND deleted_at IS NULL AND visibility != 5"); /* 5: VIS_DIRECT */
+	sq_int(st, 1, id);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}

@@ -48,4 +48,22 @@ int store_user_update_profile(struct store_conn *w, const struct user *u);
 int64_t store_user_count(struct store_conn *c);
 int64_t store_user_max_id(struct store_conn *c);
 
+/* The manager of id (0 when none) in *manager_id. STORE_NOT_FOUND if id
+ * does not exist. Cheap: for walking the org chart. */
+int store_user_manager(struct store_conn *c, int64_t id, int64_t *manager_id);
+/* Active users whose manager is manager_id, by id, at most max ids into
+ * out. Returns the count, or -1 on a store error. */
+int store_user_reports(struct store_conn *c, int64_t manager_id, int max, int64_t *out);
+/* Active users of a department (exact match), at most max ids. Count or -1. */
+int store_user_department(struct store_conn *c, const char *department, int max, int64_t *out);
+/* Active users whose username or display name starts with prefix (ASCII
+ * case-insensitive), by display name, at most max rows. Count or -1. */
+int store_user_search_prefix(struct store_conn *c, struct arena *a, const char *prefix, int max,
+			     struct user *out);
+/* Sets the avatar file name (NULL: none). STORE_NOT_FOUND for an unknown id. */
+int store_user_set_avatar(struct store_conn *w, int64_t id, const char *avatar);
+/* The number of id's posts a Mastodon client counts as statuses: not
+ * deleted, not direct. -1 on a store error. */
+int64_t store_user_statuses_count(struct store_conn *c, int64_t id);
+
 #endif
