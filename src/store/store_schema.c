@@ -119,7 +119,7 @@ const char *const store_migrations[] = {
 	"  redirect_uris TEXT NOT NULL,"
 	"  scopes TEXT NOT NULL,"
 	"  client_id TEXT NOT NULL UNIQUE,"
-	"  client_secret TEXT NOT NULL,"
+	"  client_secret_hash BLOB NOT NULL,"    /* SHA-256 of the client secret */
 	"  created_at INTEGER NOT NULL);"
 	/* access and refresh tokens: only the SHA-256 of the token is kept */
 	"CREATE TABLE tokens ("
@@ -135,6 +135,7 @@ const char *const store_migrations[] = {
 	"  revoked_at INTEGER,"
 	"  last_used_at INTEGER);"
 	"CREATE INDEX tokens_user ON tokens(user_id);"
+	"CREATE INDEX tokens_pair ON tokens(pair_id) WHERE pair_id IS NOT NULL;"
 	"CREATE TABLE auth_codes ("
 	"  hash BLOB PRIMARY KEY,"
 	"  app_id INTEGER NOT NULL REFERENCES apps(id),"
