@@ -1,4 +1,5 @@
 /* cli_serve: `moka serve` — open the store, start HTTP, wait for a signal, stop cleanly. */
+#include "admin/admin.h"
 #include "api/api.h"
 #include "app/app.h"
 #include "auth/auth.h"
@@ -45,6 +46,11 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 	struct app *app = app_open(cfg);
 	if (!app)
 		return 1;
+	struct admin_server *admin = admin_start(app); /* `moka user …` while we run */
+	if (!admin) {
+		app_close(app);
+		return 1;
+	}
 	api_register_all();
 	struct http_limits lim = {
 		.threads = cfg->threads,
@@ -57,6 +63,7 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 	};
 	app->http = http_server_start(app, cfg->listen, &lim, auth_authenticate);
 	if (!app->http) {
+		admin_stop(admin);
 		app_close(app);
 		return 1;
 	}
@@ -69,6 +76,7 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 	hub_end_streams(app->hub);
 	http_server_stop(app->http, cfg->shutdown_grace_s);
 	app->http = NULL;
+	admin_stop(admin);
 	app_close(app);
 	log_access_close();
 	log_info("stopped cleanly");

@@ -1,18 +1,18 @@
 /*
  * cli_user: `moka user add|list|deactivate|activate|password` and
- * `moka token create`.
+ * `moka token create` — argument parsing only. The work is done by the
+ * admin module: through the running server's admin socket, or against
+ * the store when no server runs (src/admin/admin.h).
  */
-#include "app/app.h"
+#include "admin/admin.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
-#include "core/arena.h"
-#include "people/people.h"
-#include "store/store.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int read_password_stdin(char *out, size_t size)
+/* Reads one line from stdin (without its newline) into out. -1 when none. */
+static int read_stdin_line(char *out, size_t size)
 {
 	if (!fgets(out, (int)size, stdin))
 		return -1;
@@ -20,117 +20,107 @@ static int read_password_stdin(char *out, size_t size)
 	return 0;
 }
 
-static struct app *open_app(struct config *cfg)
+/* Sets key to the string v; -1 (with a message) when v is not valid UTF-8. */
+static int set_str(json_t *req, const char *cmd, const char *key, const char *v)
 {
-	if (auth_init(cfg->hash_concurrency) < 0)
-		return NULL;
-	return app_open(cfg);
+	json_t *j = json_string(v);
+	if (!j) {
+		fprintf(stderr, "moka %s: %s is not valid UTF-8\n", cmd, key);
+		return -1;
+	}
+	json_object_set_new(req, key, j);
+	return 0;
+}
+
+/* Runs request through the admin module, then wipes and frees it. */
+static int call(struct config *cfg, json_t *request)
+{
+	int rc = admin_call(cfg, request);
+	json_decref(request);
+	return rc;
 }
 
 static int user_add(int argc, char **argv, struct config *cfg)
 {
-	struct user u = {0};
-	const char *password = NULL, *manager = NULL;
-	char pwbuf[AUTH_MAX_PASSWORD + 2];
+	static const char *const fields[][2] = {
+		{"--username", "username"}, {"--name", "name"},	{"--email", "email"},
+		{"--password", "password"}, {"--manager", "manager"}, {"--title", "title"},
+		{"--department", "department"}, {"--location", "location"},
+	};
+	json_t *req = json_pack("{ss}", "cmd", "user.add");
 	bool pw_stdin = false;
 	int err = 0;
 	for (int i = 2; i < argc; i++) {
-		const char *v;
-		if ((v = cli_opt(argc, argv, &i, "--username", &err))) u.username = v;
-		else if ((v = cli_opt(argc, argv, &i, "--name", &err))) u.display_name = v;
-		else if ((v = cli_opt(argc, argv, &i, "--email", &err))) u.email = v;
-		else if ((v = cli_opt(argc, argv, &i, "--password", &err))) password = v;
-		else if ((v = cli_opt(argc, argv, &i, "--manager", &err))) manager = v;
-		else if ((v = cli_opt(argc, argv, &i, "--title", &err))) u.title = v;
-		else if ((v = cli_opt(argc, argv, &i, "--department", &err))) u.department = v;
-		else if ((v = cli_opt(argc, argv, &i, "--location", &err))) u.location = v;
-		else if (!err && !strcmp(argv[i], "--password-stdin")) pw_stdin = true;
-		else if (!err && !strcmp(argv[i], "--admin")) u.role = "admin";
-		else {
+		const char *v = NULL;
+		size_t f;
+		for (f = 0; f < sizeof(fields) / sizeof(fields[0]) && !err; f++)
+			if ((v = cli_opt(argc, argv, &i, fields[f][0], &err)))
+				break;
+		if (v) {
+			if (set_str(req, "user add", fields[f][1], v) < 0) {
+				json_decref(req);
+				return 2;
+			}
+		} else if (!err && !strcmp(argv[i], "--password-stdin")) {
+			pw_stdin = true;
+		} else if (!err && !strcmp(argv[i], "--admin")) {
+			json_object_set_new(req, "admin", json_true());
+		} else {
 			if (!err)
 				fprintf(stderr, "moka user add: unknown option '%s'\n", argv[i]);
+			json_decref(req);
 			return 2;
 		}
 	}
-	if (!u.username || !u.display_name || !u.email) {
+	if (!json_object_get(req, "username") || !json_object_get(req, "name") ||
+	    !json_object_get(req, "email")) {
 		fprintf(stderr, "moka user add: --username, --name and --email are required\n");
+		json_decref(req);
 		return 2;
 	}
 	if (pw_stdin) {
-		if (read_password_stdin(pwbuf, sizeof(pwbuf)) < 0) {
+		char pw[AUTH_MAX_PASSWORD + 2];
+		if (read_stdin_line(pw, sizeof(pw)) < 0) {
 			fprintf(stderr, "moka user add: no password on stdin\n");
+			json_decref(req);
 			return 2;
 		}
-		password = pwbuf;
-	}
-	struct app *app = open_app(cfg);
-	if (!app)
-		return 1;
-	struct arena *a = arena_new();
-	int rc = 1;
-	if (manager) {
-		struct user m;
-		if (store_user_by_username(store_reader(app->store), a, manager, &m) != STORE_OK) {
-			fprintf(stderr, "moka user add: no such manager '%s'\n", manager);
-			goto done;
+		int rc = set_str(req, "user add", "password", pw);
+		memset(pw, 0, sizeof(pw));
+		if (rc < 0) {
+			json_decref(req);
+			return 2;
 		}
-		u.manager_id = m.id;
 	}
-	int64_t id;
-	int status;
-	const char *why;
-	if (people_user_add(app, &u, password, &id, &status, &why) < 0) {
-		fprintf(stderr, "moka user add: %s\n", why);
-		rc = status == 409 ? 3 : 1;
-		goto done;
-	}
-	printf("%lld\n", (long long)id);
-	rc = 0;
-done:
-	arena_free(a);
-	app_close(app);
-	return rc;
+	return call(cfg, req);
 }
 
-static int user_list(struct config *cfg)
+static int user_password(const char *username, struct config *cfg)
 {
-	struct app *app = open_app(cfg);
-	if (!app)
-		return 1;
-	struct arena *a = arena_new();
-	struct user batch[256];
-	int64_t after = 0;
-	int n;
-	printf("%-8s %-24s %-32s %-8s %s\n", "ID", "USERNAME", "NAME", "STATE", "TITLE");
-	while ((n = store_user_list(store_reader(app->store), a, after, 256, batch)) > 0) {
-		for (int i = 0; i < n; i++)
-			printf("%-8lld %-24s %-32s %-8s %s\n", (long long)batch[i].id,
-			       batch[i].username, batch[i].display_name,
-			       batch[i].active ? "active" : "inactive", batch[i].title);
-		after = batch[n - 1].id;
+	char pw[AUTH_MAX_PASSWORD + 2];
+	if (read_stdin_line(pw, sizeof(pw)) < 0) {
+		fprintf(stderr, "moka user password: no password on stdin\n");
+		return 2;
 	}
-	arena_free(a);
-	app_close(app);
-	return 0;
+	json_t *req = json_pack("{ssssss}", "cmd", "user.password", "username", username,
+				"password", pw);
+	memset(pw, 0, sizeof(pw));
+	if (!req) {
+		fprintf(stderr, "moka user password: the password is not valid UTF-8\n");
+		return 2;
+	}
+	return call(cfg, req);
 }
 
-static int user_set_active(const char *username, bool active, struct config *cfg)
+static int usage(void)
 {
-	struct app *app = open_app(cfg);
-	if (!app)
-		return 1;
-	struct arena *a = arena_new();
-	struct user u;
-	int rc = 1;
-	if (store_user_by_username(store_reader(app->store), a, username, &u) != STORE_OK)
-		fprintf(stderr, "moka user: no such user '%s'\n", username);
-	else if (people_user_set_active(app, u.id, active) < 0)
-		fprintf(stderr, "moka user: cannot update '%s'\n", username);
-	else
-		rc = 0;
-	arena_free(a);
-	app_close(app);
-	return rc;
+	fprintf(stderr, "usage: moka user add --username U --name N --email E [--password P | "
+			"--password-stdin]\n"
+			"                     [--manager U] [--title T] [--department D] "
+			"[--location L] [--admin]\n"
+			"       moka user list | deactivate U | activate U | password U (password on "
+			"stdin)\n");
+	return 2;
 }
 
 int cli_user(int argc, char **argv, struct config *cfg)
@@ -138,19 +128,27 @@ int cli_user(int argc, char **argv, struct config *cfg)
 	if (argc >= 2 && !strcmp(argv[1], "add"))
 		return user_add(argc, argv, cfg);
 	if (argc == 2 && !strcmp(argv[1], "list"))
-		return user_list(cfg);
-	if (argc == 3 && !strcmp(argv[1], "deactivate"))
-		return user_set_active(argv[2], false, cfg);
-	if (argc == 3 && !strcmp(argv[1], "activate"))
-		return user_set_active(argv[2], true, cfg);
-	fprintf(stderr, "usage: moka user add|list|deactivate USERNAME|activate USERNAME\n");
-	return 2;
+		return call(cfg, json_pack("{ss}", "cmd", "user.list"));
+	if (argc != 3)
+		return usage();
+	if (!strcmp(argv[1], "password"))
+		return user_password(argv[2], cfg);
+	const char *cmd = !strcmp(argv[1], "deactivate") ? "user.deactivate"
+			  : !strcmp(argv[1], "activate") ? "user.activate"
+							  : NULL;
+	if (!cmd)
+		return usage();
+	json_t *req = json_pack("{ssss}", "cmd", cmd, "username", argv[2]);
+	if (!req) {
+		fprintf(stderr, "moka user: USERNAME is not valid UTF-8\n");
+		return 2;
+	}
+	return call(cfg, req);
 }
 
 int cli_token(int argc, char **argv, struct config *cfg)
 {
-	const char *scopes = "read write follow";
-	const char *username = NULL;
+	const char *scopes = NULL, *username = NULL;
 	int err = 0;
 	if (argc < 3 || strcmp(argv[1], "create") != 0) {
 		fprintf(stderr, "usage: moka token create USERNAME [--scopes \"read write follow\"]\n");
@@ -172,30 +170,14 @@ int cli_token(int argc, char **argv, struct config *cfg)
 		fprintf(stderr, "moka token create: USERNAME required\n");
 		return 2;
 	}
-	struct app *app = open_app(cfg);
-	if (!app)
-		return 1;
-	struct arena *a = arena_new();
-	struct user u;
-	int rc = 1;
-	char token[AUTH_SECRET_LEN];
-	if (store_user_by_username(store_reader(app->store), a, username, &u) != STORE_OK) {
-		fprintf(stderr, "moka token create: no such user '%s'\n", username);
-	} else if (!u.active) {
-		fprintf(stderr, "moka token create: '%s' is deactivated\n", username);
-	} else {
-		struct tx *tx = tx_begin(app);
-		if (tx && auth_token_create(tx_conn(tx), u.id, 0, scopes, 0, token, NULL) == 0 &&
-		    tx_commit(tx) == 0) {
-			printf("%s\n", token);
-			rc = 0;
-		} else {
-			if (tx)
-				tx_rollback(tx);
-			fprintf(stderr, "moka token create: store error\n");
-		}
+	json_t *req = json_pack("{ssss}", "cmd", "token.create", "username", username);
+	if (!req) {
+		fprintf(stderr, "moka token create: USERNAME is not valid UTF-8\n");
+		return 2;
 	}
-	arena_free(a);
-	app_close(app);
-	return rc;
+	if (scopes && set_str(req, "token create", "scopes", scopes) < 0) {
+		json_decref(req);
+		return 2;
+	}
+	return call(cfg, req);
 }
