@@ -2,6 +2,27 @@
  * audience: who may see a post — the one check every read path goes
  * through (single post, threads, every stream, walls, notifications,
  * counts, live events, search).
+ *
+ * The rule. Viewer v (0 = anonymous) may see post P when v is signed in,
+ * P is not deleted, and P's own audience admits v:
+ *   - v wrote P, or P mentions v, or P is on v's board; or
+ *   - public, unlisted: every signed-in person;
+ *   - network: graph_distance(author, v) <= 2;
+ *   - connections: distance 1;
+ *   - private (Mastodon's): distance 1, or v follows the author;
+ *   - direct: nobody else;
+ * and moreover:
+ *   - a reply is visible only if v may also see its parent, and so on up
+ *     the thread: a reply never widens the audience of what it answers.
+ *     A deleted parent still bounds its replies with its audience (the
+ *     replies stay, orphaned, for those who could see the parent);
+ *   - a repost is visible only if its original is (live and visible).
+ *
+ * Cost: O(1) for a post flagged FEED_OPEN (public or unlisted up its whole
+ * chain, the common case), else one graph lookup per level of the thread
+ * up to the first open ancestor. Relations (distance, follows) are cached
+ * per struct audience_ctx, so a page of a stream asks the graph once per
+ * author.
  */
 #ifndef MOKA_AUDIENCE_H
 #define MOKA_AUDIENCE_H
@@ -10,6 +31,7 @@
 #include <stdint.h>
 
 struct app;
+struct feed_new;
 
 /* A post's audience. Values are stored in the database: never renumber. */
 enum visibility {
@@ -31,5 +53,28 @@ const char *visibility_mastodon(enum visibility v);
 /* May viewer (0 = anonymous) see post_id? Takes the memory read lock itself.
  * False for unknown or deleted posts. */
 bool audience_post_visible(struct app *app, int64_t viewer, int64_t post_id);
+/* The same with the memory lock held. */
+bool audience_post_visible_locked(struct app *app, int64_t viewer, int64_t post_id);
+/* Would viewer see post_id if it were not deleted? For telling the streams
+ * that could show a post that it is gone. Lock held. */
+bool audience_post_reached_locked(struct app *app, int64_t viewer, int64_t post_id);
+
+#define AUDIENCE_CACHE 64
+
+/* A viewer's audience checks over one lock hold: caches the viewer's
+ * relation to each author seen. Valid only while the lock stays held. */
+struct audience_ctx {
+	struct app *app;
+	int64_t viewer;
+	uint32_t keys[AUDIENCE_CACHE]; /* author ids; 0 = empty */
+	uint8_t rel[AUDIENCE_CACHE];   /* distance (bits 0-1), follows (bit 2) */
+};
+
+void audience_ctx_init(struct audience_ctx *c, struct app *app, int64_t viewer);
+/* May c->viewer see the post at slot (see feed.h)? Lock held. */
+bool audience_slot_visible(struct audience_ctx *c, uint32_t slot);
+/* Would c->viewer see the post that d describes, were it indexed now
+ * (a post being written: who to notify)? Lock held. */
+bool audience_draft_visible(struct audience_ctx *c, const struct feed_new *d);
 
 #endif

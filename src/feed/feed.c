@@ -1,14 +1,460 @@
-/* feed: the in-memory post index (placeholder until posts land). */
-#include "feed/feed.h"
-#include "app/app.h"
+/*
+ * feed: the post index itself — the id and post arrays, the mention pool,
+ * the per-person, company and hashtag lists — and its mutators.
+ * Loading lives in feed_load.c, stream pages in feed_stream.c.
+ */
+#include "feed/feed_int.h"
+#include "audience/audience.h"
+#include "core/xmalloc.h"
+#include "graph/graph.h"
 
-int feed_open(struct app *app)
+#include <stdlib.h>
+#include <string.h>
+
+/* --- sorted slot arrays ---------------------------------------------------- */
+
+uint32_t fvec_lower_bound(const struct fvec *v, uint32_t slot)
 {
-	(void)app;
+	uint32_t lo = 0, hi = v->len;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v->v[mid] < slot)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void fvec_add(struct fvec *v, uint32_t slot)
+{
+	if (v->len == v->cap) {
+		v->cap = v->cap ? v->cap + v->cap / 2 + 2 : 4;
+		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
+	}
+	if (v->len == 0 || v->v[v->len - 1] < slot) {
+		v->v[v->len++] = slot;
+		return;
+	}
+	uint32_t i = fvec_lower_bound(v, slot);
+	if (v->v[i] == slot)
+		return;
+	memmove(v->v + i + 1, v->v + i, (v->len - i) * sizeof(*v->v));
+	v->v[i] = slot;
+	v->len++;
+}
+
+void fvec_remove(struct fvec *v, uint32_t slot)
+{
+	uint32_t i = fvec_lower_bound(v, slot);
+	if (i == v->len || v->v[i] != slot)
+		return;
+	memmove(v->v + i, v->v + i + 1, (v->len - i - 1) * sizeof(*v->v));
+	v->len--;
+}
+
+/* Every element >= from grows by one (a slot was inserted at from). */
+static void fvec_shift(struct fvec *v, uint32_t from)
+{
+	for (uint32_t i = fvec_lower_bound(v, from); i < v->len; i++)
+		v->v[i]++;
+}
+
+static size_t fvec_bytes(const struct fvec *v)
+{
+	return v->cap * sizeof(*v->v);
+}
+
+/* --- the index ------------------------------------------------------------- */
+
+struct feed *feed_new(void)
+{
+	struct feed *f = xcalloc(1, sizeof(*f));
+	f->pool_cap = 64;
+	f->pool = xcalloc(f->pool_cap, sizeof(*f->pool));
+	f->pool_len = 1; /* offset 0 means "no mentions" */
+	f->tags_cap = 64;
+	f->tags = xcalloc(f->tags_cap, sizeof(*f->tags));
+	return f;
+}
+
+void feed_free(struct feed *f)
+{
+	if (!f)
+		return;
+	for (uint32_t i = 0; i < f->users_cap; i++) {
+		free(f->users[i].authored.v);
+		free(f->users[i].board.v);
+		free(f->users[i].mentioned.v);
+	}
+	for (uint32_t i = 0; i < f->tags_cap; i++) {
+		free(f->tags[i].name);
+		free(f->tags[i].posts.v);
+	}
+	free(f->users);
+	free(f->tags);
+	free(f->listed.v);
+	free(f->pool);
+	free(f->ids);
+	free(f->posts);
+	free(f);
+}
+
+uint32_t feed_count(const struct feed *f)
+{
+	return f->n;
+}
+
+uint32_t feed_lower_bound(const struct feed *f, int64_t id)
+{
+	uint32_t lo = 0, hi = f->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (f->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t feed_slot(const struct feed *f, int64_t id)
+{
+	uint32_t i = feed_lower_bound(f, id);
+	return i < f->n && f->ids[i] == id ? i : FEED_NONE;
+}
+
+int64_t feed_id(const struct feed *f, uint32_t slot)
+{
+	return f->ids[slot];
+}
+
+const struct feed_post *feed_post(const struct feed *f, uint32_t slot)
+{
+	return &f->posts[slot];
+}
+
+size_t feed_mentions(const struct feed *f, uint32_t slot, const uint32_t **ids)
+{
+	uint32_t off = f->posts[slot].mentions;
+	if (!off) {
+		*ids = NULL;
+		return 0;
+	}
+	*ids = f->pool + off + 1;
+	return f->pool[off];
+}
+
+uint32_t feed_ref_slot(const struct feed_post *p)
+{
+	return p->flags & (FEED_REPLY | FEED_REBLOG) ? p->ref - 1 : FEED_NONE;
+}
+
+struct feed_user *feed_user_at(struct feed *f, int64_t user, bool create)
+{
+	if (user <= 0 || user > GRAPH_ID_MAX)
+		return NULL;
+	if ((uint64_t)user >= f->users_cap) {
+		if (!create)
+			return NULL;
+		uint32_t ncap = f->users_cap ? f->users_cap : 1024;
+		while (ncap <= (uint64_t)user)
+			ncap *= 2;
+		f->users = xrealloc(f->users, ncap * sizeof(*f->users));
+		memset(f->users + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->users));
+		f->users_cap = ncap;
+	}
+	return &f->users[user];
+}
+
+void feed_user_stats(const struct feed *f, int64_t user, uint32_t *posts, int64_t *newest)
+{
+	*posts = 0;
+	*newest = 0;
+	if (user <= 0 || (uint64_t)user >= f->users_cap)
+		return;
+	const struct feed_user *u = &f->users[user];
+	*posts = u->live;
+	for (uint32_t i = u->authored.len; i-- > 0;) {
+		uint32_t s = u->authored.v[i];
+		if (!(f->posts[s].flags & FEED_DELETED)) {
+			*newest = f->ids[s];
+			break;
+		}
+	}
+}
+
+static uint32_t hash_name(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void tags_grow(struct feed *f)
+{
+	uint32_t ncap = f->tags_cap * 2;
+	struct feed_tag *nt = xcalloc(ncap, sizeof(*nt));
+	for (uint32_t i = 0; i < f->tags_cap; i++) {
+		if (!f->tags[i].name)
+			continue;
+		uint32_t h = f->tags[i].hash & (ncap - 1);
+		while (nt[h].name)
+			h = (h + 1) & (ncap - 1);
+		nt[h] = f->tags[i];
+	}
+	free(f->tags);
+	f->tags = nt;
+	f->tags_cap = ncap;
+}
+
+struct feed_tag *feed_tag_at(struct feed *f, const char *name, size_t len, bool create)
+{
+	uint32_t hash = hash_name(name, len);
+	uint32_t h = hash & (f->tags_cap - 1);
+	while (f->tags[h].name) {
+		struct feed_tag *t = &f->tags[h];
+		if (t->hash == hash && strncmp(t->name, name, len) == 0 && t->name[len] == '\0')
+			return t;
+		h = (h + 1) & (f->tags_cap - 1);
+	}
+	if (!create)
+		return NULL;
+	if ((f->tags_used + 1) * 2 > f->tags_cap) {
+		tags_grow(f);
+		return feed_tag_at(f, name, len, true);
+	}
+	struct feed_tag *t = &f->tags[h];
+	t->name = xstrndup(name, len);
+	t->hash = hash;
+	f->tags_used++;
+	return t;
+}
+
+size_t feed_bytes(const struct feed *f)
+{
+	size_t b = sizeof(*f) + f->cap * (sizeof(*f->ids) + sizeof(*f->posts)) +
+		   f->pool_cap * sizeof(*f->pool) + f->users_cap * sizeof(*f->users) +
+		   fvec_bytes(&f->listed) + f->tags_cap * sizeof(*f->tags);
+	for (uint32_t i = 0; i < f->users_cap; i++)
+		b += fvec_bytes(&f->users[i].authored) + fvec_bytes(&f->users[i].board) +
+		     fvec_bytes(&f->users[i].mentioned);
+	for (uint32_t i = 0; i < f->tags_cap; i++)
+		if (f->tags[i].name)
+			b += fvec_bytes(&f->tags[i].posts) + strlen(f->tags[i].name) + 1;
+	return b;
+}
+
+/* --- mutators -------------------------------------------------------------- */
+
+/* Appends a mention run (sorted, deduplicated, valid ids) to the pool;
+ * returns its offset, 0 when there is none. */
+static uint32_t pool_add(struct feed *f, const int64_t *users, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (f->pool_len + n + 1 > f->pool_cap) {
+		while (f->pool_len + n + 1 > f->pool_cap)
+			f->pool_cap *= 2;
+		f->pool = xrealloc(f->pool, f->pool_cap * sizeof(*f->pool));
+	}
+	uint32_t off = f->pool_len, *run = f->pool + off + 1, count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (users[i] <= 0 || users[i] > GRAPH_ID_MAX)
+			continue;
+		uint32_t u = (uint32_t)users[i];
+		uint32_t j = count;
+		while (j > 0 && run[j - 1] > u)
+			j--;
+		if (j > 0 && run[j - 1] == u)
+			continue;
+		memmove(run + j + 1, run + j, (count - j) * sizeof(*run));
+		run[j] = u;
+		count++;
+	}
+	if (count == 0)
+		return 0;
+	f->pool[off] = count;
+	f->pool_len += count + 1;
+	return off;
+}
+
+static void grow_posts(struct feed *f)
+{
+	if (f->n < f->cap)
+		return;
+	f->cap = f->cap ? f->cap + f->cap / 2 : 1024;
+	f->ids = xrealloc(f->ids, f->cap * sizeof(*f->ids));
+	f->posts = xrealloc(f->posts, f->cap * sizeof(*f->posts));
+}
+
+/* Opens slot pos for an older id: every slot at or above pos moves up one. */
+static void open_slot(struct feed *f, uint32_t pos)
+{
+	grow_posts(f);
+	memmove(f->ids + pos + 1, f->ids + pos, (f->n - pos) * sizeof(*f->ids));
+	memmove(f->posts + pos + 1, f->posts + pos, (f->n - pos) * sizeof(*f->posts));
+	f->n++;
+	for (uint32_t i = 0; i < f->n; i++) {
+		struct feed_post *p = &f->posts[i];
+		if (i != pos && (p->flags & (FEED_REPLY | FEED_REBLOG)) && p->ref - 1 >= pos)
+			p->ref++;
+	}
+	for (uint32_t i = 0; i < f->users_cap; i++) {
+		fvec_shift(&f->users[i].authored, pos);
+		fvec_shift(&f->users[i].board, pos);
+		fvec_shift(&f->users[i].mentioned, pos);
+	}
+	for (uint32_t i = 0; i < f->tags_cap; i++)
+		if (f->tags[i].name)
+			fvec_shift(&f->tags[i].posts, pos);
+	fvec_shift(&f->listed, pos);
+}
+
+/* Counts a live reply in (delta 1) or out (delta -1) of its parent. */
+static void count_reply(struct feed *f, const struct feed_post *reply, int delta)
+{
+	struct feed_post *parent = &f->posts[reply->ref - 1];
+	if (reply->visibility <= VIS_UNLISTED) {
+		if (delta > 0)
+			parent->open_replies++;
+		else if (parent->open_replies > 0)
+			parent->open_replies--;
+	} else if (parent->closed_replies != FEED_CLOSED_MANY) {
+		if (delta > 0)
+			parent->closed_replies++;
+		else if (parent->closed_replies > 0)
+			parent->closed_replies--;
+	}
+}
+
+/* Fills the ref, flags and visibility of p's record; -1 if a parent is missing. */
+static int link_post(struct feed *f, const struct feed_new *p, struct feed_post *fp)
+{
+	fp->visibility = (uint8_t)p->visibility;
+	fp->flags = (p->question ? FEED_QUESTION : 0) | (p->deleted ? FEED_DELETED : 0);
+	bool open = p->visibility <= VIS_UNLISTED;
+	if (p->reblog_of_id || p->in_reply_to_id) {
+		uint32_t ref = feed_slot(f, p->reblog_of_id ? p->reblog_of_id : p->in_reply_to_id);
+		if (ref == FEED_NONE)
+			return -1;
+		fp->flags |= p->reblog_of_id ? FEED_REBLOG : FEED_REPLY;
+		fp->ref = ref + 1;
+		open = open && (f->posts[ref].flags & FEED_OPEN);
+	} else if (p->board_owner_id) {
+		if (p->board_owner_id > GRAPH_ID_MAX || p->board_owner_id < 0)
+			return -1;
+		fp->flags |= FEED_BOARD;
+		fp->ref = (uint32_t)p->board_owner_id;
+	}
+	if (open)
+		fp->flags |= FEED_OPEN;
 	return 0;
 }
 
-void feed_close(struct app *app)
+/* In the company stream: public, not a repost, not a reply to someone else. */
+static bool listed(const struct feed *f, const struct feed_post *fp)
 {
-	(void)app;
+	if (fp->visibility != VIS_PUBLIC || (fp->flags & FEED_REBLOG))
+		return false;
+	return !(fp->flags & FEED_REPLY) || f->posts[fp->ref - 1].author == fp->author;
+}
+
+int feed_insert(struct feed *f, const struct feed_new *p)
+{
+	if (p->author <= 0 || p->author > GRAPH_ID_MAX || p->visibility < 0 ||
+	    p->visibility > VIS_DIRECT || p->id <= 0)
+		return -1;
+	struct feed_post fp = {.author = (uint32_t)p->author};
+	if (link_post(f, p, &fp) < 0)
+		return -1;
+	uint32_t pos = f->n;
+	if (f->n && p->id <= f->ids[f->n - 1]) {
+		pos = feed_lower_bound(f, p->id);
+		if (f->ids[pos] == p->id)
+			return -1;
+		open_slot(f, pos);
+		if (fp.flags & (FEED_REPLY | FEED_REBLOG) && fp.ref - 1 >= pos)
+			fp.ref++;
+	} else {
+		grow_posts(f);
+		f->n++;
+	}
+	fp.mentions = pool_add(f, p->mentions, p->n_mentions);
+	if (p->n_tags)
+		fp.flags |= FEED_TAGGED;
+	if (listed(f, &fp))
+		fp.flags |= FEED_LISTED;
+	f->ids[pos] = p->id;
+	f->posts[pos] = fp;
+
+	struct feed_user *u = feed_user_at(f, p->author, true);
+	fvec_add(&u->authored, pos);
+	if (!p->deleted)
+		u->live++;
+	if (fp.flags & FEED_BOARD)
+		fvec_add(&feed_user_at(f, fp.ref, true)->board, pos);
+	if (fp.flags & FEED_LISTED)
+		fvec_add(&f->listed, pos);
+	const uint32_t *m;
+	size_t nm = feed_mentions(f, pos, &m);
+	for (size_t i = 0; i < nm; i++)
+		fvec_add(&feed_user_at(f, m[i], true)->mentioned, pos);
+	for (size_t i = 0; i < p->n_tags; i++)
+		fvec_add(&feed_tag_at(f, p->tags[i], strlen(p->tags[i]), true)->posts, pos);
+	if ((fp.flags & FEED_REPLY) && !p->deleted)
+		count_reply(f, &fp, 1);
+	return 0;
+}
+
+int feed_delete(struct feed *f, int64_t id)
+{
+	uint32_t slot = feed_slot(f, id);
+	if (slot == FEED_NONE || (f->posts[slot].flags & FEED_DELETED))
+		return -1;
+	struct feed_post *p = &f->posts[slot];
+	p->flags |= FEED_DELETED;
+	struct feed_user *u = feed_user_at(f, p->author, false);
+	if (u && u->live > 0)
+		u->live--;
+	if (p->flags & FEED_REPLY)
+		count_reply(f, p, -1);
+	return 0;
+}
+
+int feed_set_mentions(struct feed *f, int64_t id, const int64_t *users, size_t n)
+{
+	uint32_t slot = feed_slot(f, id);
+	if (slot == FEED_NONE)
+		return -1;
+	const uint32_t *m;
+	size_t nm = feed_mentions(f, slot, &m);
+	for (size_t i = 0; i < nm; i++)
+		fvec_remove(&f->users[m[i]].mentioned, slot);
+	f->posts[slot].mentions = pool_add(f, users, n);
+	nm = feed_mentions(f, slot, &m);
+	for (size_t i = 0; i < nm; i++)
+		fvec_add(&feed_user_at(f, m[i], true)->mentioned, slot);
+	return 0;
+}
+
+int feed_set_tags(struct feed *f, int64_t id, const char *const *old, size_t n_old,
+		  const char *const *tags, size_t n)
+{
+	uint32_t slot = feed_slot(f, id);
+	if (slot == FEED_NONE)
+		return -1;
+	for (size_t i = 0; i < n_old; i++) {
+		struct feed_tag *t = feed_tag_at(f, old[i], strlen(old[i]), false);
+		if (t)
+			fvec_remove(&t->posts, slot);
+	}
+	for (size_t i = 0; i < n; i++)
+		fvec_add(&feed_tag_at(f, tags[i], strlen(tags[i]), true)->posts, slot);
+	if (n)
+		f->posts[slot].flags |= FEED_TAGGED;
+	else
+		f->posts[slot].flags &= (uint8_t)~FEED_TAGGED;
+	return 0;
 }

@@ -1,15 +1,188 @@
 /*
- * feed: the in-memory post index behind every stream (home, walls, company,
- * hashtags), loaded at start and kept in step with the store by
- * after-commit hooks.
+ * feed: the in-memory post index behind every stream (home, walls, the
+ * company stream, hashtags, mentions) and behind the audience check.
+ *
+ * For every post the index keeps what deciding its audience and merging
+ * streams needs, and nothing else (texts stay in the store): 8 bytes of
+ * id in a sorted array, plus a 20-byte struct feed_post at the same
+ * index, its "slot". Because posts are appended in id order (ids are
+ * assigned inside the write transaction, so commit order is id order),
+ * slot order is id order: every list below is a sorted array of uint32
+ * slots, and merging lists compares slots, never ids.
+ *
+ * Lists (each a sorted uint32 slot array):
+ *   - per person: the posts they wrote (replies and reposts included),
+ *     the posts others wrote on their board, the posts mentioning them;
+ *   - the company stream: public posts that are neither reposts nor
+ *     replies to someone else (a reply to oneself, a thread, stays);
+ *   - per hashtag (normalised name): the posts carrying it.
+ * Deleted posts stay in place with FEED_DELETED set; every read goes
+ * through the audience check, which refuses them.
+ *
+ * Memory: about 28 bytes per post, plus 4 bytes per list entry (one for
+ * the author's list, one more for public, tagged, board and mentioned
+ * posts), plus 48 bytes per person: ~350 MB for 10 million posts.
+ *
+ * Loading: feed_open() reads three ordered scans (posts through a covering
+ * index, mentions, tags) and appends, without sorting.
+ *
+ * Concurrency: nothing here locks except the functions that take a struct
+ * app (feed_open, feed_query_page). Readers hold app->mem_lock for
+ * reading; the mutators run in after-commit hooks with it held for
+ * writing. Pointers into the index are valid while the lock is held.
  */
 #ifndef MOKA_FEED_H
 #define MOKA_FEED_H
 
-struct app;
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-/* Loads the index from the store into app->feed. 0 or -1. */
+struct app;
+struct arena;
+struct feed;
+
+/* Flags of an indexed post. REPLY, REBLOG and BOARD exclude each other. */
+enum {
+	FEED_DELETED = 1u << 0,
+	FEED_REPLY = 1u << 1,    /* ref is the parent's slot + 1 */
+	FEED_REBLOG = 1u << 2,   /* ref is the original's slot + 1 */
+	FEED_BOARD = 1u << 3,    /* ref is the board owner's user id */
+	FEED_QUESTION = 1u << 4, /* a question to the author's network */
+	FEED_OPEN = 1u << 5,     /* it and every ancestor (or the original) are
+				  * public or unlisted: any signed-in viewer */
+	FEED_TAGGED = 1u << 6,   /* carries hashtags */
+	FEED_LISTED = 1u << 7,   /* in the company stream list */
+};
+
+/* closed_replies saturates here; then only the store knows the exact count. */
+#define FEED_CLOSED_MANY 0xffffu
+/* "No such slot". */
+#define FEED_NONE UINT32_MAX
+
+/* One indexed post (20 bytes). Its id is feed_id(f, slot). */
+struct feed_post {
+	uint32_t author;
+	uint32_t ref;            /* see FEED_REPLY, FEED_REBLOG, FEED_BOARD */
+	uint32_t mentions;       /* offset of its mention run in the pool; 0 = none */
+	uint32_t open_replies;   /* live direct replies that are public or unlisted */
+	uint16_t closed_replies; /* the other live direct replies (saturating) */
+	uint8_t visibility;      /* enum visibility */
+	uint8_t flags;
+};
+
+/* An empty index. Never NULL (aborts on OOM). */
+struct feed *feed_new(void);
+void feed_free(struct feed *f);
+
+/* Builds app->feed from the store (before threads start) and raises the
+ * id clock above the newest post. 0, or -1 on a store error (logged). */
 int feed_open(struct app *app);
 void feed_close(struct app *app);
+
+/* --- Reading (memory lock held) ------------------------------------------ */
+
+uint32_t feed_count(const struct feed *f);
+/* The slot of post id, or FEED_NONE. Binary search over the id array. */
+uint32_t feed_slot(const struct feed *f, int64_t id);
+int64_t feed_id(const struct feed *f, uint32_t slot);
+const struct feed_post *feed_post(const struct feed *f, uint32_t slot);
+/* The user ids mentioned by the post at slot: the count, with *ids
+ * pointing into the index (ascending). */
+size_t feed_mentions(const struct feed *f, uint32_t slot, const uint32_t **ids);
+/* The parent (reply) or original (repost) slot, or FEED_NONE. */
+uint32_t feed_ref_slot(const struct feed_post *p);
+/* How many live posts user wrote, and the id of the newest (0: none). */
+void feed_user_stats(const struct feed *f, int64_t user, uint32_t *posts, int64_t *newest);
+/* Bytes of heap the index holds (arrays at capacity). */
+size_t feed_bytes(const struct feed *f);
+
+/* --- Writing (memory lock held for writing: after-commit hooks) ---------- */
+
+/* A post entering the index. */
+struct feed_new {
+	int64_t id;
+	int64_t author;
+	int visibility;
+	int64_t in_reply_to_id, reblog_of_id, board_owner_id; /* 0 when not */
+	bool question, deleted;
+	const int64_t *mentions; /* user ids */
+	size_t n_mentions;
+	const char *const *tags; /* normalised names */
+	size_t n_tags;
+};
+
+/*
+ * Adds p. Ids normally arrive in increasing order (an append); an older
+ * id is inserted in place at O(posts) cost. A reply whose parent, or a
+ * repost whose original, is not in the index is refused. Returns 0, or -1
+ * for a duplicate id, a bad user id or a missing parent.
+ */
+int feed_insert(struct feed *f, const struct feed_new *p);
+/* Marks id deleted and takes it out of its parent's reply counts.
+ * 0, or -1 if it is unknown or already deleted. */
+int feed_delete(struct feed *f, int64_t id);
+/* Replaces the mentions of id (after an edit). 0 or -1 (unknown id). */
+int feed_set_mentions(struct feed *f, int64_t id, const int64_t *users, size_t n);
+/* Replaces the hashtags of id, given its old ones. 0 or -1 (unknown id). */
+int feed_set_tags(struct feed *f, int64_t id, const char *const *old, size_t n_old,
+		  const char *const *tags, size_t n);
+
+/* --- Pages of a stream --------------------------------------------------- */
+
+#define FEED_LIMIT_DEFAULT 20
+#define FEED_LIMIT_MAX 40
+/* At most this many candidates are examined for one page; a page that
+ * runs out of budget is returned short, its Link cursor where it stopped. */
+#define FEED_SCAN_MAX 20000
+
+/* Mastodon's cursors: ids below max_id, above since_id, or (min_id) the
+ * page just above min_id; 0 when absent. Output is newest first either way. */
+struct feed_page {
+	int64_t max_id, since_id, min_id;
+	int limit;
+};
+
+/*
+ * Parses the query parameters of a page (each NULL or "" when absent):
+ * ids are decimal digits (at most 19), limit an integer from 1 up (above
+ * FEED_LIMIT_MAX it is lowered to it; absent: FEED_LIMIT_DEFAULT).
+ * Returns 0, or -1 with *why naming the bad parameter.
+ */
+int feed_page_parse(const char *max_id, const char *since_id, const char *min_id,
+		    const char *limit, struct feed_page *out, const char **why);
+
+enum feed_stream {
+	FEED_HOME,     /* viewer's own posts, those on their board, and those of
+			* the people they follow or are connected to */
+	FEED_WALL,     /* user's posts and the posts on user's board */
+	FEED_PUBLIC,   /* the company stream */
+	FEED_TAG,      /* posts with hashtag tag (unlisted ones left out) */
+	FEED_MENTIONS, /* posts mentioning viewer */
+};
+
+struct feed_query {
+	enum feed_stream stream;
+	int64_t viewer;
+	int64_t user;     /* FEED_WALL */
+	const char *tag;  /* FEED_TAG, normalised */
+	bool exclude_replies, exclude_reblogs; /* FEED_WALL */
+};
+
+struct feed_result {
+	int64_t ids[FEED_LIMIT_MAX]; /* newest first */
+	size_t n;
+	/* Link cursors: rel="next" max_id and rel="prev" min_id; 0 for none. */
+	int64_t next_max_id, prev_min_id;
+	size_t scanned; /* candidates examined */
+};
+
+/* One page of q as q->viewer may see it (every post through the audience
+ * check); a is scratch memory for the merge. Takes the memory read lock. */
+void feed_query_page(struct app *app, struct arena *a, const struct feed_query *q,
+		     const struct feed_page *pg, struct feed_result *out);
+/* The same with the lock held. */
+void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_query *q,
+			    const struct feed_page *pg, struct feed_result *out);
 
 #endif

@@ -1,15 +1,98 @@
 /*
  * posts: status updates — create, edit, delete, replies, likes, reposts,
  * board posts — and their Mastodon Status rendering.
+ *
+ * Every write is one transaction (app.h): the rows, the counters, the
+ * notifications (only to people who may see the post), then, after the
+ * commit, the in-memory post index (feed/) and the live event. Every read
+ * goes through the audience check (audience/): a post the viewer may not
+ * see is "not found", never "forbidden", so its existence does not leak.
+ *
+ * Rules chosen here:
+ *   - A reply keeps the visibility asked for; the audience check bounds it
+ *     by its parent's audience all the way up the thread, so a reply never
+ *     reaches anyone who cannot see what it answers.
+ *   - A board post (posted on someone's board) is a top-level post; the
+ *     board owner always sees it and is notified ("moka.board_post").
+ *   - Reposts are of public or unlisted originals only, take the
+ *     original's visibility, and have no text; liking or reposting a
+ *     repost acts on its original.
+ *   - Deleting is soft; the replies stay (orphaned), reposts of it go.
+ *   - replies_count counts only the replies the viewer may see.
  */
 #ifndef MOKA_POSTS_H
 #define MOKA_POSTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "audience/audience.h"
 
 struct app;
 struct arena;
 struct jw;
+
+/* Outcome of a post operation; the API maps it to a status code. */
+enum posts_rc {
+	POSTS_OK = 0,
+	POSTS_NOT_FOUND, /* unknown, deleted or not visible to the actor (404) */
+	POSTS_FORBIDDEN, /* visible but not the actor's to change (403) */
+	POSTS_INVALID,   /* bad input (422); *why says which */
+	POSTS_ERROR,     /* the store failed (500) */
+};
+
+/* The longest spoiler text, language tag and Idempotency-Key, in bytes. */
+#define POSTS_SPOILER_MAX 1000
+#define POSTS_KEY_MAX 200
+
+struct posts_draft {
+	const char *text; /* source; size checked against cfg->post_max_chars */
+	size_t text_len;
+	const char *spoiler_text; /* NULL or "" for none */
+	bool sensitive;
+	const char *language; /* NULL, or 2-3 lowercase letters */
+	enum visibility visibility;
+	int64_t in_reply_to_id;  /* 0 when not a reply */
+	int64_t board_owner_id;  /* 0 when not a board post */
+	bool question;
+	const char *idempotency_key; /* NULL when none */
+};
+
+/*
+ * author writes d. On POSTS_OK *id is the new post — or, when author sent
+ * the same Idempotency-Key within the last hour, the post that request
+ * made. Otherwise *why (static or in a) explains.
+ */
+enum posts_rc posts_create(struct app *app, struct arena *a, int64_t author,
+			   const struct posts_draft *d, int64_t *id, const char **why);
+
+struct posts_edit {
+	const char *text;
+	size_t text_len;
+	const char *spoiler_text; /* NULL: "" (Mastodon replaces it) */
+	bool has_sensitive, sensitive;
+	const char *language; /* NULL: unchanged */
+};
+
+/* viewer edits their post id (text, spoiler, sensitive, language). */
+enum posts_rc posts_edit(struct app *app, struct arena *a, int64_t viewer, int64_t id,
+			 const struct posts_edit *e, const char **why);
+/* viewer deletes their post id (and their reposts of it go too). */
+enum posts_rc posts_delete(struct app *app, struct arena *a, int64_t viewer, int64_t id);
+/* viewer likes (on) or unlikes a post they may see; *target is the post
+ * acted on (the original of a repost). Idempotent. */
+enum posts_rc posts_favourite(struct app *app, int64_t viewer, int64_t id, bool on,
+			      int64_t *target);
+/*
+ * viewer reposts (on) or un-reposts a post they may see. On: *result is
+ * viewer's repost (an existing one is returned as is; POSTS_FORBIDDEN if
+ * the original is not public or unlisted). Off: *result is the original.
+ */
+enum posts_rc posts_reblog(struct app *app, struct arena *a, int64_t viewer, int64_t id,
+			   bool on, int64_t *result);
+
+/* --- Rendering (posts_render.c) ----------------------------------------- */
 
 /* Writes post_id as a Mastodon Status entity, as viewer sees it (their
  * favourited/reblogged flags, counts only from what they may see). Returns
@@ -17,5 +100,18 @@ struct jw;
  * it. Takes the memory read lock itself. */
 int posts_render_status(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
 			int64_t post_id);
+/* Writes a JSON array of the Statuses among ids that viewer may see, in
+ * the order given. Batches the store reads of the whole page. */
+void posts_render_statuses(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			   const int64_t *ids, size_t n);
+/* Mastodon's Context for post_id: {"ancestors": [...], "descendants":
+ * [...]}, each filtered by the audience check, descendants in thread
+ * order. -1, writing nothing, when viewer may not see post_id. */
+int posts_render_context(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			 int64_t post_id);
+/* The accounts that liked (reblogs false) or reposted post_id, newest
+ * first, at most limit, as a JSON array. -1 when viewer may not see it. */
+int posts_render_actors(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			int64_t post_id, bool reblogs, int limit);
 
 #endif

@@ -1,0 +1,54 @@
+/* feed_int: the post index's own structures, shared by src/feed/ only. */
+#ifndef MOKA_FEED_INT_H
+#define MOKA_FEED_INT_H
+
+#include "feed/feed.h"
+
+/* A sorted array of slots. */
+struct fvec {
+	uint32_t *v;
+	uint32_t len, cap;
+};
+
+/* Per person (indexed by user id). */
+struct feed_user {
+	struct fvec authored;  /* posts they wrote */
+	struct fvec board;     /* posts others wrote on their board */
+	struct fvec mentioned; /* posts mentioning them */
+	uint32_t live;         /* live posts they wrote */
+};
+
+struct feed_tag {
+	char *name; /* NULL: empty hash table entry */
+	uint32_t hash;
+	struct fvec posts;
+};
+
+struct feed {
+	int64_t *ids;            /* [slot], ascending */
+	struct feed_post *posts; /* [slot] */
+	uint32_t n, cap;
+	uint32_t *pool;          /* mention runs: count, then the ids; [0] unused */
+	uint32_t pool_len, pool_cap;
+	struct feed_user *users; /* [user id] */
+	uint32_t users_cap;
+	struct fvec listed;      /* the company stream */
+	struct feed_tag *tags;   /* open addressing, power-of-two capacity */
+	uint32_t tags_cap, tags_used;
+};
+
+/* Adds slot to v, keeping it sorted (appending when it is the largest). */
+void fvec_add(struct fvec *v, uint32_t slot);
+/* Removes slot from v if present. */
+void fvec_remove(struct fvec *v, uint32_t slot);
+/* Index of the first element >= slot. */
+uint32_t fvec_lower_bound(const struct fvec *v, uint32_t slot);
+
+/* The person's lists (grown on demand), or NULL for a bad id when !create. */
+struct feed_user *feed_user_at(struct feed *f, int64_t user, bool create);
+/* The hashtag's list, created on demand; NULL when absent and !create. */
+struct feed_tag *feed_tag_at(struct feed *f, const char *name, size_t len, bool create);
+/* Index of the first id >= id. */
+uint32_t feed_lower_bound(const struct feed *f, int64_t id);
+
+#endif

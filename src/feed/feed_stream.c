@@ -1,0 +1,295 @@
+/*
+ * feed_stream: pages of streams, merged at read time.
+ *
+ * A stream is the union of some sorted slot lists (the home stream: the
+ * viewer's own list, their board, and the list of every person they
+ * follow or are connected to). A page is a k-way merge of those lists
+ * with a binary heap, newest first (or oldest first above a min_id, then
+ * reversed), each candidate going through the audience check and the
+ * stream's own filter until the page is full or FEED_SCAN_MAX candidates
+ * were examined. Nothing is precomputed per reader: a company-wide post
+ * costs one append, not 440,000.
+ */
+#include "feed/feed_int.h"
+#include "app/app.h"
+#include "audience/audience.h"
+#include "core/arena.h"
+#include "graph/graph.h"
+
+#include <string.h>
+
+/* --- cursors ----------------------------------------------------------------- */
+
+/* Parses an optional id: 0 for absent, -1 for junk. */
+static int parse_id(const char *s, int64_t *out)
+{
+	*out = 0;
+	if (!s || !*s)
+		return 0;
+	size_t n = strlen(s);
+	if (n > 19)
+		return -1;
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v > (INT64_MAX - (s[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int feed_page_parse(const char *max_id, const char *since_id, const char *min_id,
+		    const char *limit, struct feed_page *out, const char **why)
+{
+	memset(out, 0, sizeof(*out));
+	out->limit = FEED_LIMIT_DEFAULT;
+	if (parse_id(max_id, &out->max_id) < 0) {
+		*why = "max_id: expected a status id";
+		return -1;
+	}
+	if (parse_id(since_id, &out->since_id) < 0) {
+		*why = "since_id: expected a status id";
+		return -1;
+	}
+	if (parse_id(min_id, &out->min_id) < 0) {
+		*why = "min_id: expected a status id";
+		return -1;
+	}
+	if (limit && *limit) {
+		int64_t n;
+		if (parse_id(limit, &n) < 0 || n < 1) {
+			*why = "limit: expected a positive integer";
+			return -1;
+		}
+		out->limit = n > FEED_LIMIT_MAX ? FEED_LIMIT_MAX : (int)n;
+	}
+	return 0;
+}
+
+/* --- the merge ---------------------------------------------------------------- */
+
+struct cursor {
+	const uint32_t *v;
+	int64_t pos, end; /* next index, one past the last (step +1) or first (step -1) */
+};
+
+struct merge {
+	struct cursor *heap;
+	size_t n;
+	bool ascending;
+};
+
+static bool before(const struct merge *m, size_t a, size_t b)
+{
+	uint32_t x = m->heap[a].v[m->heap[a].pos], y = m->heap[b].v[m->heap[b].pos];
+	return m->ascending ? x < y : x > y;
+}
+
+static void sift_down(struct merge *m, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, best = i;
+		if (l < m->n && before(m, l, best))
+			best = l;
+		if (r < m->n && before(m, r, best))
+			best = r;
+		if (best == i)
+			return;
+		struct cursor t = m->heap[i];
+		m->heap[i] = m->heap[best];
+		m->heap[best] = t;
+		i = best;
+	}
+}
+
+/* Adds the part of list v within [lo, hi) as a cursor. */
+static void merge_add(struct merge *m, const struct fvec *v, uint32_t lo, uint32_t hi)
+{
+	if (!v || v->len == 0)
+		return;
+	int64_t a = fvec_lower_bound(v, lo), b = fvec_lower_bound(v, hi);
+	if (a >= b)
+		return;
+	struct cursor c = {.v = v->v};
+	if (m->ascending) {
+		c.pos = a;
+		c.end = b;
+	} else {
+		c.pos = b - 1;
+		c.end = a - 1;
+	}
+	m->heap[m->n++] = c;
+}
+
+static void merge_heapify(struct merge *m)
+{
+	for (size_t i = m->n / 2; i-- > 0;)
+		sift_down(m, i);
+}
+
+/* The next slot of the union (duplicates included), or FEED_NONE. */
+static uint32_t merge_next(struct merge *m)
+{
+	if (m->n == 0)
+		return FEED_NONE;
+	struct cursor *top = &m->heap[0];
+	uint32_t slot = top->v[top->pos];
+	top->pos += m->ascending ? 1 : -1;
+	if (top->pos == top->end)
+		m->heap[0] = m->heap[--m->n];
+	sift_down(m, 0);
+	return slot;
+}
+
+/* --- streams ------------------------------------------------------------------ */
+
+/* The stream's own filter, beyond the audience check. */
+static bool stream_keeps(const struct feed *f, const struct feed_query *q, uint32_t slot)
+{
+	const struct feed_post *p = &f->posts[slot];
+	switch (q->stream) {
+	case FEED_WALL:
+		if (q->exclude_reblogs && (p->flags & FEED_REBLOG))
+			return false;
+		if (q->exclude_replies && (p->flags & FEED_REPLY) &&
+		    f->posts[p->ref - 1].author != p->author)
+			return false;
+		return true;
+	case FEED_TAG: return p->visibility != VIS_UNLISTED && !(p->flags & FEED_REBLOG);
+	default: return true;
+	}
+}
+
+static struct fvec *user_list(struct feed *f, int64_t user, int which)
+{
+	struct feed_user *u = feed_user_at(f, user, false);
+	if (!u)
+		return NULL;
+	return which == 0 ? &u->authored : which == 1 ? &u->board : &u->mentioned;
+}
+
+/* The people whose posts make viewer's home stream besides viewer:
+ * connections ∪ following (both sorted), into a; returns the count. */
+static size_t home_authors(struct app *app, struct arena *a, int64_t viewer, uint32_t **out)
+{
+	size_t nc = 0, nf = 0;
+	const uint32_t *c = NULL, *fl = NULL;
+	if (viewer > 0 && viewer <= GRAPH_ID_MAX) {
+		c = graph_connections(app->graph, (uint32_t)viewer, &nc);
+		fl = graph_following(app->graph, (uint32_t)viewer, &nf);
+	}
+	uint32_t *u = arena_alloc(a, (nc + nf + 1) * sizeof(*u));
+	size_t i = 0, j = 0, n = 0;
+	while (i < nc || j < nf) {
+		uint32_t x = j >= nf || (i < nc && c[i] <= fl[j]) ? c[i] : fl[j];
+		if (i < nc && c[i] == x)
+			i++;
+		if (j < nf && fl[j] == x)
+			j++;
+		u[n++] = x;
+	}
+	*out = u;
+	return n;
+}
+
+/* Sets up the lists of q's stream as cursors over slots [lo, hi). */
+static void stream_lists(struct app *app, struct arena *a, const struct feed_query *q,
+			 struct merge *m, uint32_t lo, uint32_t hi)
+{
+	struct feed *f = app->feed;
+	size_t cap = 2;
+	uint32_t *authors = NULL;
+	size_t n_authors = 0;
+	if (q->stream == FEED_HOME) {
+		n_authors = home_authors(app, a, q->viewer, &authors);
+		cap += n_authors;
+	}
+	m->heap = arena_alloc(a, cap * sizeof(*m->heap));
+	m->n = 0;
+	switch (q->stream) {
+	case FEED_HOME:
+		merge_add(m, user_list(f, q->viewer, 0), lo, hi);
+		merge_add(m, user_list(f, q->viewer, 1), lo, hi);
+		for (size_t i = 0; i < n_authors; i++)
+			if (authors[i] != q->viewer)
+				merge_add(m, user_list(f, authors[i], 0), lo, hi);
+		break;
+	case FEED_WALL:
+		merge_add(m, user_list(f, q->user, 0), lo, hi);
+		merge_add(m, user_list(f, q->user, 1), lo, hi);
+		break;
+	case FEED_PUBLIC: merge_add(m, &f->listed, lo, hi); break;
+	case FEED_TAG: {
+		struct feed_tag *t = q->tag ? feed_tag_at(f, q->tag, strlen(q->tag), false) : NULL;
+		if (t)
+			merge_add(m, &t->posts, lo, hi);
+		break;
+	}
+	case FEED_MENTIONS: merge_add(m, user_list(f, q->viewer, 2), lo, hi); break;
+	}
+	merge_heapify(m);
+}
+
+void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_query *q,
+			    const struct feed_page *pg, struct feed_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct feed *f = app->feed;
+	if (!f || !q->viewer)
+		return;
+	int64_t lower = pg->since_id > pg->min_id ? pg->since_id : pg->min_id;
+	uint32_t hi = pg->max_id ? feed_lower_bound(f, pg->max_id) : f->n;
+	uint32_t lo = lower ? feed_lower_bound(f, lower + (lower < INT64_MAX)) : 0;
+	size_t limit = pg->limit > 0 && pg->limit <= FEED_LIMIT_MAX ? (size_t)pg->limit
+								   : FEED_LIMIT_DEFAULT;
+	struct merge m = {.ascending = pg->min_id > 0};
+	if (lo >= hi)
+		return;
+	stream_lists(app, a, q, &m, lo, hi);
+
+	struct audience_ctx ac;
+	audience_ctx_init(&ac, app, q->viewer);
+	uint32_t slot, last = FEED_NONE;
+	bool short_page = false;
+	while (out->n < limit && (slot = merge_next(&m)) != FEED_NONE) {
+		if (slot == last)
+			continue; /* in two lists (a board post by a connection) */
+		if (out->scanned == FEED_SCAN_MAX) {
+			short_page = true;
+			break;
+		}
+		last = slot;
+		out->scanned++;
+		if (stream_keeps(f, q, slot) && audience_slot_visible(&ac, slot))
+			out->ids[out->n++] = f->ids[slot];
+	}
+	if (m.ascending) {
+		for (size_t i = 0; i < out->n / 2; i++) {
+			int64_t t = out->ids[i];
+			out->ids[i] = out->ids[out->n - 1 - i];
+			out->ids[out->n - 1 - i] = t;
+		}
+	}
+	if (out->n) {
+		out->prev_min_id = out->ids[0];
+		out->next_max_id = out->ids[out->n - 1];
+	}
+	if (short_page && last != FEED_NONE) {
+		/* out of budget: let the client go on from where the scan stopped */
+		if (m.ascending)
+			out->prev_min_id = f->ids[last];
+		else
+			out->next_max_id = f->ids[last];
+	}
+}
+
+void feed_query_page(struct app *app, struct arena *a, const struct feed_query *q,
+		     const struct feed_page *pg, struct feed_result *out)
+{
+	app_rdlock(app);
+	feed_query_page_locked(app, a, q, pg, out);
+	app_unlock(app);
+}
