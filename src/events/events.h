@@ -37,7 +37,8 @@ struct hub;
 struct hub *hub_new(struct app *app);
 /* Ends every open stream (read returns end) and frees the hub. */
 void hub_free(struct hub *h);
-/* Ends every open stream now (shutdown): their clients see the end. */
+/* Ends every open stream (shutdown) and waits up to 2 s for their last bytes
+ * to go out, so clients see a clean end. Later streams are refused (503). */
 void hub_end_streams(struct hub *h);
 /* Hands an event to the hub; returns at once (delivery is asynchronous). */
 void hub_publish(struct hub *h, const struct event *ev);

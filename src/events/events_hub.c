@@ -4,12 +4,15 @@
  *
  * hub_publish only copies the event onto a queue: the writer calls it
  * right after a commit and must not wait. One hub thread takes events in
- * commit order, finds the streams that might want each one (for a post:
- * the author, their followers and connections, the people it mentions,
- * and public or hashtag streams), asks the one audience check about every
- * candidate viewer, renders the entity once per viewer who may see it, and
- * appends the SSE bytes to that viewer's matching streams before waking
- * them. The same thread sends heartbeats.
+ * commit order, finds the streams that might want each one (for a post,
+ * as the timelines define them: the home streams of its author, of the
+ * board's owner and of the author's connections and followers; the
+ * company stream for listed public posts; hashtag streams of its tags),
+ * asks the one audience check about every candidate viewer, renders the
+ * entity once per viewer who may see it, and appends the SSE bytes to
+ * that viewer's matching streams before waking them. Mentioned people
+ * who do not otherwise see the post in their home stream get it through
+ * their "notification" event. The same thread sends heartbeats.
  *
  * Locks, in the only order they are ever nested:
  *   hub->lock (registry) → stream->lock (its queue) → the http stream's own.
@@ -27,6 +30,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
+#include "feed/feed.h"
 #include "graph/graph.h"
 #include "http/http.h"
 #include "json/json_writer.h"
@@ -43,8 +47,12 @@
 /* Events waiting for the hub thread beyond this are dropped (logged):
  * a stuck hub must not grow without bound. Notifications stay listed. */
 #define HUB_BACKLOG_MAX 100000
-/* Mentions and tags read per post. */
-#define HUB_POST_REFS_MAX 200
+/* hub_end_streams waits at most this long for streams to finish. */
+#define HUB_END_WAIT_US (2 * 1000 * 1000)
+/* Tags read per post (a post has far fewer). */
+#define HUB_POST_TAGS_MAX 100
+/* Audience checks per hold of the memory lock. */
+#define HUB_CHECK_BATCH 512
 
 struct hub_stream {
 	struct hub *hub;
@@ -326,78 +334,96 @@ static void cands_merge(struct cands *c)
 	c->n = o + 1;
 }
 
-/* What a post event needs to know about its post. */
-struct post_refs {
-	int64_t mentions[HUB_POST_REFS_MAX];
-	int n_mentions;
-	const char *tags[HUB_POST_REFS_MAX];
+/* What the hub reads about a post from the feed index (memory lock held
+ * while reading, copied out). */
+struct post_facts {
+	bool listed;   /* in the company stream */
+	bool unlisted; /* kept out of hashtag streams too */
+	int64_t *homes; /* whose home streams it may reach: author, board owner,
+			 * the author's connections and followers */
+	size_t n_homes;
+	const char *tags[HUB_POST_TAGS_MAX];
 	int n_tags;
 };
 
-static void post_refs_load(struct app *app, struct arena *a, int64_t post_id,
-			   struct post_refs *r)
+/* 0, or -1 when the post is not in the index. */
+static int post_facts_load(struct hub *h, struct arena *a, int64_t post_id,
+			   struct post_facts *pf)
 {
-	struct store_conn *c = store_reader(app->store);
-	r->n_mentions = store_notify_post_mentions(c, post_id, HUB_POST_REFS_MAX, r->mentions);
-	r->n_tags = store_notify_post_tags(c, a, post_id, HUB_POST_REFS_MAX, r->tags);
-	if (r->n_mentions < 0)
-		r->n_mentions = 0;
-	if (r->n_tags < 0)
-		r->n_tags = 0;
+	struct app *app = h->app;
+	app_rdlock(app);
+	uint32_t slot = app->feed ? feed_slot(app->feed, post_id) : FEED_NONE;
+	if (slot == FEED_NONE) {
+		app_unlock(app);
+		return -1;
+	}
+	const struct feed_post *p = feed_post(app->feed, slot);
+	bool tagged = p->flags & FEED_TAGGED;
+	pf->listed = p->flags & FEED_LISTED;
+	pf->unlisted = p->visibility == VIS_UNLISTED;
+	size_t nc = 0, nf = 0;
+	const uint32_t *conn = graph_connections(app->graph, p->author, &nc);
+	const uint32_t *fol = graph_followers(app->graph, p->author, &nf);
+	pf->homes = xmalloc((nc + nf + 2) * sizeof(*pf->homes));
+	pf->homes[pf->n_homes++] = p->author;
+	if (p->flags & FEED_BOARD)
+		pf->homes[pf->n_homes++] = p->ref;
+	for (size_t i = 0; i < nc; i++)
+		pf->homes[pf->n_homes++] = conn[i];
+	for (size_t i = 0; i < nf; i++)
+		pf->homes[pf->n_homes++] = fol[i];
+	app_unlock(app);
+	if (tagged)
+		pf->n_tags = (int)store_post_tags(store_reader(app->store), a, post_id, pf->tags,
+						  HUB_POST_TAGS_MAX);
+	return 0;
 }
 
 /*
- * The people whose home streams a post by author reaches: the author,
- * their connections, their followers (unless connections-only or direct),
- * and the people it mentions. The graph is read under the memory lock,
- * copied, and the lock released before the registry is touched.
+ * The viewers with a stream that might show the post: home streams of
+ * pf->homes, and (with topics) the company stream for listed posts and
+ * hashtag streams of its tags (unlisted posts left out), as the
+ * timelines do. Sorted by viewer, one entry each.
  */
-static void home_candidates(struct hub *h, const struct event *ev, const struct post_refs *r,
-			    struct cands *out)
+static void candidates(struct hub *h, const struct post_facts *pf, struct cands *out)
 {
-	struct app *app = h->app;
-	int64_t *ids = NULL;
-	size_t n = 0;
-	if (ev->visibility != VIS_DIRECT && ev->author_id > 0 && ev->author_id <= GRAPH_ID_MAX) {
-		app_rdlock(app);
-		size_t nc = 0, nf = 0;
-		const uint32_t *conn = graph_connections(app->graph, (uint32_t)ev->author_id, &nc);
-		const uint32_t *fol = NULL;
-		if (ev->visibility != VIS_CONNECTIONS)
-			fol = graph_followers(app->graph, (uint32_t)ev->author_id, &nf);
-		ids = xmalloc((nc + nf + 1) * sizeof(*ids));
-		for (size_t i = 0; i < nc; i++)
-			ids[n++] = conn[i];
-		for (size_t i = 0; i < nf; i++)
-			ids[n++] = fol[i];
-		app_unlock(app);
-	}
 	unsigned user = 1u << STREAM_USER;
 	pthread_mutex_lock(&h->lock);
-	if (viewer_has_locked(h, ev->author_id, user))
-		cands_add(out, ev->author_id, user);
-	for (size_t i = 0; i < n; i++)
-		if (viewer_has_locked(h, ids[i], user))
-			cands_add(out, ids[i], user);
-	for (int i = 0; i < r->n_mentions; i++)
-		if (viewer_has_locked(h, r->mentions[i], user))
-			cands_add(out, r->mentions[i], user);
-	pthread_mutex_unlock(&h->lock);
-	free(ids);
-}
-
-/* Public streams (public posts only) and hashtag streams of the post's tags. */
-static void topic_candidates(struct hub *h, const struct event *ev, const struct post_refs *r,
-			     struct cands *out)
-{
-	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < pf->n_homes; i++)
+		if (viewer_has_locked(h, pf->homes[i], user))
+			cands_add(out, pf->homes[i], user);
 	for (struct hub_stream *s = h->topics; s; s = s->topic_next) {
-		if (s->kind == STREAM_PUBLIC && ev->visibility == VIS_PUBLIC)
+		if (s->kind == STREAM_PUBLIC && pf->listed)
 			cands_add(out, s->viewer, 1u << STREAM_PUBLIC);
-		else if (s->kind == STREAM_HASHTAG && tag_in(s->tag, r->tags, r->n_tags))
+		else if (s->kind == STREAM_HASHTAG && !pf->unlisted &&
+			 tag_in(s->tag, pf->tags, pf->n_tags))
 			cands_add(out, s->viewer, 1u << STREAM_HASHTAG);
 	}
 	pthread_mutex_unlock(&h->lock);
+	cands_merge(out);
+}
+
+/*
+ * Keeps the candidates the one audience check admits: those who may see
+ * the post, or for a deleted post those who would have. The memory lock
+ * is taken once per batch, not per viewer, and released between batches
+ * so writers are not held up by a large fan-out.
+ */
+static void cands_filter(struct hub *h, struct cands *c, int64_t post_id, bool deleted)
+{
+	struct app *app = h->app;
+	size_t o = 0;
+	for (size_t i = 0; i < c->n;) {
+		app_rdlock(app);
+		for (size_t end = i + HUB_CHECK_BATCH; i < c->n && i < end; i++) {
+			int64_t v = c->v[i].viewer;
+			if (deleted ? audience_post_reached_locked(app, v, post_id)
+				    : audience_post_visible_locked(app, v, post_id))
+				c->v[o++] = c->v[i];
+		}
+		app_unlock(app);
+	}
+	c->n = o;
 }
 
 /* --- events ----------------------------------------------------------- */
@@ -407,19 +433,17 @@ static void on_post(struct hub *h, const struct event *ev, const char *name)
 {
 	struct app *app = h->app;
 	struct arena *a = arena_new();
-	struct post_refs *r = arena_calloc(a, 1, sizeof(*r));
-	post_refs_load(app, a, ev->post_id, r);
+	struct post_facts *pf = arena_calloc(a, 1, sizeof(*pf));
 	struct cands c = {0};
-	home_candidates(h, ev, r, &c);
-	topic_candidates(h, ev, r, &c);
-	cands_merge(&c);
+	if (post_facts_load(h, a, ev->post_id, pf) < 0)
+		goto out;
+	candidates(h, pf, &c);
+	cands_filter(h, &c, ev->post_id, false);
 	struct buf json, msg;
 	buf_init(&json, BUF_MAX_DEFAULT);
 	buf_init(&msg, BUF_MAX_DEFAULT);
 	for (size_t i = 0; i < c.n; i++) {
 		int64_t viewer = c.v[i].viewer;
-		if (!audience_post_visible(app, viewer, ev->post_id))
-			continue;
 		buf_reset(&json);
 		struct jw w;
 		jw_init(&w, &json);
@@ -430,39 +454,44 @@ static void on_post(struct hub *h, const struct event *ev, const char *name)
 			continue;
 		buf_reset(&msg);
 		if (sse_format(&msg, name, json.ptr, json.len) == 0)
-			deliver(h, viewer, c.v[i].kinds, r->tags, r->n_tags, msg.ptr, msg.len);
+			deliver(h, viewer, c.v[i].kinds, pf->tags, pf->n_tags, msg.ptr, msg.len);
 	}
 	buf_free(&json);
 	buf_free(&msg);
+out:
+	free(pf->homes);
 	free(c.v);
 	arena_free(a);
 }
 
 /*
- * "delete": the post is gone, so the audience check can no longer say who
- * saw it. It goes to the streams that could have: the home candidates for
- * its visibility, and public or hashtag streams when it was public or
- * unlisted. Someone who never saw the post learns only its id.
+ * "delete" (data: the post id) to the streams that could have shown the
+ * post: the same candidates as for "update", kept when the audience check
+ * says they would have seen it were it not deleted. The hub cannot know
+ * whether a stream actually received the post (it may have opened later),
+ * so some clients get the id of a post they never saw: they learn nothing
+ * but that id.
  */
 static void on_delete(struct hub *h, const struct event *ev)
 {
 	struct arena *a = arena_new();
-	struct post_refs *r = arena_calloc(a, 1, sizeof(*r));
-	post_refs_load(h->app, a, ev->post_id, r);
+	struct post_facts *pf = arena_calloc(a, 1, sizeof(*pf));
 	struct cands c = {0};
-	home_candidates(h, ev, r, &c);
-	if (ev->visibility == VIS_PUBLIC || ev->visibility == VIS_UNLISTED)
-		topic_candidates(h, ev, r, &c);
-	cands_merge(&c);
+	if (post_facts_load(h, a, ev->post_id, pf) < 0)
+		goto out;
+	candidates(h, pf, &c);
+	cands_filter(h, &c, ev->post_id, true);
 	struct buf msg;
 	buf_init(&msg, 4096);
 	char id[24];
 	int n = snprintf(id, sizeof(id), "%lld", (long long)ev->post_id);
 	if (sse_format(&msg, "delete", id, (size_t)n) == 0)
 		for (size_t i = 0; i < c.n; i++)
-			deliver(h, c.v[i].viewer, c.v[i].kinds, r->tags, r->n_tags, msg.ptr,
+			deliver(h, c.v[i].viewer, c.v[i].kinds, pf->tags, pf->n_tags, msg.ptr,
 				msg.len);
 	buf_free(&msg);
+out:
+	free(pf->homes);
 	free(c.v);
 	arena_free(a);
 }
@@ -613,6 +642,13 @@ void hub_end_streams(struct hub *h)
 	for (struct hub_stream *s = h->all; s; s = s->all_next)
 		stream_close_locked(s);
 	pthread_mutex_unlock(&h->lock);
+	/* Give the HTTP threads a moment to send each stream's last chunk, so
+	 * clients see a clean end rather than a cut connection. */
+	int64_t deadline = clock_mono_us() + HUB_END_WAIT_US;
+	while (hub_stream_count(h) > 0 && clock_mono_us() < deadline) {
+		struct timespec pause = {0, 10 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
 }
 
 void hub_free(struct hub *h)

@@ -1,6 +1,5 @@
 /*
- * store_notify: notifications, read markers, and what the live-event hub
- * reads about a post (its mentions and tags).
+ * store_notify: notifications and read markers.
  *
  * A notification row belongs to one recipient (user_id). Dismissing
  * deletes it. Markers are Mastodon's per-timeline "last read" positions
@@ -68,12 +67,5 @@ int store_marker_get(struct store_conn *c, int64_t user, const char *timeline,
 /* Sets the marker's last_read_id, bumping its version; *out gets the result. */
 int store_marker_set(struct store_conn *w, int64_t user, const char *timeline,
 		     int64_t last_read_id, struct marker *out);
-
-/* The users post_id mentions, at most max into out; the count or -1. */
-int store_notify_post_mentions(struct store_conn *c, int64_t post_id, int max, int64_t *out);
-/* The normalized tags of post_id, at most max into out (arena strings);
- * the count or -1. */
-int store_notify_post_tags(struct store_conn *c, struct arena *a, int64_t post_id, int max,
-			   const char **out);
 
 #endif

@@ -1,4 +1,4 @@
-/* store_sqlite_notify: notifications, markers, and post mentions/tags for live events, in SQLite. */
+/* store_sqlite_notify: notifications and read markers, in SQLite. */
 #include "store/store_sqlite_int.h"
 #include "core/clock.h"
 
@@ -138,34 +138,4 @@ int store_marker_set(struct store_conn *w, int64_t user, const char *timeline,
 	if (rc != STORE_OK)
 		return rc;
 	return store_marker_get(w, user, timeline, out);
-}
-
-int store_notify_post_mentions(struct store_conn *c, int64_t post_id, int max, int64_t *out)
-{
-	sqlite3_stmt *st =
-		sq_stmt(c, "SELECT user_id FROM post_mentions WHERE post_id = ? LIMIT ?");
-	sq_int(st, 1, post_id);
-	sq_int(st, 2, max);
-	int n = 0, rc = SQLITE_DONE;
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		out[n++] = sqlite3_column_int64(st, 0);
-	if (n < max && rc != SQLITE_DONE)
-		n = -1;
-	sqlite3_reset(st);
-	return n;
-}
-
-int store_notify_post_tags(struct store_conn *c, struct arena *a, int64_t post_id, int max,
-			   const char **out)
-{
-	sqlite3_stmt *st = sq_stmt(c, "SELECT tag FROM post_tags WHERE post_id = ? LIMIT ?");
-	sq_int(st, 1, post_id);
-	sq_int(st, 2, max);
-	int n = 0, rc = SQLITE_DONE;
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		out[n++] = sq_col_text(a, st, 0);
-	if (n < max && rc != SQLITE_DONE)
-		n = -1;
-	sqlite3_reset(st);
-	return n;
 }
