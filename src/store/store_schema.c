@@ -105,6 +105,7 @@ const char *const store_migrations[] = {
 	"  post_id INTEGER NOT NULL, user_id INTEGER NOT NULL, created_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (post_id, user_id)) WITHOUT ROWID;"
 	"CREATE INDEX favourites_user ON favourites(user_id, post_id);"
+	/* notifications: ids are time-ordered; dismissing one deletes its row */
 	"CREATE TABLE notifications ("
 	"  id INTEGER PRIMARY KEY,"
 	"  user_id INTEGER NOT NULL,"
@@ -112,8 +113,7 @@ const char *const store_migrations[] = {
 	"  actor_id INTEGER,"
 	"  post_id INTEGER,"
 	"  invitation_id INTEGER,"
-	"  created_at INTEGER NOT NULL,"
-	"  dismissed INTEGER NOT NULL DEFAULT 0);"
+	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX notifications_user ON notifications(user_id, id);"
 	"CREATE TABLE markers ("
 	"  user_id INTEGER NOT NULL, timeline TEXT NOT NULL,"
