@@ -105,7 +105,8 @@ static int parse_args(int argc, char **argv, struct demo_opts *o)
 			o->posts_per_person = strtod(v, &end);
 			if (*end || end == v || !(o->posts_per_person >= 0) ||
 			    o->posts_per_person > 1000) {
-				fprintf(stderr, "moka demo: --posts-per-person expects 0 to 1000\n");
+				fprintf(stderr,
+					"moka demo: --posts-per-person expects 0 to 1000\n");
 				return -1;
 			}
 		} else if ((v = cli_opt(argc, argv, &i, "--tokens", &err))) {
@@ -148,7 +149,8 @@ static int lock_data_dir(const char *dir)
 		if (fd >= 0)
 			close(fd);
 		if (answers) {
-			fprintf(stderr, "moka demo: a server is running on %s: stop it first\n", dir);
+			fprintf(stderr, "moka demo: a server is running on %s: stop it first\n",
+				dir);
 			return -1;
 		}
 	}
@@ -242,7 +244,10 @@ static int generate(struct demo *d, struct store *s, int64_t t0)
 
 int cli_demo(int argc, char **argv, struct config *cfg)
 {
-	struct demo d = {.o = {.seed = 1, .posts_per_person = 20, .days = 90, .notify_days = 14,
+	struct demo d = {.o = {.seed = 1,
+			       .posts_per_person = 20,
+			       .days = 90,
+			       .notify_days = 14,
 			       .password = DEMO_PASSWORD}};
 	if (parse_args(argc, argv, &d.o) < 0) {
 		usage();

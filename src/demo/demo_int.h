@@ -72,28 +72,28 @@ size_t demo_sort_unique_u64(uint64_t *keys, size_t n);
 size_t demo_list_len(const char *const *l);
 
 struct demo_culture {
-	const char *code;       /* "fr", "en", … */
-	const char *language;   /* the language its people speak, "French" */
-	const char *const *first, *const *last;  /* given names, family names */
+	const char *code;			/* "fr", "en", … */
+	const char *language;			/* the language its people speak, "French" */
+	const char *const *first, *const *last; /* given names, family names */
 };
 
 struct demo_location {
 	const char *city;
-	const char *phone;      /* pattern: '#' is a random digit */
-	int tz_minutes;         /* offset from UTC */
-	float weight;           /* share of the company */
-	bool francophone;       /* French is a working language there */
-	const char *const *languages;    /* languages spoken at work there */
-	uint8_t culture[5];     /* demo_cultures indices … */
-	uint8_t pct[5];         /* … and their shares (sum 100, 0 ends) */
+	const char *phone;	      /* pattern: '#' is a random digit */
+	int tz_minutes;		      /* offset from UTC */
+	float weight;		      /* share of the company */
+	bool francophone;	      /* French is a working language there */
+	const char *const *languages; /* languages spoken at work there */
+	uint8_t culture[5];	      /* demo_cultures indices … */
+	uint8_t pct[5];		      /* … and their shares (sum 100, 0 ends) */
 };
 
 struct demo_dept {
 	const char *name;
 	float share;
 	const char *head, *director, *manager, *senior_manager;
-	const char *const *ics;          /* individual contributors' titles, junior first */
-	const char *const *expertise;    /* display forms: "PostgreSQL", "Négociation" */
+	const char *const *ics;	      /* individual contributors' titles, junior first */
+	const char *const *expertise; /* display forms: "PostgreSQL", "Négociation" */
 	const char *const *projects;
 };
 
@@ -106,8 +106,8 @@ extern const struct demo_dept demo_depts[];
 extern const size_t demo_n_depts;
 
 extern const char *const *const demo_generic_expertise; /* anyone may have these */
-extern const char *const *const demo_company_tags;      /* "#AllHands", … */
-extern const char *const *const demo_hobbies[2];  /* [0 en, 1 fr] */
+extern const char *const *const demo_company_tags;	/* "#AllHands", … */
+extern const char *const *const demo_hobbies[2];	/* [0 en, 1 fr] */
 extern const char *const *const demo_days[2];
 
 /* Post templates by kind and language; placeholders in demo_write.c. */
@@ -131,26 +131,26 @@ extern const char *const *const demo_templates[TPL_COUNT][2]; /* [kind][0 en, 1 
 /* ---- the company in memory ---- */
 
 struct demo_person {
-	uint32_t manager;     /* 0 for the CEO */
-	uint32_t end;         /* one past the last id of this person's subtree */
-	uint32_t reports;     /* direct reports */
-	uint32_t name;        /* offset of "username\0Display Name\0" in names */
+	uint32_t manager; /* 0 for the CEO */
+	uint32_t end;	  /* one past the last id of this person's subtree */
+	uint32_t reports; /* direct reports */
+	uint32_t name;	  /* offset of "username\0Display Name\0" in names */
 	const char *title;
 	int64_t joined_ms;
 	int64_t last_post_ms; /* 0: never posted */
-	float weight;         /* connection propensity (about the expected degree) */
-	float activity;       /* posting propensity */
+	float weight;	      /* connection propensity (about the expected degree) */
+	float activity;	      /* posting propensity */
 	uint8_t dept, loc, culture, depth;
 };
 
 enum demo_kind { KIND_ORIGINAL, KIND_REPLY, KIND_REBLOG, KIND_BOARD };
 
 struct demo_post {
-	int64_t ms;           /* created */
+	int64_t ms; /* created */
 	uint32_t author;
-	uint32_t parent;      /* post index + 1: replied-to, reblogged; 0 none */
-	uint32_t root;        /* post index + 1 of a reply's thread root */
-	uint32_t mention[2];  /* people who must be named (recipients, owner, parent author) */
+	uint32_t parent;     /* post index + 1: replied-to, reblogged; 0 none */
+	uint32_t root;	     /* post index + 1 of a reply's thread root */
+	uint32_t mention[2]; /* people who must be named (recipients, owner, parent author) */
 	uint32_t replies;
 	uint16_t reblogs;
 	uint8_t kind, vis, question, french;
@@ -171,7 +171,7 @@ struct demo_opts {
 
 struct demo {
 	struct demo_opts o;
-	uint32_t n; /* people; ids 1..n */
+	uint32_t n;		    /* people; ids 1..n */
 	struct demo_person *people; /* [0] unused */
 	char *names;
 	size_t names_len, names_cap;
@@ -183,9 +183,9 @@ struct demo {
 	/* connections, both directions, as CSR: conn[conn_off[i] .. conn_off[i+1]) sorted */
 	uint64_t *conn_off;
 	uint32_t *conn;
-	uint64_t *pairs;      /* (a << 32 | b), a < b, sorted */
+	uint64_t *pairs; /* (a << 32 | b), a < b, sorted */
 	size_t n_pairs;
-	uint64_t *follows;    /* (follower << 32 | followee), sorted */
+	uint64_t *follows; /* (follower << 32 | followee), sorted */
 	size_t n_follows;
 	struct demo_alias by_weight;   /* people in proportion to connection weight */
 	struct demo_alias by_activity; /* people in proportion to posting */
@@ -221,8 +221,8 @@ enum demo_stream {
 	STREAM_FOLLOW,
 	STREAM_POSTS,
 	STREAM_TOKENS,
-	STREAM_PERSON = 1u << 20,   /* + id: a person's profile */
-	STREAM_POST = 1ull << 40,   /* + creation index: a post's text and likes */
+	STREAM_PERSON = 1u << 20, /* + id: a person's profile */
+	STREAM_POST = 1ull << 40, /* + creation index: a post's text and likes */
 };
 
 /* The phases; each returns 0 or -1 (message printed). */

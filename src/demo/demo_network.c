@@ -151,7 +151,8 @@ static void build_follows(struct demo *d)
 			f[n++] = (uint64_t)i << 32 | demo_alias_draw(&d->by_weight, &r);
 		size_t deg = demo_degree(d, i);
 		for (uint32_t k = 0; k < 2 && deg; k++)
-			f[n++] = (uint64_t)i << 32 | demo_connections(d, i)[demo_rng_below(&r, (uint32_t)deg)];
+			f[n++] = (uint64_t)i << 32 |
+				 demo_connections(d, i)[demo_rng_below(&r, (uint32_t)deg)];
 	}
 	size_t out = 0;
 	for (size_t k = 0; k < n; k++)

@@ -76,7 +76,8 @@ static size_t username_base(struct org *g, const char *first, const char *last, 
 			out[n++] = '.';
 		for (; *norm && n < 26; norm++) {
 			unsigned char c = (unsigned char)*norm;
-			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+			    c == '_')
 				out[n++] = (char)c;
 		}
 	}
@@ -185,7 +186,8 @@ static void build_subtree(struct org *g, uint32_t head, uint32_t n)
 	uint8_t dept = h->dept, head_loc = h->loc;
 	if (n > 0 && h->depth > 0)
 		h->title = manager_title(dp, h->depth, n);
-	uint32_t reports = n <= TEAM_MAX ? n : SPAN_MIN + demo_rng_below(&g->rng, SPAN_MAX - SPAN_MIN + 1);
+	uint32_t reports =
+	    n <= TEAM_MAX ? n : SPAN_MIN + demo_rng_below(&g->rng, SPAN_MAX - SPAN_MIN + 1);
 	uint32_t rest = n - reports;
 	uint32_t managers = (rest + 7) / 8;
 	if (managers > reports)
@@ -203,13 +205,14 @@ static void build_subtree(struct org *g, uint32_t head, uint32_t n)
 		total += (w[i] = 0.5 + demo_rng_unit(&g->rng));
 	uint32_t given = 0;
 	for (uint32_t i = 0; i < managers; i++) {
-		uint32_t share = i + 1 == managers ? rest - given
-			: 1 + (uint32_t)((double)(rest - managers) * w[i] / total);
+		uint32_t share = i + 1 == managers
+				     ? rest - given
+				     : 1 + (uint32_t)((double)(rest - managers) * w[i] / total);
 		if (given + share > rest)
 			share = rest - given;
 		given += share;
-		uint8_t loc = h->depth == 1 || demo_rng_unit(&g->rng) >= 0.9 ? pick_location(g)
-									     : head_loc;
+		uint8_t loc =
+		    h->depth == 1 || demo_rng_unit(&g->rng) >= 0.9 ? pick_location(g) : head_loc;
 		uint32_t id = new_person(g, head, dept, loc);
 		d->people[id].title = dp->ics[demo_rng_below(&g->rng, (uint32_t)n_ics)];
 		build_subtree(g, id, share);
@@ -334,7 +337,8 @@ int demo_org_build(struct demo *d)
 	build_tree(&g);
 	arena_free(g.arena);
 	if (g.next != d->n + 1) {
-		fprintf(stderr, "moka demo: org tree has %u people, expected %u\n", g.next - 1, d->n);
+		fprintf(stderr, "moka demo: org tree has %u people, expected %u\n", g.next - 1,
+			d->n);
 		return -1;
 	}
 	set_weights(d);
@@ -370,8 +374,8 @@ size_t demo_expertise(const struct demo *d, uint32_t id, const char **out, size_
 	size_t n_gen = demo_list_len(demo_generic_expertise);
 	for (int tries = 0; n < want && tries < 40; tries++) {
 		const char *e = demo_rng_unit(&r) < 0.8
-			? dp->expertise[demo_rng_below(&r, (uint32_t)n_dept)]
-			: demo_generic_expertise[demo_rng_below(&r, (uint32_t)n_gen)];
+				    ? dp->expertise[demo_rng_below(&r, (uint32_t)n_dept)]
+				    : demo_generic_expertise[demo_rng_below(&r, (uint32_t)n_gen)];
 		bool dup = false;
 		for (size_t i = 0; i < n; i++)
 			dup |= out[i] == e;

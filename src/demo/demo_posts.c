@@ -38,7 +38,7 @@ struct gen {
 	struct demo *d;
 	struct demo_rng r;
 	int64_t start_ms, end_ms; /* the window: [now - days, now - 1 min] */
-	double pop_mean;          /* mean popularity of authors, by activity */
+	double pop_mean;	  /* mean popularity of authors, by activity */
 	double reply_mean, reblog_mean;
 };
 
@@ -202,8 +202,10 @@ static void add_thread(struct gen *g, size_t ri)
 		p->vis = root_copy.vis;
 		p->mention[0] = parent.author;
 		if (p->vis == VIS_DIRECT) {
-			uint32_t other = root_copy.author != who && root_copy.author != parent.author
-				? root_copy.author : root_copy.mention[0];
+			uint32_t other =
+			    root_copy.author != who && root_copy.author != parent.author
+				? root_copy.author
+				: root_copy.mention[0];
 			if (other != who && other != parent.author)
 				p->mention[1] = other;
 		}

@@ -75,7 +75,8 @@ static void profile_of(const struct demo *d, uint32_t id, struct profile *pf)
 	const char *const *projects = demo_depts[d->people[id].dept].projects;
 	uint32_t np = (uint32_t)demo_list_len(projects);
 	pf->n_projects = 0;
-	for (uint32_t want = 1 + demo_rng_below(&r, 2), k = 0; pf->n_projects < want && k < 8; k++) {
+	for (uint32_t want = 1 + demo_rng_below(&r, 2), k = 0; pf->n_projects < want && k < 8;
+	     k++) {
 		const char *p = projects[demo_rng_below(&r, np)];
 		if (pf->n_projects == 0 || pf->projects[0] != p)
 			pf->projects[pf->n_projects++] = p;
@@ -84,8 +85,8 @@ static void profile_of(const struct demo *d, uint32_t id, struct profile *pf)
 	pf->french = demo_french_share(d, id) >= 0.45;
 }
 
-static void notif_add(struct writer *w, int64_t ms, uint32_t user, uint32_t actor,
-		      int64_t post_id, uint8_t type)
+static void notif_add(struct writer *w, int64_t ms, uint32_t user, uint32_t actor, int64_t post_id,
+		      uint8_t type)
 {
 	if (ms < w->notify_start || user == actor || !user)
 		return;
@@ -120,11 +121,10 @@ static char *phone_of(struct arena *a, struct demo_rng *r, const char *pattern)
 	return out;
 }
 
-static size_t languages_of(const struct demo *d, uint32_t id, struct demo_rng *r,
-			   const char **out)
+static size_t languages_of(const struct demo *d, uint32_t id, struct demo_rng *r, const char **out)
 {
-	static const char *const extra[] = {"Spanish", "German", "Italian", "Portuguese",
-					    "Mandarin", "Japanese", "Arabic", "Dutch"};
+	static const char *const extra[] = {"Spanish",	"German",   "Italian", "Portuguese",
+					    "Mandarin", "Japanese", "Arabic",  "Dutch"};
 	const struct demo_person *p = &d->people[id];
 	size_t n = 0;
 	const char *want[8];
@@ -144,25 +144,27 @@ static size_t languages_of(const struct demo *d, uint32_t id, struct demo_rng *r
 	return n;
 }
 
-static char *about_of(struct arena *a, const struct demo *d, uint32_t id,
-		      const struct profile *pf)
+static char *about_of(struct arena *a, const struct demo *d, uint32_t id, const struct profile *pf)
 {
 	const struct demo_person *p = &d->people[id];
 	const char *dept = demo_depts[p->dept].name, *city = demo_locations[p->loc].city;
-	const char *const *e = pf->expertise;
+	const char *e[3];
+	for (size_t i = 0; i < 3; i++) /* demo_expertise gives at least one, usually 3-6 */
+		e[i] = pf->expertise[i % (pf->n_expertise ? pf->n_expertise : 1)];
 	const char *hobby = demo_hobbies[pf->french][pf->hobby];
 	bool two = pf->n_projects > 1;
 	if (pf->french)
-		return arena_printf(a,
-			"%s (%s), basé·e à %s. Je travaille sur %s%s%s. Mes sujets : %s, %s et %s."
-			" En dehors du travail : %s.",
-			p->title, dept, city, pf->projects[0], two ? " et " : "",
-			two ? pf->projects[1] : "", e[0], e[1], e[2], hobby);
+		return arena_printf(
+		    a,
+		    "%s (%s), basé·e à %s. Je travaille sur %s%s%s. Mes sujets : %s, %s et %s."
+		    " En dehors du travail : %s.",
+		    p->title, dept, city, pf->projects[0], two ? " et " : "",
+		    two ? pf->projects[1] : "", e[0], e[1], e[2], hobby);
 	return arena_printf(a,
-		"%s in %s, based in %s. I work on %s%s%s. Ask me about %s, %s and %s."
-		" Outside work: %s.",
-		p->title, dept, city, pf->projects[0], two ? " and " : "",
-		two ? pf->projects[1] : "", e[0], e[1], e[2], hobby);
+			    "%s in %s, based in %s. I work on %s%s%s. Ask me about %s, %s and %s."
+			    " Outside work: %s.",
+			    p->title, dept, city, pf->projects[0], two ? " and " : "",
+			    two ? pf->projects[1] : "", e[0], e[1], e[2], hobby);
 }
 
 static int write_person(struct writer *w, struct arena *a, uint32_t id, const char *phc)
@@ -187,17 +189,25 @@ static int write_person(struct writer *w, struct arena *a, uint32_t id, const ch
 	size_t nl = languages_of(d, id, &r, langs);
 	bool admin = p->depth == 0 || (p->depth == 1 && !strcmp(demo_depts[p->dept].name, "IT"));
 	struct user u = {
-		.id = id, .username = demo_username(d, id), .display_name = demo_display_name(d, id),
-		.email = arena_printf(a, "%s@%s", demo_username(d, id), DEMO_DOMAIN),
-		.password_hash = phc, .role = admin ? "admin" : "user", .active = true,
-		.created_at = p->joined_ms, .updated_at = p->joined_ms, .title = p->title,
-		.department = demo_depts[p->dept].name, .location = demo_locations[p->loc].city,
-		.phone = phone_of(a, &r, demo_locations[p->loc].phone),
-		.about = about_of(a, d, id, &pf),
-		.projects_json = json_list(a, &w->tmp, pf.projects, pf.n_projects),
-		.expertise_json = json_list(a, &w->tmp, norm, nn),
-		.languages_json = json_list(a, &w->tmp, langs, nl),
-		.manager_id = p->manager, .last_status_at = p->last_post_ms,
+	    .id = id,
+	    .username = demo_username(d, id),
+	    .display_name = demo_display_name(d, id),
+	    .email = arena_printf(a, "%s@%s", demo_username(d, id), DEMO_DOMAIN),
+	    .password_hash = phc,
+	    .role = admin ? "admin" : "user",
+	    .active = true,
+	    .created_at = p->joined_ms,
+	    .updated_at = p->joined_ms,
+	    .title = p->title,
+	    .department = demo_depts[p->dept].name,
+	    .location = demo_locations[p->loc].city,
+	    .phone = phone_of(a, &r, demo_locations[p->loc].phone),
+	    .about = about_of(a, d, id, &pf),
+	    .projects_json = json_list(a, &w->tmp, pf.projects, pf.n_projects),
+	    .expertise_json = json_list(a, &w->tmp, norm, nn),
+	    .languages_json = json_list(a, &w->tmp, langs, nl),
+	    .manager_id = p->manager,
+	    .last_status_at = p->last_post_ms,
 	};
 	if (store_demo_user(w->b, &u) != STORE_OK)
 		return -1;
@@ -274,7 +284,8 @@ static void put_hashtag(struct buf *b, const char *s)
 	bool word_start = true;
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		bool alnum =
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 		if (c >= 0x80) {
 			buf_putc(b, (char)c);
 			word_start = false;
@@ -306,21 +317,44 @@ static uint32_t someone_to_name(struct text_ctx *c)
 	return 0;
 }
 
+static const char *pick(struct demo_rng *r, const char *const *items, size_t n)
+{
+	return items[demo_rng_below(r, (uint32_t)n)];
+}
+
 static void expand_one(struct text_ctx *c, char k, struct buf *b)
 {
 	const struct demo *d = c->w->d;
-	const struct demo_person *a = &d->people[c->p->author];
 	const struct profile *pf = &c->pf;
+	uint32_t who;
 	switch (k) {
-	case 't': put_hashtag(b, pf->expertise[demo_rng_below(c->r, (uint32_t)pf->n_expertise)]); break;
-	case 'T': buf_puts(b, demo_company_tags[demo_rng_below(c->r, (uint32_t)demo_list_len(demo_company_tags))]); break;
-	case 'x': buf_puts(b, pf->expertise[demo_rng_below(c->r, (uint32_t)pf->n_expertise)]); break;
-	case 'p': buf_puts(b, pf->projects[demo_rng_below(c->r, (uint32_t)pf->n_projects)]); break;
-	case 'l': buf_puts(b, demo_locations[a->loc].city); break;
-	case 'c': buf_puts(b, demo_locations[demo_rng_below(c->r, (uint32_t)demo_n_locations)].city); break;
-	case 'd': buf_puts(b, demo_days[c->fr][demo_rng_below(c->r, 5)]); break;
-	case 'n': buf_printf(b, "%u", 2 + demo_rng_below(c->r, 39)); break;
-	case 'u': buf_printf(b, "%s%u", DEMO_WIKI, 1000 + demo_rng_below(c->r, 90000)); break;
+	case 't':
+		put_hashtag(b, pick(c->r, pf->expertise, pf->n_expertise));
+		break;
+	case 'T':
+		buf_puts(b, pick(c->r, demo_company_tags, demo_list_len(demo_company_tags)));
+		break;
+	case 'x':
+		buf_puts(b, pick(c->r, pf->expertise, pf->n_expertise));
+		break;
+	case 'p':
+		buf_puts(b, pick(c->r, pf->projects, pf->n_projects));
+		break;
+	case 'l':
+		buf_puts(b, demo_locations[d->people[c->p->author].loc].city);
+		break;
+	case 'c':
+		buf_puts(b, demo_locations[demo_rng_below(c->r, (uint32_t)demo_n_locations)].city);
+		break;
+	case 'd':
+		buf_puts(b, pick(c->r, demo_days[c->fr], 5));
+		break;
+	case 'n':
+		buf_printf(b, "%u", 2 + demo_rng_below(c->r, 39));
+		break;
+	case 'u':
+		buf_printf(b, "%s%u", DEMO_WIKI, 1000 + demo_rng_below(c->r, 90000));
+		break;
 	case 'o':
 	case 'M':
 		put_mention(b, d, c->p->mention[0]);
@@ -329,15 +363,16 @@ static void expand_one(struct text_ctx *c, char k, struct buf *b)
 			put_mention(b, d, c->p->mention[1]);
 		}
 		break;
-	case 'm': {
-		uint32_t who = c->p->kind == KIND_ORIGINAL ? c->p->mention[0] : someone_to_name(c);
+	case 'm':
+		who = c->p->kind == KIND_ORIGINAL ? c->p->mention[0] : someone_to_name(c);
 		if (who)
 			put_mention(b, d, who);
 		else
 			buf_puts(b, c->fr ? "l'équipe" : "the team");
 		break;
-	}
-	default: buf_putc(b, '{'); buf_putc(b, k); buf_putc(b, '}'); break;
+	default:
+		buf_printf(b, "{%c}", k);
+		break;
 	}
 }
 
@@ -417,8 +452,7 @@ static int cmp_u32(const void *a, const void *b)
 /* Who likes p: people who can see it (the recipients of a direct post;
  * otherwise the author's connections, and anyone for public posts).
  * Sorted ascending; returns the count. */
-static size_t likers(struct writer *w, struct demo_rng *r, const struct demo_post *p,
-		     uint32_t *out)
+static size_t likers(struct writer *w, struct demo_rng *r, const struct demo_post *p, uint32_t *out)
 {
 	const struct demo *d = w->d;
 	if (p->kind == KIND_REBLOG)
@@ -436,7 +470,8 @@ static size_t likers(struct writer *w, struct demo_rng *r, const struct demo_pos
 		else if (anyone && (!deg || demo_rng_unit(r) < 0.3))
 			x = demo_alias_draw(&d->by_activity, r);
 		else
-			x = deg ? demo_connections(d, p->author)[demo_rng_below(r, (uint32_t)deg)] : 0;
+			x = deg ? demo_connections(d, p->author)[demo_rng_below(r, (uint32_t)deg)]
+				: 0;
 		bool dup = !x || x == p->author;
 		for (size_t i = 0; i < n && !dup; i++)
 			dup = out[i] == x;
@@ -454,12 +489,20 @@ static int write_post_rows(struct writer *w, const struct demo_post *p, int64_t 
 	const struct demo *d = w->d;
 	const struct demo_post *parent = p->parent ? &d->posts[p->parent - 1] : NULL;
 	struct store_demo_post row = {
-		.id = id, .author_id = p->author, .visibility = p->vis,
-		.text = p->kind == KIND_REBLOG ? "" : w->text.ptr, .html = tr->html,
-		.language = p->kind == KIND_REBLOG ? NULL : p->french ? "fr" : "en",
-		.is_question = p->question, .has_tags = tr->tags_len > 0, .created_at = p->ms,
-		.replies_count = p->replies, .favourites_count = (int64_t)n_liked,
-		.reblogs_count = p->reblogs,
+	    .id = id,
+	    .author_id = p->author,
+	    .visibility = p->vis,
+	    .text = p->kind == KIND_REBLOG ? "" : w->text.ptr,
+	    .html = tr->html,
+	    .language = p->kind == KIND_REBLOG ? NULL
+			: p->french	       ? "fr"
+					       : "en",
+	    .is_question = p->question,
+	    .has_tags = tr->tags_len > 0,
+	    .created_at = p->ms,
+	    .replies_count = p->replies,
+	    .favourites_count = (int64_t)n_liked,
+	    .reblogs_count = p->reblogs,
 	};
 	if (p->kind == KIND_REPLY) {
 		row.in_reply_to_id = d->post_id[p->parent - 1];
@@ -504,8 +547,8 @@ static int write_post(struct writer *w, struct arena *a, uint32_t idx)
 	buf_reset(&w->text);
 	if (p->kind != KIND_REBLOG) {
 		post_text(w, &r, p);
-		struct text_opts o = {.base_url = d->o.base_url, .resolve = resolve,
-				      .resolve_ctx = (void *)d};
+		struct text_opts o = {
+		    .base_url = d->o.base_url, .resolve = resolve, .resolve_ctx = (void *)d};
 		if (text_render(a, w->text.ptr, w->text.len, &o, &tr) < 0) {
 			fprintf(stderr, "moka demo: cannot render: %s\n", w->text.ptr);
 			return -1;
@@ -631,9 +674,11 @@ int demo_write(struct demo *d, struct store *s, struct demo_written *out)
 	buf_init(&w.tmp, BUF_MAX_DEFAULT);
 	int rc = store_demo_begin(s, &w.b);
 	if (rc != STORE_OK) {
-		fprintf(stderr, rc == STORE_CONFLICT
-				? "moka demo: the database already has users: use an empty data directory\n"
-				: "moka demo: cannot start writing\n");
+		fprintf(
+		    stderr,
+		    rc == STORE_CONFLICT
+			? "moka demo: the database already has users: use an empty data directory\n"
+			: "moka demo: cannot start writing\n");
 		goto done;
 	}
 	int64_t t0 = clock_mono_us();

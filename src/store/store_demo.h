@@ -56,8 +56,7 @@ int store_demo_user(struct store_demo *b, const struct user *u);
 int store_demo_expertise(struct store_demo *b, int64_t user_id, const char *tag);
 /* A connection between a and c (stored once, smaller id first). */
 int store_demo_connection(struct store_demo *b, int64_t a, int64_t c, int64_t created_at);
-int store_demo_follow(struct store_demo *b, int64_t follower, int64_t followee,
-		      int64_t created_at);
+int store_demo_follow(struct store_demo *b, int64_t follower, int64_t followee, int64_t created_at);
 
 /* A post row as the posts table stores it (visibility: enum visibility). */
 struct store_demo_post {
@@ -67,7 +66,7 @@ struct store_demo_post {
 	const char *text, *html, *language;
 	/* root_id: a reply's thread root; 0 (NULL) for top-level posts, as posts.c does */
 	int64_t in_reply_to_id, in_reply_to_account_id, root_id; /* 0: none */
-	int64_t reblog_of_id, board_owner_id;                     /* 0: none */
+	int64_t reblog_of_id, board_owner_id;			 /* 0: none */
 	int is_question, has_tags;
 	int64_t created_at;
 	int64_t replies_count, favourites_count, reblogs_count;
@@ -78,9 +77,8 @@ int store_demo_mention(struct store_demo *b, int64_t post_id, int64_t user_id);
 int store_demo_tag(struct store_demo *b, const char *tag, int64_t post_id);
 int store_demo_favourite(struct store_demo *b, int64_t post_id, int64_t user_id,
 			 int64_t created_at);
-int store_demo_notification(struct store_demo *b, int64_t id, int64_t user_id,
-			    const char *type, int64_t actor_id, int64_t post_id,
-			    int64_t created_at);
+int store_demo_notification(struct store_demo *b, int64_t id, int64_t user_id, const char *type,
+			    int64_t actor_id, int64_t post_id, int64_t created_at);
 
 /* One table's row count. */
 struct store_demo_table {

@@ -26,8 +26,8 @@ struct store_demo {
 
 /* The tables a bulk load fills; their secondary indexes are rebuilt. */
 static const char *const bulk_tables[] = {
-	"users", "user_expertise", "connections", "follows", "posts",
-	"post_mentions", "post_tags", "favourites", "notifications",
+    "users",	     "user_expertise", "connections", "follows",       "posts",
+    "post_mentions", "post_tags",      "favourites",  "notifications",
 };
 
 static int exec(struct store_conn *w, const char *sql)
@@ -185,11 +185,12 @@ static const char *or_list(const char *s)
 
 int store_demo_user(struct store_demo *b, const struct user *u)
 {
-	sqlite3_stmt *st = sq_stmt(b->w,
-		"INSERT INTO users (id, username, display_name, email, password_hash, role, active,"
-		" created_at, updated_at, title, department, location, phone, about, projects,"
-		" expertise, languages, manager_id, avatar, last_status_at)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sq_stmt(
+	    b->w,
+	    "INSERT INTO users (id, username, display_name, email, password_hash, role, active,"
+	    " created_at, updated_at, title, department, location, phone, about, projects,"
+	    " expertise, languages, manager_id, avatar, last_status_at)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sq_int(st, 1, u->id);
 	sq_text(st, 2, u->username);
 	sq_text(st, 3, u->display_name);
@@ -216,7 +217,7 @@ int store_demo_user(struct store_demo *b, const struct user *u)
 int store_demo_expertise(struct store_demo *b, int64_t user_id, const char *tag)
 {
 	sqlite3_stmt *st =
-		sq_stmt(b->w, "INSERT OR IGNORE INTO user_expertise (tag, user_id) VALUES (?,?)");
+	    sq_stmt(b->w, "INSERT OR IGNORE INTO user_expertise (tag, user_id) VALUES (?,?)");
 	sq_text(st, 1, tag);
 	sq_int(st, 2, user_id);
 	return row(b, st);
@@ -225,18 +226,17 @@ int store_demo_expertise(struct store_demo *b, int64_t user_id, const char *tag)
 int store_demo_connection(struct store_demo *b, int64_t a, int64_t c, int64_t created_at)
 {
 	sqlite3_stmt *st =
-		sq_stmt(b->w, "INSERT INTO connections (a, b, created_at) VALUES (?,?,?)");
+	    sq_stmt(b->w, "INSERT INTO connections (a, b, created_at) VALUES (?,?,?)");
 	sq_int(st, 1, a < c ? a : c);
 	sq_int(st, 2, a < c ? c : a);
 	sq_int(st, 3, created_at);
 	return row(b, st);
 }
 
-int store_demo_follow(struct store_demo *b, int64_t follower, int64_t followee,
-		      int64_t created_at)
+int store_demo_follow(struct store_demo *b, int64_t follower, int64_t followee, int64_t created_at)
 {
-	sqlite3_stmt *st = sq_stmt(
-		b->w, "INSERT INTO follows (follower, followee, created_at) VALUES (?,?,?)");
+	sqlite3_stmt *st =
+	    sq_stmt(b->w, "INSERT INTO follows (follower, followee, created_at) VALUES (?,?,?)");
 	sq_int(st, 1, follower);
 	sq_int(st, 2, followee);
 	sq_int(st, 3, created_at);
@@ -245,11 +245,11 @@ int store_demo_follow(struct store_demo *b, int64_t follower, int64_t followee,
 
 int store_demo_post(struct store_demo *b, const struct store_demo_post *p)
 {
-	sqlite3_stmt *st = sq_stmt(b->w,
-		"INSERT INTO posts (id, author_id, visibility, text, html, language,"
-		" in_reply_to_id, in_reply_to_account_id, root_id, reblog_of_id, board_owner_id,"
-		" is_question, has_tags, created_at, replies_count, favourites_count,"
-		" reblogs_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sq_stmt(
+	    b->w, "INSERT INTO posts (id, author_id, visibility, text, html, language,"
+		  " in_reply_to_id, in_reply_to_account_id, root_id, reblog_of_id, board_owner_id,"
+		  " is_question, has_tags, created_at, replies_count, favourites_count,"
+		  " reblogs_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sq_int(st, 1, p->id);
 	sq_int(st, 2, p->author_id);
 	sq_int(st, 3, p->visibility);
@@ -273,7 +273,7 @@ int store_demo_post(struct store_demo *b, const struct store_demo_post *p)
 int store_demo_mention(struct store_demo *b, int64_t post_id, int64_t user_id)
 {
 	sqlite3_stmt *st =
-		sq_stmt(b->w, "INSERT OR IGNORE INTO post_mentions (post_id, user_id) VALUES (?,?)");
+	    sq_stmt(b->w, "INSERT OR IGNORE INTO post_mentions (post_id, user_id) VALUES (?,?)");
 	sq_int(st, 1, post_id);
 	sq_int(st, 2, user_id);
 	return row(b, st);
@@ -282,30 +282,28 @@ int store_demo_mention(struct store_demo *b, int64_t post_id, int64_t user_id)
 int store_demo_tag(struct store_demo *b, const char *tag, int64_t post_id)
 {
 	sqlite3_stmt *st =
-		sq_stmt(b->w, "INSERT OR IGNORE INTO post_tags (tag, post_id) VALUES (?,?)");
+	    sq_stmt(b->w, "INSERT OR IGNORE INTO post_tags (tag, post_id) VALUES (?,?)");
 	sq_text(st, 1, tag);
 	sq_int(st, 2, post_id);
 	return row(b, st);
 }
 
-int store_demo_favourite(struct store_demo *b, int64_t post_id, int64_t user_id,
-			 int64_t created_at)
+int store_demo_favourite(struct store_demo *b, int64_t post_id, int64_t user_id, int64_t created_at)
 {
-	sqlite3_stmt *st = sq_stmt(
-		b->w, "INSERT INTO favourites (post_id, user_id, created_at) VALUES (?,?,?)");
+	sqlite3_stmt *st =
+	    sq_stmt(b->w, "INSERT INTO favourites (post_id, user_id, created_at) VALUES (?,?,?)");
 	sq_int(st, 1, post_id);
 	sq_int(st, 2, user_id);
 	sq_int(st, 3, created_at);
 	return row(b, st);
 }
 
-int store_demo_notification(struct store_demo *b, int64_t id, int64_t user_id,
-			    const char *type, int64_t actor_id, int64_t post_id,
-			    int64_t created_at)
+int store_demo_notification(struct store_demo *b, int64_t id, int64_t user_id, const char *type,
+			    int64_t actor_id, int64_t post_id, int64_t created_at)
 {
-	sqlite3_stmt *st = sq_stmt(b->w,
-		"INSERT INTO notifications (id, user_id, type, actor_id, post_id, created_at)"
-		" VALUES (?,?,?,?,?,?)");
+	sqlite3_stmt *st = sq_stmt(
+	    b->w, "INSERT INTO notifications (id, user_id, type, actor_id, post_id, created_at)"
+		  " VALUES (?,?,?,?,?,?)");
 	sq_int(st, 1, id);
 	sq_int(st, 2, user_id);
 	sq_text(st, 3, type);
