@@ -337,8 +337,8 @@ static int link_post(struct feed *f, const struct feed_new *p, struct feed_post 
 	bool open = p->visibility <= VIS_UNLISTED;
 	if (p->reblog_of_id || p->in_reply_to_id) {
 		uint32_t ref = feed_slot(f, p->reblog_of_id ? p->reblog_of_id : p->in_reply_to_id);
-		if (ref == FEED_NONE)
-			return -1;
+		if (ref == FEED_NONE || (f->posts[ref].flags & FEED_REBLOG))
+			return -1; /* missing, or a repost (one answers or reposts the original) */
 		fp->flags |= p->reblog_of_id ? FEED_REBLOG : FEED_REPLY;
 		fp->ref = ref + 1;
 		open = open && (f->posts[ref].flags & FEED_OPEN);

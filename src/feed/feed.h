@@ -115,8 +115,9 @@ struct feed_new {
 /*
  * Adds p. Ids normally arrive in increasing order (an append); an older
  * id is inserted in place at O(posts) cost. A reply whose parent, or a
- * repost whose original, is not in the index is refused. Returns 0, or -1
- * for a duplicate id, a bad user id or a missing parent.
+ * repost whose original, is missing or is itself a repost is refused (one
+ * answers or reposts the original). Returns 0, or -1 for a duplicate id,
+ * a bad user id or visibility, or such a parent.
  */
 int feed_insert(struct feed *f, const struct feed_new *p);
 /* Marks id deleted and takes it out of its parent's reply counts.
