@@ -26,7 +26,8 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 			return 2;
 		}
 	}
-	if (!*cfg->base_url) {
+	bool derived_base = !*cfg->base_url;
+	if (derived_base) {
 		char base[300];
 		snprintf(base, sizeof(base), "http://%s", cfg->listen);
 		config_set(cfg, "base_url", base);
@@ -66,6 +67,17 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 		admin_stop(admin);
 		app_close(app);
 		return 1;
+	}
+	const char *colon = strrchr(cfg->listen, ':');
+	if (derived_base && colon && !strcmp(colon, ":0")) {
+		/* Port 0 (tests): the absolute URLs handed out (avatars, Link
+		 * headers) need the port bound. Nobody can have reached us before
+		 * the port is logged below, so replacing the string is safe. */
+		char base[300];
+		snprintf(base, sizeof(base), "http://%.*s:%u", (int)(colon - cfg->listen), cfg->listen,
+			 http_server_port(app->http));
+		config_set(cfg, "base_url", base);
+		app->base_url = cfg->base_url;
 	}
 	log_info("Moka listening on %s (port %u, %u threads)", cfg->base_url,
 		 http_server_port(app->http), cfg->threads);
