@@ -74,6 +74,8 @@ int sseq_push(struct sse_queue *q, const void *bytes, size_t n)
 size_t sseq_pop(struct sse_queue *q, char *dst, size_t max)
 {
 	size_t n = sseq_pending(q);
+	if (n == 0)
+		return 0;
 	if (n > max)
 		n = max;
 	memcpy(dst, q->data + q->off, n);
