@@ -69,6 +69,12 @@ static enum posts_rc prepare_text(struct app *app, struct arena *a, const char *
 {
 	size_t max = app->cfg->post_max_chars;
 	const char *reason;
+	size_t chars = text_utf8_chars(text, len);
+	if (max && chars > max) {
+		*why = arena_printf(a, "status: %zu characters, longer than the limit of %zu", chars,
+				    max);
+		return POSTS_INVALID;
+	}
 	if (text_check_post(text, len, max, &reason) < 0) {
 		*why = arena_printf(a, "status: %s", reason);
 		return POSTS_INVALID;
