@@ -26,6 +26,40 @@ static void stdio_write(struct admin_out *o, int fd, const char *s, size_t n)
 	fwrite(s, 1, n, fd == 2 ? stderr : stdout);
 }
 
+/* Local runs: the command's own messages go to the real stderr (saved in
+ * ctx), while the server's diagnostic log lines (store opened, graph
+ * loaded) are held back, as they would be in the server's log. */
+static void local_write(struct admin_out *o, int fd, const char *s, size_t n)
+{
+	if (fd != 2) {
+		fwrite(s, 1, n, stdout);
+		return;
+	}
+	int err_fd = *(int *)o->ctx;
+	while (n) {
+		ssize_t w = write(err_fd, s, n);
+		if (w <= 0 && errno != EINTR)
+			return;
+		if (w > 0) {
+			s += w;
+			n -= (size_t)w;
+		}
+	}
+}
+
+/* Copies the warnings and errors the diagnostic log wrote into held (a
+ * temporary file) to stderr; "info" lines stay quiet. */
+static void release_log(FILE *held)
+{
+	char line[2048];
+	rewind(held);
+	while (fgets(line, sizeof(line), held)) {
+		const char *sp = strchr(line, ' ');
+		if (!sp || strncmp(sp, " info ", 6) != 0)
+			fputs(line, stderr);
+	}
+}
+
 static unsigned timeout_s(void)
 {
 	const char *v = getenv("MOKA_ADMIN_TIMEOUT");
@@ -130,13 +164,34 @@ static int run_local(struct config *cfg, json_t *request)
 {
 	if (auth_init(cfg->hash_concurrency) < 0)
 		return ADMIN_FAIL;
+	/* hold the log back (its info lines are dropped), so the output is what
+	 * the same command prints through a running server */
+	fflush(stderr);
+	int err_fd = dup(STDERR_FILENO);
+	FILE *held = tmpfile();
+	if (err_fd < 0 || !held || dup2(fileno(held), STDERR_FILENO) < 0) {
+		if (held)
+			fclose(held);
+		if (err_fd >= 0)
+			close(err_fd);
+		held = NULL;
+		err_fd = -1;
+	}
+	int rc = ADMIN_FAIL;
 	struct app *app = app_open(cfg);
-	if (!app)
-		return ADMIN_FAIL;
-	struct admin_out o = {stdio_write, NULL};
-	int rc = admin_run(app, request, &o);
-	fflush(stdout);
-	app_close(app);
+	if (app) {
+		struct admin_out o = {held ? local_write : stdio_write, &err_fd};
+		rc = admin_run(app, request, &o);
+		fflush(stdout);
+		app_close(app);
+	}
+	if (held) {
+		fflush(stderr);
+		dup2(err_fd, STDERR_FILENO);
+		close(err_fd);
+		release_log(held);
+		fclose(held);
+	}
 	return rc;
 }
 

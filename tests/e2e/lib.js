@@ -41,7 +41,6 @@ export async function startServer({ dir, settings = {}, env = {} } = {}) {
     dir, port, child, base: `http://127.0.0.1:${port}`,
     get log() { return log; },
   };
-  child.stderr.on('data', (d) => { log += d; });
   return srv;
 }
 
