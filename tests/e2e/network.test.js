@@ -15,7 +15,11 @@ before(async () => {
   srv = await startServer();
   for (const n of names) u[n] = createUser(srv, n, { name: n.toUpperCase(), department: n < 'e' ? 'Ops' : 'Legal' });
 });
-after(async () => { await stopServer(srv); });
+after(async () => {
+  await stopServer(srv);
+  // under ASan+UBSan (make check) the server reports problems on stderr
+  assert.doesNotMatch(srv.log, /ERROR: \w+Sanitizer|runtime error/);
+});
 
 const post = (path, who, json) => api(srv, 'POST', path, { token: u[who].token, json });
 const get = (path, who) => api(srv, 'GET', path, { token: u[who].token });
@@ -313,6 +317,7 @@ test('the graph survives a restart: same distances, connections and follows', as
   const followers = ids((await get(`/api/v1/accounts/${u.cid.id}/followers`, 'ann')).body);
   assert.deepEqual(followers, [u.fay.id]);
   await stopServer(srv, { keep: true });
+  assert.doesNotMatch(srv.log, /ERROR: \w+Sanitizer|runtime error/);
   srv = await startServer({ dir: srv.dir });
   assert.match(srv.log, /graph of \d+ people, \d+ connections, \d+ follows/);
   for (let i = 0; i < pairs.length; i++) assert.deepEqual(await rel(...pairs[i]), before[i], pairs[i].join('-'));

@@ -91,7 +91,11 @@ before(async () => {
   u.emp1 = createUser(srv, 'emp1', { name: 'Emil First', manager: 'mgr', department: 'Engineering' });
   u.emp2 = createUser(srv, 'emp2', { name: 'Emma Second', manager: 'mgr', department: 'Engineering' });
 });
-after(async () => { await stopServer(srv); });
+after(async () => {
+  await stopServer(srv);
+  // under ASan+UBSan (make check) the server reports problems on stderr
+  assert.doesNotMatch(srv.log, /ERROR: \w+Sanitizer|runtime error/);
+});
 
 const ids = (list) => list.map((a) => a.id);
 

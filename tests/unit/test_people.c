@@ -377,6 +377,7 @@ static void graph_reload(void **state)
 	assert_int_equal(people_invitation_accept_from(e->app, cat, fay), PEOPLE_OK);
 	assert_int_equal(people_user_set_active(e->app, eve, false), 0);
 	app_close(e->app);
+	config_free(&e->cfg);
 	assert_non_null(env_open(e));
 	struct graph *g = e->app->graph;
 	assert_true(graph_max_id(g) >= (uint32_t)fay);
