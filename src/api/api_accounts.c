@@ -52,7 +52,8 @@ int api_page_params(struct http_request *req, size_t def, size_t max, struct api
 {
 	memset(p, 0, sizeof(*p));
 	int64_t limit = 0;
-	if (id_param(req, "max_id", &p->max_id) < 0 || id_param(req, "since_id", &p->since_id) < 0 ||
+	if (id_param(req, "max_id", &p->max_id) < 0 ||
+	    id_param(req, "since_id", &p->since_id) < 0 ||
 	    id_param(req, "min_id", &p->min_id) < 0 ||
 	    http_param_int(req, "limit", INT32_MIN, INT32_MAX, &limit) < 0)
 		return -1;
@@ -131,7 +132,7 @@ static void account_lookup(struct http_request *req)
 	struct user u;
 	if (!people_username_valid(name) ||
 	    store_user_by_username(store_reader(req->app->store), req->arena, name, &u) !=
-		    STORE_OK ||
+		STORE_OK ||
 	    !u.active) {
 		http_error(req, 404, "Record not found");
 		return;
@@ -152,7 +153,7 @@ static void account_search(struct http_request *req)
 		q++;
 	struct user *found = arena_calloc(req->arena, (size_t)limit, sizeof(*found));
 	int n = *q ? store_user_search_prefix(store_reader(req->app->store), req->arena, q,
-					       (int)limit, found)
+					      (int)limit, found)
 		   : 0;
 	if (n < 0) {
 		http_error(req, 500, "store error");
@@ -215,8 +216,8 @@ static void list_of(struct http_request *req, enum people_list which)
 	if (!id || api_page_params(req, LIST_DEFAULT, LIST_MAX, &p) < 0)
 		return;
 	int64_t *ids = arena_alloc(req->arena, p.limit * sizeof(*ids));
-	size_t n = people_list_page(req->app, which, id, p.max_id, p.since_id, p.min_id, p.limit,
-				    ids);
+	size_t n =
+	    people_list_page(req->app, which, id, p.max_id, p.since_id, p.min_id, p.limit, ids);
 	if (n)
 		api_page_link(req, n, ids[0], ids[n - 1]);
 	api_accounts_array(req, ids, n);
@@ -240,8 +241,9 @@ static void follow_requests(struct http_request *req)
 	if (api_page_params(req, LIST_DEFAULT, LIST_MAX, &p) < 0)
 		return;
 	struct invitation *inv = arena_calloc(req->arena, p.limit, sizeof(*inv));
-	int n = store_invitation_list(store_reader(req->app->store), req->arena, req->viewer,
-				      INVITATIONS_RECEIVED, p.max_id, p.since_id, (int)p.limit, inv);
+	int n =
+	    store_invitation_list(store_reader(req->app->store), req->arena, req->viewer,
+				  INVITATIONS_RECEIVED, p.max_id, p.since_id, (int)p.limit, inv);
 	if (n < 0) {
 		http_error(req, 500, "store error");
 		return;
@@ -304,21 +306,20 @@ static void update_credentials(struct http_request *req)
 /* Literal paths come before "/api/v1/accounts/:id": the router takes the
  * first match. */
 static const struct route routes[] = {
-	{"GET", "/api/v1/accounts/lookup", account_lookup, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/accounts/search", account_search, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/accounts/relationships", relationships, ROUTE_AUTH, "read"},
-	{"PATCH", "/api/v1/accounts/update_credentials", update_credentials,
-	 ROUTE_AUTH | ROUTE_UPLOAD, "write"},
-	{"GET", "/api/v1/accounts/:id", account_get, ROUTE_AUTH, "read"},
-	{"POST", "/api/v1/accounts/:id/follow", follow, ROUTE_AUTH, "follow"},
-	{"POST", "/api/v1/accounts/:id/unfollow", unfollow, ROUTE_AUTH, "follow"},
-	{"GET", "/api/v1/accounts/:id/followers", followers, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/accounts/:id/following", following, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/follow_requests", follow_requests, ROUTE_AUTH, "read"},
-	{"POST", "/api/v1/follow_requests/:id/authorize", follow_request_authorize, ROUTE_AUTH,
-	 "follow"},
-	{"POST", "/api/v1/follow_requests/:id/reject", follow_request_reject, ROUTE_AUTH,
-	 "follow"},
+    {"GET", "/api/v1/accounts/lookup", account_lookup, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/accounts/search", account_search, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/accounts/relationships", relationships, ROUTE_AUTH, "read"},
+    {"PATCH", "/api/v1/accounts/update_credentials", update_credentials, ROUTE_AUTH | ROUTE_UPLOAD,
+     "write"},
+    {"GET", "/api/v1/accounts/:id", account_get, ROUTE_AUTH, "read"},
+    {"POST", "/api/v1/accounts/:id/follow", follow, ROUTE_AUTH, "follow"},
+    {"POST", "/api/v1/accounts/:id/unfollow", unfollow, ROUTE_AUTH, "follow"},
+    {"GET", "/api/v1/accounts/:id/followers", followers, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/accounts/:id/following", following, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/follow_requests", follow_requests, ROUTE_AUTH, "read"},
+    {"POST", "/api/v1/follow_requests/:id/authorize", follow_request_authorize, ROUTE_AUTH,
+     "follow"},
+    {"POST", "/api/v1/follow_requests/:id/reject", follow_request_reject, ROUTE_AUTH, "follow"},
 };
 
 void api_accounts_register(void)

@@ -183,8 +183,8 @@ static void invitation_act(struct http_request *req,
 {
 	int64_t id = http_parse_id(http_path_param(req, "id"));
 	struct invitation inv;
-	if (!id || store_invitation_get(store_reader(req->app->store), req->arena, id, &inv) !=
-			   STORE_OK ||
+	if (!id ||
+	    store_invitation_get(store_reader(req->app->store), req->arena, id, &inv) != STORE_OK ||
 	    (inv.from_id != req->viewer && inv.to_id != req->viewer)) {
 		http_error(req, 404, "Record not found");
 		return;
@@ -209,15 +209,14 @@ static void invitation_withdraw(struct http_request *req)
 }
 
 static const struct route routes[] = {
-	{"POST", "/api/moka/v1/accounts/:id/connect", net_connect, ROUTE_AUTH, "follow"},
-	{"POST", "/api/moka/v1/accounts/:id/disconnect", net_disconnect, ROUTE_AUTH, "follow"},
-	{"GET", "/api/moka/v1/accounts/:id/connections", connections, ROUTE_AUTH, "read"},
-	{"GET", "/api/moka/v1/accounts/:id/common", common, ROUTE_AUTH, "read"},
-	{"GET", "/api/moka/v1/invitations", invitations, ROUTE_AUTH, "read"},
-	{"POST", "/api/moka/v1/invitations/:id/accept", invitation_accept, ROUTE_AUTH, "follow"},
-	{"POST", "/api/moka/v1/invitations/:id/ignore", invitation_ignore, ROUTE_AUTH, "follow"},
-	{"POST", "/api/moka/v1/invitations/:id/withdraw", invitation_withdraw, ROUTE_AUTH,
-	 "follow"},
+    {"POST", "/api/moka/v1/accounts/:id/connect", net_connect, ROUTE_AUTH, "follow"},
+    {"POST", "/api/moka/v1/accounts/:id/disconnect", net_disconnect, ROUTE_AUTH, "follow"},
+    {"GET", "/api/moka/v1/accounts/:id/connections", connections, ROUTE_AUTH, "read"},
+    {"GET", "/api/moka/v1/accounts/:id/common", common, ROUTE_AUTH, "read"},
+    {"GET", "/api/moka/v1/invitations", invitations, ROUTE_AUTH, "read"},
+    {"POST", "/api/moka/v1/invitations/:id/accept", invitation_accept, ROUTE_AUTH, "follow"},
+    {"POST", "/api/moka/v1/invitations/:id/ignore", invitation_ignore, ROUTE_AUTH, "follow"},
+    {"POST", "/api/moka/v1/invitations/:id/withdraw", invitation_withdraw, ROUTE_AUTH, "follow"},
 };
 
 void api_network_register(void)

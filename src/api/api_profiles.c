@@ -68,8 +68,8 @@ static int manager_param(struct http_request *req, struct profile_patch *p)
 }
 
 static const char *const profile_fields[] = {
-	"display_name", "title",     "department", "location",  "phone",      "email",
-	"about",        "projects",  "expertise",  "languages", "manager_id", NULL,
+    "display_name", "title",	"department", "location",  "phone",	 "email",
+    "about",	    "projects", "expertise",  "languages", "manager_id", NULL,
 };
 
 /* A JSON body may only name the fields above. */
@@ -151,8 +151,8 @@ static void avatar_upload(struct http_request *req)
 	}
 	int status;
 	const char *why;
-	if (people_avatar_set(req->app, req->arena, req->viewer, f->value, f->len, &status,
-			      &why) < 0) {
+	if (people_avatar_set(req->app, req->arena, req->viewer, f->value, f->len, &status, &why) <
+	    0) {
 		http_error(req, status, "%s", why);
 		return;
 	}
@@ -164,8 +164,11 @@ static void suggestions(struct http_request *req)
 	int64_t limit = 0;
 	if (http_param_int(req, "limit", INT32_MIN, INT32_MAX, &limit) < 0)
 		return;
-	limit = limit <= 0 ? SUGGESTIONS_DEFAULT : limit > SUGGESTIONS_MAX ? SUGGESTIONS_MAX : limit;
-	if (people_render_suggestions(req->app, req->arena, &req->jw, req->viewer, (int)limit) < 0) {
+	limit = limit <= 0		  ? SUGGESTIONS_DEFAULT
+		: limit > SUGGESTIONS_MAX ? SUGGESTIONS_MAX
+					  : limit;
+	if (people_render_suggestions(req->app, req->arena, &req->jw, req->viewer, (int)limit) <
+	    0) {
 		http_error(req, 500, "store error");
 		return;
 	}
@@ -177,7 +180,8 @@ static void suggestions(struct http_request *req)
 static void image_headers(struct http_request *req)
 {
 	http_set_header(req, "Cache-Control", "public, max-age=31536000, immutable");
-	http_set_header(req, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+	http_set_header(req, "Content-Security-Policy",
+			"default-src 'none'; style-src 'unsafe-inline'; sandbox");
 }
 
 static void avatar_file(struct http_request *req)
@@ -208,13 +212,12 @@ static void header_file(struct http_request *req)
 }
 
 static const struct route routes[] = {
-	{"POST", "/api/moka/v1/profiles/me/avatar", avatar_upload, ROUTE_AUTH | ROUTE_UPLOAD,
-	 "write"},
-	{"GET", "/api/moka/v1/profiles/:id", profile_get, ROUTE_AUTH, "read"},
-	{"PATCH", "/api/moka/v1/profiles/:id", profile_patch, ROUTE_AUTH, "write"},
-	{"GET", "/api/moka/v1/people/suggestions", suggestions, ROUTE_AUTH, "read"},
-	{"GET", "/avatars/:file", avatar_file, 0, NULL},
-	{"GET", "/headers/:file", header_file, 0, NULL},
+    {"POST", "/api/moka/v1/profiles/me/avatar", avatar_upload, ROUTE_AUTH | ROUTE_UPLOAD, "write"},
+    {"GET", "/api/moka/v1/profiles/:id", profile_get, ROUTE_AUTH, "read"},
+    {"PATCH", "/api/moka/v1/profiles/:id", profile_patch, ROUTE_AUTH, "write"},
+    {"GET", "/api/moka/v1/people/suggestions", suggestions, ROUTE_AUTH, "read"},
+    {"GET", "/avatars/:file", avatar_file, 0, NULL},
+    {"GET", "/headers/:file", header_file, 0, NULL},
 };
 
 void api_profiles_register(void)

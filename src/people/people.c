@@ -141,8 +141,8 @@ struct user_edges {
 	size_t n_conn, n_follow, cap_conn, cap_follow;
 };
 
-static void pairs_push(struct arena *a, struct edge_pair **v, size_t *n, size_t *cap,
-		       int64_t x, int64_t y)
+static void pairs_push(struct arena *a, struct edge_pair **v, size_t *n, size_t *cap, int64_t x,
+		       int64_t y)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 64;

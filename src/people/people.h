@@ -64,8 +64,7 @@ int people_user_visible(struct app *app, struct arena *a, int64_t id, struct use
  * people_render_account takes the memory read lock for the counts;
  * the _locked variant expects the caller to hold it. */
 int people_render_account(struct app *app, struct arena *a, struct jw *w, int64_t user_id);
-int people_render_account_locked(struct app *app, struct arena *a, struct jw *w,
-				 int64_t user_id);
+int people_render_account_locked(struct app *app, struct arena *a, struct jw *w, int64_t user_id);
 /* The same from a loaded row (no lookup); takes the read lock. */
 void people_render_account_user(struct app *app, struct arena *a, struct jw *w,
 				const struct user *u);
@@ -89,10 +88,10 @@ char *people_avatar_url(struct app *app, struct arena *a, const struct user *u, 
 /* Result of a network operation; the API maps it to a status. */
 enum people_rc {
 	PEOPLE_OK = 0,
-	PEOPLE_SELF,      /* the target is the actor (422) */
+	PEOPLE_SELF,	  /* the target is the actor (422) */
 	PEOPLE_NOT_FOUND, /* unknown or deactivated person or invitation (404) */
-	PEOPLE_INVALID,   /* bad input, e.g. a message too long (422) */
-	PEOPLE_ERROR,     /* the store failed (500/503) */
+	PEOPLE_INVALID,	  /* bad input, e.g. a message too long (422) */
+	PEOPLE_ERROR,	  /* the store failed (500/503) */
 };
 
 /* The longest invitation message, in bytes. */
@@ -129,7 +128,7 @@ struct people_relation {
 	bool following, followed_by, connected;
 	enum people_invitation_state invitation;
 	int64_t invitation_id; /* 0 when none */
-	int distance;          /* 0 self, 1, 2, 3 (3 or more) */
+	int distance;	       /* 0 self, 1, 2, 3 (3 or more) */
 };
 /* Fills *r. 0, or -1 on a store error. Takes the read lock. */
 int people_relation(struct app *app, struct arena *a, int64_t viewer, int64_t other,
@@ -190,8 +189,8 @@ struct profile_clean {
 
 /* Validates p without the store (lengths, control characters, phone and
  * e-mail syntax, lists). 0 and *out filled (in a), or -1 with *why. */
-int people_profile_check(struct arena *a, const struct profile_patch *p,
-			 struct profile_clean *out, const char **why);
+int people_profile_check(struct arena *a, const struct profile_patch *p, struct profile_clean *out,
+			 const char **why);
 
 /*
  * Applies p to user_id's profile in one transaction after validating all
@@ -224,8 +223,7 @@ typedef int (*people_manager_fn)(void *ctx, int64_t id, int64_t *manager);
 bool people_manager_cycle(int64_t user, int64_t manager, people_manager_fn fn, void *ctx);
 /* The managers above id, nearest first, at most max into out; stops at
  * the top, at a lookup failure or at a repeated id. Returns the count. */
-size_t people_manager_chain(int64_t id, people_manager_fn fn, void *ctx, int64_t *out,
-			    size_t max);
+size_t people_manager_chain(int64_t id, people_manager_fn fn, void *ctx, int64_t *out, size_t max);
 
 /* --- Avatars (people_avatar.c) -------------------------------------------- */
 

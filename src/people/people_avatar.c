@@ -36,10 +36,22 @@ static pthread_mutex_t decode_lock = PTHREAD_MUTEX_INITIALIZER;
 
 enum image_kind { IMAGE_NONE, IMAGE_PNG, IMAGE_JPEG, IMAGE_GIF, IMAGE_WEBP };
 
-static uint32_t be16(const unsigned char *p) { return (uint32_t)p[0] << 8 | p[1]; }
-static uint32_t le16(const unsigned char *p) { return (uint32_t)p[1] << 8 | p[0]; }
-static uint32_t le24(const unsigned char *p) { return le16(p) | (uint32_t)p[2] << 16; }
-static uint32_t be32(const unsigned char *p) { return be16(p) << 16 | be16(p + 2); }
+static uint32_t be16(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 8 | p[1];
+}
+static uint32_t le16(const unsigned char *p)
+{
+	return (uint32_t)p[1] << 8 | p[0];
+}
+static uint32_t le24(const unsigned char *p)
+{
+	return le16(p) | (uint32_t)p[2] << 16;
+}
+static uint32_t be32(const unsigned char *p)
+{
+	return be16(p) << 16 | be16(p + 2);
+}
 
 /* The frame size from a JPEG's first SOFn segment; 0 when not found. */
 static int jpeg_size(const unsigned char *p, size_t n, uint32_t *w, uint32_t *h)
@@ -197,7 +209,7 @@ static int image_save(gdImagePtr im, bool jpeg, const char *path)
 
 /* The two file names of one avatar. */
 struct avatar_files {
-	const char *name;       /* stored in users.avatar: <hex>.<ext> */
+	const char *name; /* stored in users.avatar: <hex>.<ext> */
 	const char *path, *path_small;
 };
 
@@ -213,8 +225,8 @@ static void avatar_files_of(struct app *app, struct arena *a, const char *name,
 	int stem = dot ? (int)(dot - name) : (int)strlen(name);
 	f->name = name;
 	f->path = arena_printf(a, "%s/%s", avatars_dir(app, a), name);
-	f->path_small = arena_printf(a, "%s/%.*s_48%s", avatars_dir(app, a), stem, name,
-				     dot ? dot : "");
+	f->path_small =
+	    arena_printf(a, "%s/%.*s_48%s", avatars_dir(app, a), stem, name, dot ? dot : "");
 }
 
 /* Decodes, crops and writes both sizes; 0, or -1 with *status and *why. */
@@ -349,7 +361,7 @@ int people_avatar_file(struct app *app, struct arena *a, const char *name, const
 /* --- default avatars ---------------------------------------------------- */
 
 static const char *const palette[] = {
-	"#5b6ee1", "#2f9e8f", "#c2571a", "#8e44ad", "#2874a6", "#b03a48", "#4d7c0f", "#a16207",
+    "#5b6ee1", "#2f9e8f", "#c2571a", "#8e44ad", "#2874a6", "#b03a48", "#4d7c0f", "#a16207",
 };
 #define PALETTE_LEN (sizeof(palette) / sizeof(palette[0]))
 
@@ -394,8 +406,7 @@ char *people_avatar_default_name(struct arena *a, const struct user *u)
 	}
 	char hex[2 * sizeof(ini) + 1];
 	sodium_bin2hex(hex, sizeof(hex), (const unsigned char *)ini, n);
-	return arena_printf(a, "default-%s-%u.svg", hex,
-			    (unsigned)((uint64_t)u->id % PALETTE_LEN));
+	return arena_printf(a, "default-%s-%u.svg", hex, (unsigned)((uint64_t)u->id % PALETTE_LEN));
 }
 
 char *people_avatar_default_svg(struct arena *a, const char *name)
@@ -417,12 +428,13 @@ char *people_avatar_default_svg(struct arena *a, const char *name)
 		if (ini[i] < 0x20 || ini[i] == 0x7f)
 			return NULL;
 	const char *text = text_html_escape(a, (const char *)ini, n);
-	return arena_printf(a,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"400\""
-		" viewBox=\"0 0 400 400\"><rect width=\"400\" height=\"400\" fill=\"%s\"/>"
-		"<text x=\"200\" y=\"200\" dy=\"0.35em\" text-anchor=\"middle\""
-		" font-family=\"sans-serif\" font-size=\"160\" fill=\"#ffffff\">%s</text></svg>",
-		palette[c[0] - '0'], text);
+	return arena_printf(
+	    a,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"400\""
+	    " viewBox=\"0 0 400 400\"><rect width=\"400\" height=\"400\" fill=\"%s\"/>"
+	    "<text x=\"200\" y=\"200\" dy=\"0.35em\" text-anchor=\"middle\""
+	    " font-family=\"sans-serif\" font-size=\"160\" fill=\"#ffffff\">%s</text></svg>",
+	    palette[c[0] - '0'], text);
 }
 
 const char *people_header_default_svg(void)

@@ -138,7 +138,7 @@ static enum people_rc invitation_act(struct tx *tx, int64_t me, const struct inv
 		if (inv->to_id != me)
 			return PEOPLE_NOT_FOUND;
 		return store_invitation_set_ignored(w, inv->id) == STORE_ERROR ? PEOPLE_ERROR
-									      : PEOPLE_OK;
+									       : PEOPLE_OK;
 	case INV_WITHDRAW:
 		if (inv->from_id != me)
 			return PEOPLE_NOT_FOUND;
@@ -370,8 +370,8 @@ size_t people_list_page(struct app *app, enum people_list which, int64_t user, i
 		for (size_t i = hi; i > lo; i--)
 			out[count++] = v[i - 1];
 	} else {
-		size_t hi = max_id > 0 && max_id <= GRAPH_ID_MAX ? lower_bound(v, n, (uint64_t)max_id)
-								 : n;
+		size_t hi =
+		    max_id > 0 && max_id <= GRAPH_ID_MAX ? lower_bound(v, n, (uint64_t)max_id) : n;
 		for (size_t i = hi; i > 0 && count < max; i--) {
 			if ((int64_t)v[i - 1] <= since_id)
 				break;

@@ -24,8 +24,7 @@ bool people_manager_cycle(int64_t user, int64_t manager, people_manager_fn fn, v
 	return true;
 }
 
-size_t people_manager_chain(int64_t id, people_manager_fn fn, void *ctx, int64_t *out,
-			    size_t max)
+size_t people_manager_chain(int64_t id, people_manager_fn fn, void *ctx, int64_t *out, size_t max)
 {
 	size_t n = 0;
 	int64_t at = id;

@@ -102,8 +102,10 @@ static const char *list_json(struct arena *a, const char *name, const char **ite
 			return NULL;
 		}
 		if (tags && !(s = text_tag_normalize(a, s, strlen(s)))) {
-			*why = arena_printf(a, "%s: '%s' is not a valid tag (letters, digits, '_',"
-					       " spaces or '-')", name, trim(a, items[i]));
+			*why = arena_printf(a,
+					    "%s: '%s' is not a valid tag (letters, digits, '_',"
+					    " spaces or '-')",
+					    name, trim(a, items[i]));
 			return NULL;
 		}
 		bool dup = false;
@@ -125,8 +127,8 @@ static const char *list_json(struct arena *a, const char *name, const char **ite
 	return out;
 }
 
-int people_profile_check(struct arena *a, const struct profile_patch *p,
-			 struct profile_clean *out, const char **why)
+int people_profile_check(struct arena *a, const struct profile_patch *p, struct profile_clean *out,
+			 const char **why)
 {
 	memset(out, 0, sizeof(*out));
 	if (p->display_name && !*trim(a, p->display_name)) {
@@ -153,11 +155,11 @@ int people_profile_check(struct arena *a, const struct profile_patch *p,
 		return -1;
 	}
 	if ((p->has_projects && !(out->projects_json = list_json(a, "projects", p->projects,
-								  p->n_projects, false, why))) ||
+								 p->n_projects, false, why))) ||
 	    (p->has_expertise && !(out->expertise_json = list_json(a, "expertise", p->expertise,
-								    p->n_expertise, true, why))) ||
+								   p->n_expertise, true, why))) ||
 	    (p->has_languages && !(out->languages_json = list_json(a, "languages", p->languages,
-								    p->n_languages, false, why))))
+								   p->n_languages, false, why))))
 		return -1;
 	return 0;
 }
@@ -304,8 +306,8 @@ static void org_chart(struct app *app, struct arena *a, struct jw *w, const stru
 	jw_obj_begin(w);
 	size_t n = people_manager_chain(u->id, manager_lookup, c, ids, ORG_MANAGERS_MAX);
 	summaries(app, a, w, "managers", ids, n, 0);
-	int k = u->manager_id > 0 ? store_user_reports(c, u->manager_id, ORG_PEERS_MAX + 1, ids)
-				  : 0;
+	int k =
+	    u->manager_id > 0 ? store_user_reports(c, u->manager_id, ORG_PEERS_MAX + 1, ids) : 0;
 	summaries(app, a, w, "peers", ids, k > 0 ? (size_t)k : 0, u->id);
 	k = store_user_reports(c, u->id, ORG_REPORTS_MAX, ids);
 	summaries(app, a, w, "reports", ids, k > 0 ? (size_t)k : 0, 0);
@@ -329,9 +331,10 @@ static void network(struct app *app, struct arena *a, struct jw *w, int64_t view
 	jw_kbool(w, "connected", r.connected);
 	jw_kbool(w, "following", r.following);
 	jw_kbool(w, "followed_by", r.followed_by);
-	jw_kstr(w, "invitation", r.invitation == INVITATION_SENT       ? "sent"
-				 : r.invitation == INVITATION_RECEIVED ? "received"
-								       : NULL);
+	jw_kstr(w, "invitation",
+		r.invitation == INVITATION_SENT	      ? "sent"
+		: r.invitation == INVITATION_RECEIVED ? "received"
+						      : NULL);
 	jw_kint(w, "common_count", (int64_t)total);
 	summaries(app, a, w, "common", common, n, 0);
 	jw_obj_end(w);

@@ -189,8 +189,7 @@ int people_render_account(struct app *app, struct arena *a, struct jw *w, int64_
 	return 0;
 }
 
-int people_render_account_locked(struct app *app, struct arena *a, struct jw *w,
-				 int64_t user_id)
+int people_render_account_locked(struct app *app, struct arena *a, struct jw *w, int64_t user_id)
 {
 	struct user u;
 	if (store_user_get(store_reader(app->store), a, user_id, &u) != STORE_OK)

@@ -17,7 +17,7 @@
 
 /* Caps on the work one request may do. */
 #define SCAN_MAX 200000 /* second-degree edges counted */
-#define ORG_MAX 100     /* peers, reports, department members considered each */
+#define ORG_MAX 100	/* peers, reports, department members considered each */
 #define INVITES_MAX 2000
 
 enum { WHY_MANAGER = 1, WHY_PEER = 2, WHY_REPORT = 4, WHY_DEPARTMENT = 8 };
@@ -185,8 +185,8 @@ int people_render_suggestions(struct app *app, struct arena *a, struct jw *w, in
 	if (people_user_visible(app, a, viewer, &me) < 0)
 		return -1;
 	int64_t *invited = arena_alloc(a, INVITES_MAX * sizeof(*invited));
-	int n_invited = store_invitation_peers(store_reader(app->store), viewer, INVITES_MAX,
-					       invited);
+	int n_invited =
+	    store_invitation_peers(store_reader(app->store), viewer, INVITES_MAX, invited);
 	if (n_invited < 0)
 		return -1;
 	qsort(invited, (size_t)n_invited, sizeof(*invited), cmp_i64);

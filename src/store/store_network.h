@@ -27,7 +27,7 @@ struct invitation {
 	int64_t from_id, to_id;
 	const char *message; /* "" when none */
 	bool ignored;
-	int64_t created_at;  /* ms */
+	int64_t created_at; /* ms */
 };
 
 /* Called once per row of a scan; a nonzero return stops the scan. */
@@ -64,11 +64,10 @@ int store_follow_delete(struct store_conn *w, int64_t follower, int64_t followee
 int store_invitation_insert(struct store_conn *w, int64_t from_id, int64_t to_id,
 			    const char *message, int64_t *id);
 /* STORE_OK or STORE_NOT_FOUND; strings in a. */
-int store_invitation_get(struct store_conn *c, struct arena *a, int64_t id,
-			 struct invitation *out);
+int store_invitation_get(struct store_conn *c, struct arena *a, int64_t id, struct invitation *out);
 /* The invitation from from_id to to_id, if any. */
-int store_invitation_between(struct store_conn *c, struct arena *a, int64_t from_id,
-			     int64_t to_id, struct invitation *out);
+int store_invitation_between(struct store_conn *c, struct arena *a, int64_t from_id, int64_t to_id,
+			     struct invitation *out);
 int store_invitation_delete(struct store_conn *w, int64_t id);
 int store_invitation_set_ignored(struct store_conn *w, int64_t id);
 

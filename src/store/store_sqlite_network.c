@@ -45,22 +45,22 @@ int store_users_inactive_scan(struct store_conn *c, store_id_fn fn, void *ctx)
 
 int store_connections_of(struct store_conn *c, int64_t user, store_pair_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = sq_stmt(c,
-		"SELECT ?1, c.b FROM connections c JOIN users u ON u.id = c.b"
-		" WHERE c.a = ?1 AND u.active = 1"
-		" UNION ALL SELECT ?1, c.a FROM connections c JOIN users u ON u.id = c.a"
-		" WHERE c.b = ?1 AND u.active = 1");
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT ?1, c.b FROM connections c JOIN users u ON u.id = c.b"
+		       " WHERE c.a = ?1 AND u.active = 1"
+		       " UNION ALL SELECT ?1, c.a FROM connections c JOIN users u ON u.id = c.a"
+		       " WHERE c.b = ?1 AND u.active = 1");
 	sq_int(st, 1, user);
 	return scan_pairs(c, st, fn, ctx);
 }
 
 int store_follows_of(struct store_conn *c, int64_t user, store_pair_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = sq_stmt(c,
-		"SELECT f.follower, f.followee FROM follows f JOIN users u ON u.id = f.followee"
-		" WHERE f.follower = ?1 AND u.active = 1"
-		" UNION ALL SELECT f.follower, f.followee FROM follows f"
-		" JOIN users u ON u.id = f.follower WHERE f.followee = ?1 AND u.active = 1");
+	sqlite3_stmt *st = sq_stmt(
+	    c, "SELECT f.follower, f.followee FROM follows f JOIN users u ON u.id = f.followee"
+	       " WHERE f.follower = ?1 AND u.active = 1"
+	       " UNION ALL SELECT f.follower, f.followee FROM follows f"
+	       " JOIN users u ON u.id = f.follower WHERE f.followee = ?1 AND u.active = 1");
 	sq_int(st, 1, user);
 	return scan_pairs(c, st, fn, ctx);
 }
@@ -93,7 +93,7 @@ int store_connection_delete(struct store_conn *w, int64_t a, int64_t b)
 int store_follow_insert(struct store_conn *w, int64_t follower, int64_t followee)
 {
 	sqlite3_stmt *st =
-		sq_stmt(w, "INSERT INTO follows (follower, followee, created_at) VALUES (?,?,?)");
+	    sq_stmt(w, "INSERT INTO follows (follower, followee, created_at) VALUES (?,?,?)");
 	sq_int(st, 1, follower);
 	sq_int(st, 2, followee);
 	sq_int(st, 3, clock_now_ms());
@@ -152,16 +152,15 @@ static int invitation_one(struct store_conn *c, struct arena *a, sqlite3_stmt *s
 	return STORE_ERROR;
 }
 
-int store_invitation_get(struct store_conn *c, struct arena *a, int64_t id,
-			 struct invitation *out)
+int store_invitation_get(struct store_conn *c, struct arena *a, int64_t id, struct invitation *out)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " INVITATION_COLS " FROM invitations WHERE id = ?");
 	sq_int(st, 1, id);
 	return invitation_one(c, a, st, out);
 }
 
-int store_invitation_between(struct store_conn *c, struct arena *a, int64_t from_id,
-			     int64_t to_id, struct invitation *out)
+int store_invitation_between(struct store_conn *c, struct arena *a, int64_t from_id, int64_t to_id,
+			     struct invitation *out)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " INVITATION_COLS
 				      " FROM invitations WHERE from_id = ? AND to_id = ?");
@@ -189,13 +188,13 @@ int store_invitation_list(struct store_conn *c, struct arena *a, int64_t user,
 			  struct invitation *out)
 {
 	sqlite3_stmt *st =
-		box == INVITATIONS_RECEIVED
-			? sq_stmt(c, "SELECT " INVITATION_COLS " FROM invitations"
-				     " WHERE to_id = ? AND state = 'pending' AND id < ? AND id > ?"
-				     " ORDER BY id DESC LIMIT ?")
-			: sq_stmt(c, "SELECT " INVITATION_COLS " FROM invitations"
-				     " WHERE from_id = ? AND id < ? AND id > ?"
-				     " ORDER BY id DESC LIMIT ?");
+	    box == INVITATIONS_RECEIVED
+		? sq_stmt(c, "SELECT " INVITATION_COLS " FROM invitations"
+			     " WHERE to_id = ? AND state = 'pending' AND id < ? AND id > ?"
+			     " ORDER BY id DESC LIMIT ?")
+		: sq_stmt(c, "SELECT " INVITATION_COLS " FROM invitations"
+			     " WHERE from_id = ? AND id < ? AND id > ?"
+			     " ORDER BY id DESC LIMIT ?");
 	sq_int(st, 1, user);
 	sq_int(st, 2, max_id > 0 ? max_id : INT64_MAX);
 	sq_int(st, 3, since_id > 0 ? since_id : 0);

@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-#define USER_COLS                                                                          \
-	"id, username, display_name, email, password_hash, role, active, created_at,"      \
-	" updated_at, title, department, location, phone, about, projects, expertise,"     \
+#define USER_COLS                                                                                  \
+	"id, username, display_name, email, password_hash, role, active, created_at,"              \
+	" updated_at, title, department, location, phone, about, projects, expertise,"             \
 	" languages, manager_id, avatar, last_status_at"
 
 static void user_row(struct arena *a, sqlite3_stmt *st, struct user *u)
@@ -45,11 +45,11 @@ static const char *or_list(const char *s)
 
 int store_user_insert(struct store_conn *w, const struct user *u, int64_t *id)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"INSERT INTO users (username, display_name, email, password_hash, role, active,"
-		" created_at, updated_at, title, department, location, phone, about, projects,"
-		" expertise, languages, manager_id, avatar)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sq_stmt(
+	    w, "INSERT INTO users (username, display_name, email, password_hash, role, active,"
+	       " created_at, updated_at, title, department, location, phone, about, projects,"
+	       " expertise, languages, manager_id, avatar)"
+	       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	int64_t now = u->created_at ? u->created_at : clock_now_ms();
 	sq_text(st, 1, u->username);
 	sq_text(st, 2, u->display_name);
@@ -109,8 +109,7 @@ int store_user_by_username(struct store_conn *c, struct arena *a, const char *us
 	return user_one(a, st, u);
 }
 
-int store_user_by_email(struct store_conn *c, struct arena *a, const char *email,
-			struct user *u)
+int store_user_by_email(struct store_conn *c, struct arena *a, const char *email, struct user *u)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " USER_COLS " FROM users WHERE email = ?");
 	sq_text(st, 1, email);
@@ -121,7 +120,7 @@ int store_user_list(struct store_conn *c, struct arena *a, int64_t after_id, int
 		    struct user *out)
 {
 	sqlite3_stmt *st =
-		sq_stmt(c, "SELECT " USER_COLS " FROM users WHERE id > ? ORDER BY id LIMIT ?");
+	    sq_stmt(c, "SELECT " USER_COLS " FROM users WHERE id > ? ORDER BY id LIMIT ?");
 	sq_int(st, 1, after_id);
 	sq_int(st, 2, max);
 	int n = 0;
@@ -146,7 +145,7 @@ int store_user_set_active(struct store_conn *w, int64_t id, bool active)
 int store_user_set_password(struct store_conn *w, int64_t id, const char *hash)
 {
 	sqlite3_stmt *st =
-		sq_stmt(w, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
+	    sq_stmt(w, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
 	sq_text(st, 1, hash);
 	sq_int(st, 2, clock_now_ms());
 	sq_int(st, 3, id);
@@ -158,10 +157,10 @@ int store_user_set_password(struct store_conn *w, int64_t id, const char *hash)
 
 int store_user_update_profile(struct store_conn *w, const struct user *u)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"UPDATE users SET display_name = ?, title = ?, department = ?, location = ?,"
-		" phone = ?, about = ?, projects = ?, expertise = ?, languages = ?,"
-		" manager_id = ?, avatar = ?, email = ?, updated_at = ? WHERE id = ?");
+	sqlite3_stmt *st =
+	    sq_stmt(w, "UPDATE users SET display_name = ?, title = ?, department = ?, location = ?,"
+		       " phone = ?, about = ?, projects = ?, expertise = ?, languages = ?,"
+		       " manager_id = ?, avatar = ?, email = ?, updated_at = ? WHERE id = ?");
 	sq_text(st, 1, u->display_name);
 	sq_text(st, 2, or_empty(u->title));
 	sq_text(st, 3, or_empty(u->department));
@@ -260,13 +259,13 @@ int store_user_search_prefix(struct store_conn *c, struct arena *a, const char *
 	 * escaping, and both halves are index range scans. U+10FFFF sorts
 	 * after every character that can follow the prefix.
 	 */
-	sqlite3_stmt *st = sq_stmt(c,
-		"SELECT " USER_COLS " FROM users WHERE id IN ("
-		" SELECT id FROM users WHERE username >= ?1 COLLATE NOCASE"
-		"  AND username < ?1 || char(1114111) COLLATE NOCASE"
-		" UNION SELECT id FROM users WHERE display_name >= ?1 COLLATE NOCASE"
-		"  AND display_name < ?1 || char(1114111) COLLATE NOCASE)"
-		" AND active = 1 ORDER BY display_name COLLATE NOCASE, id LIMIT ?2");
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT " USER_COLS " FROM users WHERE id IN ("
+		       " SELECT id FROM users WHERE username >= ?1 COLLATE NOCASE"
+		       "  AND username < ?1 || char(1114111) COLLATE NOCASE"
+		       " UNION SELECT id FROM users WHERE display_name >= ?1 COLLATE NOCASE"
+		       "  AND display_name < ?1 || char(1114111) COLLATE NOCASE)"
+		       " AND active = 1 ORDER BY display_name COLLATE NOCASE, id LIMIT ?2");
 	sq_text(st, 1, prefix);
 	sq_int(st, 2, max);
 	int n = 0, rc = SQLITE_DONE;
@@ -297,8 +296,9 @@ int64_t store_user_statuses_count(struct store_conn *c, int64_t id)
 	/* Hook for the posts area: a COUNT over the author's index entries.
 	 * Fine for profile pages; a per-author counter kept by the posts
 	 * module would make it O(1) when accounts are rendered in bulk. */
-	sqlite3_stmt *st = sq_stmt(c, "SELECT count(*) FROM posts WHERE author_id = ?"
-				      " AND deleted_at IS NULL AND visibility != 5"); /* 5: VIS_DIRECT */
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT count(*) FROM posts WHERE author_id = ?"
+		       " AND deleted_at IS NULL AND visibility != 5"); /* 5: VIS_DIRECT */
 	sq_int(st, 1, id);
 	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);

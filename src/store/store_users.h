@@ -19,13 +19,13 @@ struct user {
 	const char *display_name;
 	const char *email;
 	const char *password_hash; /* PHC string or NULL */
-	const char *role;          /* "user" or "admin" */
+	const char *role;	   /* "user" or "admin" */
 	bool active;
 	int64_t created_at, updated_at; /* ms */
 	const char *title, *department, *location, *phone, *about;
 	const char *projects_json, *expertise_json, *languages_json;
-	int64_t manager_id;        /* 0 when none */
-	const char *avatar;        /* file name under DATA/avatars, or NULL */
+	int64_t manager_id; /* 0 when none */
+	const char *avatar; /* file name under DATA/avatars, or NULL */
 	int64_t last_status_at;
 };
 
@@ -36,8 +36,7 @@ int store_user_insert(struct store_conn *w, const struct user *u, int64_t *id);
 int store_user_get(struct store_conn *c, struct arena *a, int64_t id, struct user *u);
 int store_user_by_username(struct store_conn *c, struct arena *a, const char *username,
 			   struct user *u);
-int store_user_by_email(struct store_conn *c, struct arena *a, const char *email,
-			struct user *u);
+int store_user_by_email(struct store_conn *c, struct arena *a, const char *email, struct user *u);
 /* Users with id > after_id, ascending, at most max; returns the count. */
 int store_user_list(struct store_conn *c, struct arena *a, int64_t after_id, int max,
 		    struct user *out);
