@@ -131,6 +131,10 @@ static void write_session(struct http_request *req, int64_t user_id, const char 
 static void sign_in(struct http_request *req)
 {
 	const char *login = NULL, *password;
+	if (!auth_same_origin(req)) {
+		http_error(req, 403, "Cross-origin sign-in refused");
+		return;
+	}
 	if (http_param_str(req, "username", LOGIN_MAX, &login) < 0 ||
 	    (!login && http_param_str(req, "email", LOGIN_MAX, &login) < 0))
 		return;
@@ -499,6 +503,10 @@ static int authz_who(struct http_request *req, const struct authz *z, int64_t *u
 static void authorize_post(struct http_request *req)
 {
 	struct authz z;
+	if (!auth_same_origin(req)) {
+		error_page(req, 403, "This form was sent from another site.");
+		return;
+	}
 	if (authz_read(req, &z) < 0)
 		return;
 	const char *decision = NULL;

@@ -291,7 +291,11 @@ void auth_page_error(struct buf *out, const char *message, const char *nonce);
  * POST/PUT/PATCH/DELETE without the session's X-CSRF-Token, unless the
  * route is ROUTE_NO_CSRF. */
 int auth_authenticate(struct http_request *req);
-/* The client's address (req->remote_ip). */
+/* The client's address: req->remote_ip, or with cfg->trust_proxy the last
+ * X-Forwarded-For entry (the address the proxy saw). */
 const char *auth_client_ip(struct http_request *req);
+/* false when the request carries an Origin header naming another site than
+ * the Host it was sent to (login CSRF; browsers always send Origin on POST). */
+bool auth_same_origin(struct http_request *req);
 
 #endif

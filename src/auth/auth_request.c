@@ -19,7 +19,32 @@
 
 const char *auth_client_ip(struct http_request *req)
 {
+	const char *xff;
+	if (req->app->cfg->trust_proxy && (xff = http_header(req, "X-Forwarded-For")) && *xff) {
+		/* the proxy appends the address it saw: the last entry is the one to trust */
+		const char *last = strrchr(xff, ',');
+		last = last ? last + 1 : xff;
+		while (*last == ' ' || *last == '\t')
+			last++;
+		size_t n = strcspn(last, " \t");
+		if (n > 0 && n < 64)
+			return arena_strndup(req->arena, last, n);
+	}
 	return req->remote_ip ? req->remote_ip : "-";
+}
+
+bool auth_same_origin(struct http_request *req)
+{
+	const char *origin = http_header(req, "Origin");
+	if (!origin)
+		return true; /* not a browser, or a same-origin GET */
+	const char *host = http_header(req, "X-Forwarded-Host");
+	if (!host || !req->app->cfg->trust_proxy)
+		host = http_header(req, "Host");
+	const char *sep = strstr(origin, "://");
+	if (!host || !sep)
+		return false; /* "null" (sandboxed or privacy-sensitive contexts) included */
+	return strcasecmp(sep + 3, host) == 0;
 }
 
 /* Loads user_id; false when absent or deactivated. */

@@ -35,6 +35,7 @@ static const struct key keys[] = {
 	{"post_max_chars", K_SIZE, F(post_max_chars)},
 	{"registrations_open", K_BOOL, F(registrations_open)},
 	{"secure_cookies", K_BOOL, F(secure_cookies)},
+	{"trust_proxy", K_BOOL, F(trust_proxy)},
 	{"session_idle", K_UINT, F(session_idle_s)},
 	{"session_max", K_UINT, F(session_max_s)},
 	{"access_token_lifetime", K_UINT, F(access_token_s)},

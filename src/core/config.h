@@ -30,6 +30,7 @@ struct config {
 	size_t post_max_chars;
 	bool registrations_open;
 	bool secure_cookies;      /* set when served behind TLS */
+	bool trust_proxy;         /* client address from X-Forwarded-For (behind nginx) */
 	unsigned session_idle_s;
 	unsigned session_max_s;
 	unsigned access_token_s;  /* OAuth access token lifetime; 0 = no expiry */

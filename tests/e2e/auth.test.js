@@ -196,6 +196,15 @@ describe('browser sessions', () => {
     assert.equal(d.status, 422);
   });
 
+  test('a sign-in posted from another site is refused (login CSRF)', async () => {
+    const evil = await signIn(srv, 'ann', PASSWORD, { headers: { Origin: 'https://evil.example' } });
+    assert.equal(evil.status, 403);
+    assert.match(evil.body.error, /Cross-origin/);
+    assert.equal(evil.cookie, null);
+    const same = await signIn(srv, 'ann', PASSWORD, { headers: { Origin: srv.base } });
+    assert.equal(same.status, 200);
+  });
+
   test('a bogus cookie is anonymous, not an error', async () => {
     const s = await api(srv, 'GET', '/auth/session', { headers: withCookie('x'.repeat(43)) });
     assert.equal(s.status, 401);
@@ -521,7 +530,7 @@ describe('OAuth 2 as Mastodon clients use it', () => {
 describe('expiring tokens, refresh and open registration', () => {
   let srv;
   before(async () => {
-    srv = await startServer({ settings: { access_token_lifetime: 1, registrations_open: 'true', secure_cookies: 'true' } });
+    srv = await startServer({ settings: { access_token_lifetime: 1, registrations_open: 'true', secure_cookies: 'true', session_idle: 1 } });
     createUser(srv, 'dana');
   });
   after(async () => { await stopServer(srv); });
@@ -559,10 +568,14 @@ describe('expiring tokens, refresh and open registration', () => {
     assert.equal(foreign.body.error, 'invalid_grant');
   });
 
-  test('cookies are Secure when secure_cookies is set', async () => {
+  test('cookies are Secure when secure_cookies is set; idle sessions expire', async () => {
     const r = await signIn(srv, 'dana');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('set-cookie'), /; Secure/);
+    assert.equal((await api(srv, 'GET', '/auth/session', { headers: withCookie(r.cookie) })).status, 200);
+    await new Promise((res) => setTimeout(res, 2000)); // session_idle is 1 s here
+    const s = await api(srv, 'GET', '/auth/session', { headers: withCookie(r.cookie) });
+    assert.equal(s.status, 401);
   });
 
   test('open registration with an app token creates the account and returns a token', async () => {
@@ -621,6 +634,22 @@ describe('sign-in throttling', () => {
     // … while other addresses and accounts are not
     const fine = await signInFrom(srv, '127.0.0.3', 'gina', PASSWORD);
     assert.equal(fine.status, 200);
+  });
+
+  test('behind a proxy (trust_proxy), the limit applies to the forwarded address', async () => {
+    const p = await startServer({ settings: { trust_proxy: 'true', signin_max_failures: 3 } });
+    try {
+      const attempt = (ip, user) => api(p, 'POST', '/auth/sign_in', {
+        json: { username: user, password: 'wrong password' }, headers: { 'X-Forwarded-For': `203.0.113.9, ${ip}` },
+      });
+      for (let i = 0; i < 3; i++) assert.equal((await attempt('10.0.0.1', `nobody${i}`)).status, 401);
+      const blocked = await attempt('10.0.0.1', 'nobody9');
+      assert.equal(blocked.status, 429);
+      // another client behind the same proxy is not affected
+      assert.equal((await attempt('10.0.0.2', 'nobody9')).status, 401);
+    } finally {
+      await stopServer(p);
+    }
   });
 
   test('the OAuth endpoints share the per-IP limit', async () => {
