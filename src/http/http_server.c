@@ -288,7 +288,9 @@ static enum MHD_Result queue(struct http_server *s, struct http_request *req)
 {
 	struct MHD_Response *resp;
 	if (req->stream) {
-		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 8192, stream_read,
+		/* MHD allocates the block size with every response and chunked
+		 * streams never use it: keep it small (an idle stream's memory) */
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 512, stream_read,
 							 req->stream, stream_free);
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 		MHD_add_response_header(resp, "X-Accel-Buffering", "no");
