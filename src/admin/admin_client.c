@@ -117,8 +117,8 @@ static int run_remote(int fd, json_t *request)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	char *text = json_dumps(request, JSON_COMPACT);
 	size_t n = strlen(text);
-	bool sent = send(fd, text, n, MSG_NOSIGNAL) == (ssize_t)n &&
-		    send(fd, "\n", 1, MSG_NOSIGNAL) == 1;
+	bool sent =
+	    send(fd, text, n, MSG_NOSIGNAL) == (ssize_t)n && send(fd, "\n", 1, MSG_NOSIGNAL) == 1;
 	memset(text, 0, n); /* may hold a password */
 	free(text);
 	if (!sent) {
@@ -134,9 +134,10 @@ static int run_remote(int fd, json_t *request)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
-			fprintf(stderr, got < 0 && errno == EAGAIN
-						? "moka: no answer from the server within %u s\n"
-						: "moka: the server closed the admin connection\n",
+			fprintf(stderr,
+				got < 0 && errno == EAGAIN
+				    ? "moka: no answer from the server within %u s\n"
+				    : "moka: the server closed the admin connection\n",
 				t);
 			rc = ADMIN_FAIL;
 			break;
@@ -224,8 +225,9 @@ int admin_call(struct config *cfg, json_t *request)
 		}
 		close(lock);
 		if (clock_mono_us() >= deadline) {
-			fprintf(stderr, "moka: the data directory %s is busy (a server is starting "
-					"or another command runs)\n",
+			fprintf(stderr,
+				"moka: the data directory %s is busy (a server is starting "
+				"or another command runs)\n",
 				cfg->data_dir);
 			return ADMIN_FAIL;
 		}

@@ -54,8 +54,8 @@ static const char *field(json_t *req, const char *name)
 static int find_user(struct app *app, struct arena *a, struct admin_out *o, const char *cmd,
 		     const char *username, struct user *u)
 {
-	if (username && store_user_by_username(store_reader(app->store), a, username, u) ==
-				STORE_OK)
+	if (username &&
+	    store_user_by_username(store_reader(app->store), a, username, u) == STORE_OK)
 		return 0;
 	admin_printf(o, 2, "moka %s: no such user '%s'\n", cmd, username ? username : "");
 	return -1;
@@ -64,10 +64,13 @@ static int find_user(struct app *app, struct arena *a, struct admin_out *o, cons
 static int user_add(struct app *app, struct arena *a, json_t *req, struct admin_out *o)
 {
 	struct user u = {
-		.username = field(req, "username"), .display_name = field(req, "name"),
-		.email = field(req, "email"), .title = field(req, "title"),
-		.department = field(req, "department"), .location = field(req, "location"),
-		.role = json_is_true(json_object_get(req, "admin")) ? "admin" : "user",
+	    .username = field(req, "username"),
+	    .display_name = field(req, "name"),
+	    .email = field(req, "email"),
+	    .title = field(req, "title"),
+	    .department = field(req, "department"),
+	    .location = field(req, "location"),
+	    .role = json_is_true(json_object_get(req, "admin")) ? "admin" : "user",
 	};
 	const char *manager = field(req, "manager");
 	if (!u.username || !u.display_name || !u.email) {
@@ -162,8 +165,8 @@ static int token_create(struct app *app, struct arena *a, json_t *req, struct ad
 	struct user u;
 	char scopes[AUTH_SCOPES_MAX], token[AUTH_SECRET_LEN];
 	const char *bad;
-	if (auth_scopes_normalize(field(req, "scopes"), "read write follow", scopes,
-				  sizeof(scopes), &bad) < 0) {
+	if (auth_scopes_normalize(field(req, "scopes"), "read write follow", scopes, sizeof(scopes),
+				  &bad) < 0) {
 		admin_printf(o, 2, "moka token create: unknown scope '%s'\n", bad);
 		return ADMIN_USAGE;
 	}
@@ -195,12 +198,12 @@ static const struct {
 	const char *name;
 	int (*run)(struct app *app, struct arena *a, json_t *req, struct admin_out *o);
 } commands[] = {
-	{"user.add", user_add},
-	{"user.list", user_list},
-	{"user.deactivate", user_deactivate},
-	{"user.activate", user_activate},
-	{"user.password", user_password},
-	{"token.create", token_create},
+    {"user.add", user_add},
+    {"user.list", user_list},
+    {"user.deactivate", user_deactivate},
+    {"user.activate", user_activate},
+    {"user.password", user_password},
+    {"token.create", token_create},
 };
 
 int admin_run(struct app *app, json_t *request, struct admin_out *o)

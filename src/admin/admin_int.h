@@ -14,7 +14,7 @@ struct admin_out {
 
 /* Formats onto o's stdout (fd 1) or stderr (fd 2). */
 void admin_printf(struct admin_out *o, int fd, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Runs one request against app; returns the exit code (enum admin_exit). */
 int admin_run(struct app *app, json_t *request, struct admin_out *o);

@@ -228,7 +228,8 @@ static int listen_socket(struct admin_server *s, const struct sockaddr_un *sa)
 	mode_t old = umask(0177);
 	int rc = bind(s->listen_fd, (const struct sockaddr *)sa, sizeof(*sa));
 	umask(old);
-	if (rc < 0 || fchmodat(s->dir_fd, "admin.sock", 0600, 0) < 0 || listen(s->listen_fd, 16) < 0)
+	if (rc < 0 || fchmodat(s->dir_fd, "admin.sock", 0600, 0) < 0 ||
+	    listen(s->listen_fd, 16) < 0)
 		return -1;
 	return 0;
 }

@@ -165,7 +165,8 @@ static void sign_in(struct http_request *req)
 		http_error(req, 500, "cannot start a session");
 		return;
 	}
-	http_set_header(req, "Set-Cookie", auth_session_cookie(req->arena, req->app->cfg, s.cookie));
+	http_set_header(req, "Set-Cookie",
+			auth_session_cookie(req->arena, req->app->cfg, s.cookie));
 	write_session(req, si.user_id, s.csrf, s.expires_at);
 	sodium_memzero(&s, sizeof(s));
 }
@@ -263,8 +264,8 @@ static void url_encode(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
 			buf_putc(b, (char)*p);
 		} else {
 			buf_putc(b, '%');
@@ -393,8 +394,8 @@ static int authz_read(struct http_request *req, struct authz *z)
 		error_page(req, 400, "Unknown client_id: this application is not registered here.");
 		return -1;
 	}
-	if (!z->redirect_uri || !auth_redirect_uri_registered(z->client.redirect_uris,
-							      z->redirect_uri)) {
+	if (!z->redirect_uri ||
+	    !auth_redirect_uri_registered(z->client.redirect_uris, z->redirect_uri)) {
 		error_page(req, 400, "The redirect_uri is not one this application registered.");
 		return -1;
 	}
@@ -407,8 +408,9 @@ static int authz_read(struct http_request *req, struct authz *z)
 	}
 	if (auth_scopes_normalize(z->scope_in, "read", z->scope, sizeof(z->scope), &bad) < 0 ||
 	    !auth_scopes_cover(z->client.scopes, z->scope)) {
-		authz_redirect(req, z, NULL, AUTH_OAUTH_INVALID_SCOPE,
-			       "The requested scope is unknown or not registered for this application");
+		authz_redirect(
+		    req, z, NULL, AUTH_OAUTH_INVALID_SCOPE,
+		    "The requested scope is unknown or not registered for this application");
 		return -1;
 	}
 	if (z->code_challenge_method && strcmp(z->code_challenge_method, "S256") != 0) {
@@ -434,10 +436,15 @@ static void authz_page(struct http_request *req, const struct authz *z, int stat
 		       const char *error, bool signed_in)
 {
 	struct auth_page p = {
-		.app_name = z->client.name, .app_website = z->client.website,
-		.client_id = z->client.client_id, .redirect_uri = z->redirect_uri,
-		.scope = z->scope, .state = z->state, .code_challenge = z->code_challenge,
-		.code_challenge_method = z->code_challenge ? "S256" : NULL, .error = error,
+	    .app_name = z->client.name,
+	    .app_website = z->client.website,
+	    .client_id = z->client.client_id,
+	    .redirect_uri = z->redirect_uri,
+	    .scope = z->scope,
+	    .state = z->state,
+	    .code_challenge = z->code_challenge,
+	    .code_challenge_method = z->code_challenge ? "S256" : NULL,
+	    .error = error,
 	};
 	struct user u;
 	if (signed_in && store_user_get(store_reader(req->app->store), req->arena, req->viewer,
@@ -461,8 +468,7 @@ static void authorize_get(struct http_request *req)
 
 /* Who is consenting: by the credentials in the form, or the session (with
  * the form's CSRF token). 0 with the user, or -1 after answering. */
-static int authz_who(struct http_request *req, const struct authz *z, int64_t *user_id,
-		     bool *admin)
+static int authz_who(struct http_request *req, const struct authz *z, int64_t *user_id, bool *admin)
 {
 	const char *login = NULL, *password = NULL, *csrf = NULL;
 	if (http_param_str(req, "username", LOGIN_MAX, &login) < 0 ||
@@ -471,12 +477,12 @@ static int authz_who(struct http_request *req, const struct authz *z, int64_t *u
 		return -1;
 	if (login && *login) {
 		struct auth_signin si;
-		enum auth_signin_rc rc = auth_signin(req->app, req->arena, auth_client_ip(req), login,
-						     password ? password : "", &si);
+		enum auth_signin_rc rc = auth_signin(req->app, req->arena, auth_client_ip(req),
+						     login, password ? password : "", &si);
 		if (rc == AUTH_SIGNIN_THROTTLED) {
 			retry_after(req, si.retry_after);
-			authz_page(req, z, 429, "Too many failed sign-in attempts. Try again later.",
-				   false);
+			authz_page(req, z, 429,
+				   "Too many failed sign-in attempts. Try again later.", false);
 			return -1;
 		}
 		if (rc == AUTH_SIGNIN_BAD) {
@@ -576,8 +582,8 @@ static int token_client(struct http_request *req, bool secret_required, struct o
 		oauth_error(req, AUTH_OAUTH_INVALID_CLIENT,
 			    !id ? "client_id is required"
 			    : secret_required && !secret
-				    ? "client_secret is required"
-				    : "Client authentication failed (unknown client or wrong secret)");
+				? "client_secret is required"
+				: "Client authentication failed (unknown client or wrong secret)");
 		return -1;
 	}
 	return 0;
@@ -625,11 +631,11 @@ static void token(struct http_request *req)
 	struct auth_grant g;
 	const char *why = NULL;
 	enum auth_oauth_err e =
-		is_code ? auth_grant_code(req->app, req->arena, &client, authenticated, code,
-					  redirect, verifier, &g, &why)
-		: is_refresh ? auth_grant_refresh(req->app, req->arena, &client, refresh, scope, &g,
-						  &why)
-			     : auth_grant_client(req->app, &client, scope, &g, &why);
+	    is_code ? auth_grant_code(req->app, req->arena, &client, authenticated, code, redirect,
+				      verifier, &g, &why)
+	    : is_refresh
+		? auth_grant_refresh(req->app, req->arena, &client, refresh, scope, &g, &why)
+		: auth_grant_client(req->app, &client, scope, &g, &why);
 	if (e != AUTH_OAUTH_OK) {
 		if (e == AUTH_OAUTH_INVALID_GRANT || e == AUTH_OAUTH_INVALID_CLIENT)
 			auth_signin_ip_failed(req->app, auth_client_ip(req));
@@ -660,9 +666,10 @@ static void revoke(struct http_request *req)
 	}
 	enum auth_oauth_err e = auth_token_revoke(req->app, req->arena, id ? &client : NULL, tok);
 	if (e != AUTH_OAUTH_OK) {
-		oauth_error(req, e, e == AUTH_OAUTH_UNAUTHORIZED_CLIENT
-					    ? "You are not authorized to revoke this token"
-					    : "store error");
+		oauth_error(req, e,
+			    e == AUTH_OAUTH_UNAUTHORIZED_CLIENT
+				? "You are not authorized to revoke this token"
+				: "store error");
 		return;
 	}
 	jw_obj_begin(&req->jw);
@@ -685,7 +692,8 @@ static void verify_credentials(struct http_request *req)
 	buf_init(&acct, BUF_MAX_DEFAULT);
 	struct jw aw;
 	jw_init(&aw, &acct);
-	if (store_user_get(store_reader(req->app->store), req->arena, req->viewer, &u) != STORE_OK ||
+	if (store_user_get(store_reader(req->app->store), req->arena, req->viewer, &u) !=
+		STORE_OK ||
 	    people_render_account(req->app, req->arena, &aw, req->viewer) < 0 || acct.len < 2 ||
 	    acct.ptr[acct.len - 1] != '}') {
 		buf_free(&acct);
@@ -747,8 +755,8 @@ static void register_account(struct http_request *req)
 		snprintf(scopes, sizeof(scopes), "read");
 	struct auth_grant g;
 	struct tx *tx = tx_begin(req->app);
-	if (!tx || auth_grant_issue(req->app, tx_conn(tx), id, req->auth_app_id, scopes, true, &g) <
-			   0) {
+	if (!tx ||
+	    auth_grant_issue(req->app, tx_conn(tx), id, req->auth_app_id, scopes, true, &g) < 0) {
 		if (tx)
 			tx_rollback(tx);
 		http_error(req, 500, "account created, but no token could be issued");
@@ -763,17 +771,17 @@ static void register_account(struct http_request *req)
 }
 
 static const struct route routes[] = {
-	{"POST", "/auth/sign_in", sign_in, ROUTE_NO_CSRF, NULL},
-	{"GET", "/auth/session", session_get, 0, NULL},
-	{"POST", "/auth/sign_out", sign_out, 0, NULL},
-	{"POST", "/api/v1/apps", apps_create, ROUTE_NO_CSRF, NULL},
-	{"GET", "/api/v1/apps/verify_credentials", apps_verify, 0, NULL},
-	{"GET", "/oauth/authorize", authorize_get, 0, NULL},
-	{"POST", "/oauth/authorize", authorize_post, ROUTE_NO_CSRF, NULL},
-	{"POST", "/oauth/token", token, ROUTE_NO_CSRF, NULL},
-	{"POST", "/oauth/revoke", revoke, ROUTE_NO_CSRF, NULL},
-	{"GET", "/api/v1/accounts/verify_credentials", verify_credentials, ROUTE_AUTH, NULL},
-	{"POST", "/api/v1/accounts", register_account, ROUTE_NO_CSRF, "write"},
+    {"POST", "/auth/sign_in", sign_in, ROUTE_NO_CSRF, NULL},
+    {"GET", "/auth/session", session_get, 0, NULL},
+    {"POST", "/auth/sign_out", sign_out, 0, NULL},
+    {"POST", "/api/v1/apps", apps_create, ROUTE_NO_CSRF, NULL},
+    {"GET", "/api/v1/apps/verify_credentials", apps_verify, 0, NULL},
+    {"GET", "/oauth/authorize", authorize_get, 0, NULL},
+    {"POST", "/oauth/authorize", authorize_post, ROUTE_NO_CSRF, NULL},
+    {"POST", "/oauth/token", token, ROUTE_NO_CSRF, NULL},
+    {"POST", "/oauth/revoke", revoke, ROUTE_NO_CSRF, NULL},
+    {"GET", "/api/v1/accounts/verify_credentials", verify_credentials, ROUTE_AUTH, NULL},
+    {"POST", "/api/v1/accounts", register_account, ROUTE_NO_CSRF, "write"},
 };
 
 void api_auth_register(void)

@@ -33,7 +33,7 @@ struct store_conn;
 #define AUTH_SECRET_LEN 44 /* 43 base64url characters + NUL */
 #define AUTH_MIN_PASSWORD 12
 #define AUTH_MAX_PASSWORD 1024
-#define AUTH_SCOPES_MAX 1024      /* bytes of a normalised scope list */
+#define AUTH_SCOPES_MAX 1024 /* bytes of a normalised scope list */
 #define AUTH_SESSION_COOKIE "moka_session"
 #define AUTH_CSRF_HEADER "X-CSRF-Token"
 #define AUTH_CODE_TTL_MS (10 * 60 * 1000)
@@ -105,8 +105,7 @@ bool auth_redirect_uri_registered(const char *registered, const char *uri);
  */
 struct auth_throttle;
 
-struct auth_throttle *auth_throttle_new(unsigned max_failures, int64_t window_ms,
-					size_t max_keys);
+struct auth_throttle *auth_throttle_new(unsigned max_failures, int64_t window_ms, size_t max_keys);
 void auth_throttle_free(struct auth_throttle *t);
 /* 0 when key may try now, else the seconds until it may (>= 1). */
 unsigned auth_throttle_check(struct auth_throttle *t, const char *key, int64_t now_ms);
@@ -121,17 +120,16 @@ size_t auth_throttle_size(struct auth_throttle *t);
 
 /* Creates an access token for user_id (app_id 0 = none) on the writer
  * connection w (inside a transaction). The token text goes to out. */
-int auth_token_create(struct store_conn *w, int64_t user_id, int64_t app_id,
-		      const char *scopes, int64_t expires_at, char out[AUTH_SECRET_LEN],
-		      int64_t *token_id);
+int auth_token_create(struct store_conn *w, int64_t user_id, int64_t app_id, const char *scopes,
+		      int64_t expires_at, char out[AUTH_SECRET_LEN], int64_t *token_id);
 
 /* What a token endpoint hands out. */
 struct auth_grant {
 	char access[AUTH_SECRET_LEN];
 	char refresh[AUTH_SECRET_LEN]; /* "" when none */
 	char scopes[AUTH_SCOPES_MAX];
-	int64_t created_at;            /* ms */
-	int64_t expires_in;            /* seconds; 0 = no expiry */
+	int64_t created_at; /* ms */
+	int64_t expires_in; /* seconds; 0 = no expiry */
 };
 
 /*
@@ -187,8 +185,8 @@ struct auth_signin {
  * cfg->signin_max_failures). Deactivated accounts fail like a wrong
  * password. Throttled attempts are refused before the password is hashed.
  */
-enum auth_signin_rc auth_signin(struct app *app, struct arena *a, const char *ip,
-				const char *login, const char *password, struct auth_signin *out);
+enum auth_signin_rc auth_signin(struct app *app, struct arena *a, const char *ip, const char *login,
+				const char *password, struct auth_signin *out);
 /* For endpoints that authenticate with something other than a password
  * (the OAuth token endpoint): seconds to wait for ip (0 = go on), and
  * recording one failure for ip. */
@@ -214,7 +212,7 @@ enum auth_oauth_err {
 	AUTH_OAUTH_UNSUPPORTED_GRANT_TYPE,
 	AUTH_OAUTH_INVALID_SCOPE,
 	AUTH_OAUTH_ACCESS_DENIED,
-	AUTH_OAUTH_SLOW_DOWN,      /* throttled (429, with Retry-After) */
+	AUTH_OAUTH_SLOW_DOWN, /* throttled (429, with Retry-After) */
 	AUTH_OAUTH_SERVER_ERROR,
 };
 
@@ -269,7 +267,7 @@ struct auth_page {
 	/* the signed-in person (NULL: ask for credentials) and their CSRF token */
 	const char *signed_in_as;
 	const char *csrf;
-	const char *error;        /* shown above the form, or NULL */
+	const char *error; /* shown above the form, or NULL */
 };
 
 /* Escapes text for HTML element content and quoted attribute values. */

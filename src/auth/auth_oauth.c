@@ -23,16 +23,26 @@
 const char *auth_oauth_error_code(enum auth_oauth_err e)
 {
 	switch (e) {
-	case AUTH_OAUTH_OK: return "ok";
-	case AUTH_OAUTH_INVALID_REQUEST: return "invalid_request";
-	case AUTH_OAUTH_INVALID_CLIENT: return "invalid_client";
-	case AUTH_OAUTH_INVALID_GRANT: return "invalid_grant";
-	case AUTH_OAUTH_UNAUTHORIZED_CLIENT: return "unauthorized_client";
-	case AUTH_OAUTH_UNSUPPORTED_GRANT_TYPE: return "unsupported_grant_type";
-	case AUTH_OAUTH_INVALID_SCOPE: return "invalid_scope";
-	case AUTH_OAUTH_ACCESS_DENIED: return "access_denied";
-	case AUTH_OAUTH_SLOW_DOWN: return "slow_down";
-	case AUTH_OAUTH_SERVER_ERROR: break;
+	case AUTH_OAUTH_OK:
+		return "ok";
+	case AUTH_OAUTH_INVALID_REQUEST:
+		return "invalid_request";
+	case AUTH_OAUTH_INVALID_CLIENT:
+		return "invalid_client";
+	case AUTH_OAUTH_INVALID_GRANT:
+		return "invalid_grant";
+	case AUTH_OAUTH_UNAUTHORIZED_CLIENT:
+		return "unauthorized_client";
+	case AUTH_OAUTH_UNSUPPORTED_GRANT_TYPE:
+		return "unsupported_grant_type";
+	case AUTH_OAUTH_INVALID_SCOPE:
+		return "invalid_scope";
+	case AUTH_OAUTH_ACCESS_DENIED:
+		return "access_denied";
+	case AUTH_OAUTH_SLOW_DOWN:
+		return "slow_down";
+	case AUTH_OAUTH_SERVER_ERROR:
+		break;
 	}
 	return "server_error";
 }
@@ -40,13 +50,19 @@ const char *auth_oauth_error_code(enum auth_oauth_err e)
 int auth_oauth_error_status(enum auth_oauth_err e)
 {
 	switch (e) {
-	case AUTH_OAUTH_OK: return 200;
-	case AUTH_OAUTH_INVALID_CLIENT: return 401;
+	case AUTH_OAUTH_OK:
+		return 200;
+	case AUTH_OAUTH_INVALID_CLIENT:
+		return 401;
 	case AUTH_OAUTH_UNAUTHORIZED_CLIENT:
-	case AUTH_OAUTH_ACCESS_DENIED: return 403;
-	case AUTH_OAUTH_SLOW_DOWN: return 429;
-	case AUTH_OAUTH_SERVER_ERROR: return 500;
-	default: return 400;
+	case AUTH_OAUTH_ACCESS_DENIED:
+		return 403;
+	case AUTH_OAUTH_SLOW_DOWN:
+		return 429;
+	case AUTH_OAUTH_SERVER_ERROR:
+		return 500;
+	default:
+		return 400;
 	}
 }
 
@@ -72,7 +88,8 @@ static char *redirects_clean(struct arena *a, const char *in, const char **why)
 		char save = *e;
 		*e = '\0';
 		if (!auth_redirect_uri_valid(p)) {
-			*why = arena_printf(a, "redirect_uris: '%.200s' is not a valid redirect URI", p);
+			*why = arena_printf(
+			    a, "redirect_uris: '%.200s' is not a valid redirect URI", p);
 			return NULL;
 		}
 		if (!auth_redirect_uri_registered(out, p)) {
@@ -172,10 +189,13 @@ int auth_code_issue(struct app *app, int64_t app_id, int64_t user_id, const char
 {
 	int64_t now = clock_now_ms();
 	struct auth_code c = {
-		.app_id = app_id, .user_id = user_id, .redirect_uri = redirect_uri,
-		.scopes = scopes, .code_challenge = code_challenge,
-		.code_challenge_method = code_challenge ? "S256" : NULL,
-		.expires_at = now + AUTH_CODE_TTL_MS,
+	    .app_id = app_id,
+	    .user_id = user_id,
+	    .redirect_uri = redirect_uri,
+	    .scopes = scopes,
+	    .code_challenge = code_challenge,
+	    .code_challenge_method = code_challenge ? "S256" : NULL,
+	    .expires_at = now + AUTH_CODE_TTL_MS,
 	};
 	unsigned char hash[32];
 	auth_secret_new(code);
@@ -254,7 +274,7 @@ enum auth_oauth_err auth_grant_code(struct app *app, struct arena *a,
 		return rc == STORE_NOT_FOUND ? AUTH_OAUTH_INVALID_GRANT : AUTH_OAUTH_SERVER_ERROR;
 	}
 	enum auth_oauth_err e =
-		code_check(&c, client, client_authenticated, redirect_uri, code_verifier, why);
+	    code_check(&c, client, client_authenticated, redirect_uri, code_verifier, why);
 	if (e == AUTH_OAUTH_OK && !user_active(w, a, c.user_id)) {
 		*why = "The account is deactivated";
 		e = AUTH_OAUTH_INVALID_GRANT;

@@ -15,12 +15,24 @@ void auth_html_escape(struct buf *out, const char *s)
 		return;
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': buf_puts(out, "&amp;"); break;
-		case '<': buf_puts(out, "&lt;"); break;
-		case '>': buf_puts(out, "&gt;"); break;
-		case '"': buf_puts(out, "&quot;"); break;
-		case '\'': buf_puts(out, "&#39;"); break;
-		default: buf_putc(out, *s); break;
+		case '&':
+			buf_puts(out, "&amp;");
+			break;
+		case '<':
+			buf_puts(out, "&lt;");
+			break;
+		case '>':
+			buf_puts(out, "&gt;");
+			break;
+		case '"':
+			buf_puts(out, "&quot;");
+			break;
+		case '\'':
+			buf_puts(out, "&#39;");
+			break;
+		default:
+			buf_putc(out, *s);
+			break;
 		}
 	}
 }
@@ -33,20 +45,22 @@ static void head(struct buf *out, const char *title, const char *nonce)
 	auth_html_escape(out, title);
 	buf_puts(out, " · Moka</title><style nonce=\"");
 	auth_html_escape(out, nonce);
-	buf_puts(out, "\">"
-		      "body{font:16px/1.5 system-ui,sans-serif;background:#f4f1ec;color:#222;margin:0}"
-		      "main{max-width:26rem;margin:4rem auto;background:#fff;padding:2rem;"
-		      "border-radius:.75rem;box-shadow:0 2px 12px #0002}"
-		      "h1{font-size:1.3rem;margin:0 0 1rem}label{display:block;margin:.75rem 0 .25rem}"
-		      "input[type=text],input[type=password]{width:100%;box-sizing:border-box;"
-		      "padding:.5rem;font:inherit;border:1px solid #bbb;border-radius:.4rem}"
-		      "ul{padding-left:1.2rem}.err{background:#fde8e8;color:#8a1c1c;padding:.5rem .75rem;"
-		      "border-radius:.4rem}.row{display:flex;gap:.75rem;margin-top:1.25rem}"
-		      "button{flex:1;padding:.6rem;font:inherit;border-radius:.4rem;border:0;"
-		      "background:#6b4423;color:#fff;cursor:pointer}button.deny{background:#ddd;color:#222}"
-		      "code{display:block;word-break:break-all;background:#f4f1ec;padding:.75rem;"
-		      "border-radius:.4rem;font-size:1.1rem}small{color:#666}"
-		      "</style></head><body><main>");
+	buf_puts(
+	    out,
+	    "\">"
+	    "body{font:16px/1.5 system-ui,sans-serif;background:#f4f1ec;color:#222;margin:0}"
+	    "main{max-width:26rem;margin:4rem auto;background:#fff;padding:2rem;"
+	    "border-radius:.75rem;box-shadow:0 2px 12px #0002}"
+	    "h1{font-size:1.3rem;margin:0 0 1rem}label{display:block;margin:.75rem 0 .25rem}"
+	    "input[type=text],input[type=password]{width:100%;box-sizing:border-box;"
+	    "padding:.5rem;font:inherit;border:1px solid #bbb;border-radius:.4rem}"
+	    "ul{padding-left:1.2rem}.err{background:#fde8e8;color:#8a1c1c;padding:.5rem .75rem;"
+	    "border-radius:.4rem}.row{display:flex;gap:.75rem;margin-top:1.25rem}"
+	    "button{flex:1;padding:.6rem;font:inherit;border-radius:.4rem;border:0;"
+	    "background:#6b4423;color:#fff;cursor:pointer}button.deny{background:#ddd;color:#222}"
+	    "code{display:block;word-break:break-all;background:#f4f1ec;padding:.75rem;"
+	    "border-radius:.4rem;font-size:1.1rem}small{color:#666}"
+	    "</style></head><body><main>");
 }
 
 static void tail(struct buf *out)
@@ -120,12 +134,13 @@ void auth_page_authorize(struct buf *out, const struct auth_page *p, const char 
 		auth_html_escape(out, p->signed_in_as);
 		buf_puts(out, "</strong>.</p>");
 	} else {
-		buf_puts(out, "<label for=\"u\">Username or email</label>"
-			      "<input type=\"text\" id=\"u\" name=\"username\" autocomplete=\"username\""
-			      " autocapitalize=\"none\" required>"
-			      "<label for=\"p\">Password</label>"
-			      "<input type=\"password\" id=\"p\" name=\"password\""
-			      " autocomplete=\"current-password\" required>");
+		buf_puts(out,
+			 "<label for=\"u\">Username or email</label>"
+			 "<input type=\"text\" id=\"u\" name=\"username\" autocomplete=\"username\""
+			 " autocapitalize=\"none\" required>"
+			 "<label for=\"p\">Password</label>"
+			 "<input type=\"password\" id=\"p\" name=\"password\""
+			 " autocomplete=\"current-password\" required>");
 	}
 	buf_puts(out, "<div class=\"row\">"
 		      "<button type=\"submit\" name=\"decision\" value=\"deny\" class=\"deny\""

@@ -99,8 +99,9 @@ static int auth_cookie(struct http_request *req, const char *cookie)
 	req->csrf_token = s.csrf;
 	if (state_changing(req->method) && !(req->route && (req->route->flags & ROUTE_NO_CSRF)) &&
 	    !auth_secret_equal(http_header(req, AUTH_CSRF_HEADER), s.csrf))
-		return http_error(req, 403, "CSRF token missing or invalid (send the session's "
-					    "csrf_token in the X-CSRF-Token header)");
+		return http_error(req, 403,
+				  "CSRF token missing or invalid (send the session's "
+				  "csrf_token in the X-CSRF-Token header)");
 	return 0;
 }
 

@@ -12,19 +12,51 @@
 
 /* Mastodon's scopes (the top-level ones and their granular forms). */
 static const char *const known_scopes[] = {
-	"read", "write", "follow", "push", "profile",
-	"read:accounts", "read:blocks", "read:bookmarks", "read:favourites", "read:filters",
-	"read:follows", "read:lists", "read:mutes", "read:notifications", "read:search",
-	"read:statuses",
-	"write:accounts", "write:blocks", "write:bookmarks", "write:conversations",
-	"write:favourites", "write:filters", "write:follows", "write:lists", "write:media",
-	"write:mutes", "write:notifications", "write:reports", "write:statuses",
-	"admin:read", "admin:read:accounts", "admin:read:reports", "admin:read:domain_allows",
-	"admin:read:domain_blocks", "admin:read:ip_blocks", "admin:read:email_domain_blocks",
-	"admin:read:canonical_email_blocks",
-	"admin:write", "admin:write:accounts", "admin:write:reports", "admin:write:domain_allows",
-	"admin:write:domain_blocks", "admin:write:ip_blocks", "admin:write:email_domain_blocks",
-	"admin:write:canonical_email_blocks",
+    "read",
+    "write",
+    "follow",
+    "push",
+    "profile",
+    "read:accounts",
+    "read:blocks",
+    "read:bookmarks",
+    "read:favourites",
+    "read:filters",
+    "read:follows",
+    "read:lists",
+    "read:mutes",
+    "read:notifications",
+    "read:search",
+    "read:statuses",
+    "write:accounts",
+    "write:blocks",
+    "write:bookmarks",
+    "write:conversations",
+    "write:favourites",
+    "write:filters",
+    "write:follows",
+    "write:lists",
+    "write:media",
+    "write:mutes",
+    "write:notifications",
+    "write:reports",
+    "write:statuses",
+    "admin:read",
+    "admin:read:accounts",
+    "admin:read:reports",
+    "admin:read:domain_allows",
+    "admin:read:domain_blocks",
+    "admin:read:ip_blocks",
+    "admin:read:email_domain_blocks",
+    "admin:read:canonical_email_blocks",
+    "admin:write",
+    "admin:write:accounts",
+    "admin:write:reports",
+    "admin:write:domain_allows",
+    "admin:write:domain_blocks",
+    "admin:write:ip_blocks",
+    "admin:write:email_domain_blocks",
+    "admin:write:canonical_email_blocks",
 };
 
 static bool scope_known(const char *s, size_t n)
@@ -199,8 +231,8 @@ bool auth_redirect_uri_valid(const char *uri)
 	if (*p != ':' || !p[1])
 		return false;
 	size_t scheme_len = (size_t)(p - uri);
-	static const char *const banned[] = {"javascript", "data", "vbscript", "file", "about",
-					     "blob"};
+	static const char *const banned[] = {"javascript", "data",  "vbscript",
+					     "file",	   "about", "blob"};
 	for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
 		if (strlen(banned[i]) == scheme_len && strncasecmp(uri, banned[i], scheme_len) == 0)
 			return false;

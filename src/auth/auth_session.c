@@ -27,16 +27,20 @@ int auth_session_start(struct app *app, int64_t user_id, const char *ip, const c
 	unsigned char hash[32];
 	auth_secret_hash(out->cookie, hash);
 	struct session s = {
-		.user_id = user_id, .csrf = out->csrf, .created_at = now, .last_seen_at = now,
-		.expires_at = out->expires_at, .ip = ip,
-		.user_agent = user_agent && strlen(user_agent) <= 512 ? user_agent : NULL,
+	    .user_id = user_id,
+	    .csrf = out->csrf,
+	    .created_at = now,
+	    .last_seen_at = now,
+	    .expires_at = out->expires_at,
+	    .ip = ip,
+	    .user_agent = user_agent && strlen(user_agent) <= 512 ? user_agent : NULL,
 	};
 	struct tx *tx = tx_begin(app);
 	if (!tx)
 		goto fail;
 	struct store_conn *w = tx_conn(tx);
 	if (store_session_purge_user(w, user_id, now, (int64_t)cfg->session_idle_s * 1000) !=
-		    STORE_OK ||
+		STORE_OK ||
 	    store_session_insert(w, hash, &s, &out->id) != STORE_OK) {
 		tx_rollback(tx);
 		goto fail;

@@ -72,8 +72,8 @@ static void account_key(char *key, size_t size, const struct user *u, const char
 		key[i] = (char)tolower((unsigned char)key[i]);
 }
 
-enum auth_signin_rc auth_signin(struct app *app, struct arena *a, const char *ip,
-				const char *login, const char *password, struct auth_signin *out)
+enum auth_signin_rc auth_signin(struct app *app, struct arena *a, const char *ip, const char *login,
+				const char *password, struct auth_signin *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct auth_throttle *t = get_throttle(app);

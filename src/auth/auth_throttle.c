@@ -16,11 +16,11 @@
 #include <string.h>
 
 struct entry {
-	struct entry *next;  /* hash chain */
-	unsigned head, n;    /* ring: oldest at head, n entries */
-	int64_t last;        /* newest failure */
+	struct entry *next; /* hash chain */
+	unsigned head, n;   /* ring: oldest at head, n entries */
+	int64_t last;	    /* newest failure */
 	char *key;
-	int64_t times[];     /* max_failures slots */
+	int64_t times[]; /* max_failures slots */
 };
 
 struct auth_throttle {
@@ -41,8 +41,7 @@ static uint64_t hash_key(const char *s)
 	return h;
 }
 
-struct auth_throttle *auth_throttle_new(unsigned max_failures, int64_t window_ms,
-					size_t max_keys)
+struct auth_throttle *auth_throttle_new(unsigned max_failures, int64_t window_ms, size_t max_keys)
 {
 	struct auth_throttle *t = xcalloc(1, sizeof(*t));
 	pthread_mutex_init(&t->lock, NULL);

@@ -12,15 +12,17 @@
 #include <stdio.h>
 #include <string.h>
 
-int auth_token_create(struct store_conn *w, int64_t user_id, int64_t app_id,
-		      const char *scopes, int64_t expires_at, char out[AUTH_SECRET_LEN],
-		      int64_t *token_id)
+int auth_token_create(struct store_conn *w, int64_t user_id, int64_t app_id, const char *scopes,
+		      int64_t expires_at, char out[AUTH_SECRET_LEN], int64_t *token_id)
 {
 	unsigned char hash[32];
 	auth_secret_new(out);
 	auth_secret_hash(out, hash);
-	struct token t = {.kind = "access", .user_id = user_id, .app_id = app_id,
-			  .scopes = scopes, .expires_at = expires_at};
+	struct token t = {.kind = "access",
+			  .user_id = user_id,
+			  .app_id = app_id,
+			  .scopes = scopes,
+			  .expires_at = expires_at};
 	return store_token_insert(w, hash, &t, token_id) == STORE_OK ? 0 : -1;
 }
 
@@ -40,8 +42,11 @@ int auth_grant_issue(struct app *app, struct store_conn *w, int64_t user_id, int
 		unsigned char hash[32];
 		auth_secret_new(out->refresh);
 		auth_secret_hash(out->refresh, hash);
-		struct token r = {.kind = "refresh", .user_id = user_id, .app_id = app_id,
-				  .scopes = scopes, .pair_id = access_id,
+		struct token r = {.kind = "refresh",
+				  .user_id = user_id,
+				  .app_id = app_id,
+				  .scopes = scopes,
+				  .pair_id = access_id,
 				  .created_at = out->created_at};
 		if (store_token_insert(w, hash, &r, NULL) != STORE_OK)
 			goto fail;

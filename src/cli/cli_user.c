@@ -43,9 +43,9 @@ static int call(struct config *cfg, json_t *request)
 static int user_add(int argc, char **argv, struct config *cfg)
 {
 	static const char *const fields[][2] = {
-		{"--username", "username"}, {"--name", "name"},	{"--email", "email"},
-		{"--password", "password"}, {"--manager", "manager"}, {"--title", "title"},
-		{"--department", "department"}, {"--location", "location"},
+	    {"--username", "username"},	    {"--name", "name"},		{"--email", "email"},
+	    {"--password", "password"},	    {"--manager", "manager"},	{"--title", "title"},
+	    {"--department", "department"}, {"--location", "location"},
 	};
 	json_t *req = json_pack("{ss}", "cmd", "user.add");
 	bool pw_stdin = false;
@@ -102,8 +102,8 @@ static int user_password(const char *username, struct config *cfg)
 		fprintf(stderr, "moka user password: no password on stdin\n");
 		return 2;
 	}
-	json_t *req = json_pack("{ssssss}", "cmd", "user.password", "username", username,
-				"password", pw);
+	json_t *req =
+	    json_pack("{ssssss}", "cmd", "user.password", "username", username, "password", pw);
 	memset(pw, 0, sizeof(pw));
 	if (!req) {
 		fprintf(stderr, "moka user password: the password is not valid UTF-8\n");
@@ -114,12 +114,13 @@ static int user_password(const char *username, struct config *cfg)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: moka user add --username U --name N --email E [--password P | "
-			"--password-stdin]\n"
-			"                     [--manager U] [--title T] [--department D] "
-			"[--location L] [--admin]\n"
-			"       moka user list | deactivate U | activate U | password U (password on "
-			"stdin)\n");
+	fprintf(stderr,
+		"usage: moka user add --username U --name N --email E [--password P | "
+		"--password-stdin]\n"
+		"                     [--manager U] [--title T] [--department D] "
+		"[--location L] [--admin]\n"
+		"       moka user list | deactivate U | activate U | password U (password on "
+		"stdin)\n");
 	return 2;
 }
 
@@ -135,7 +136,7 @@ int cli_user(int argc, char **argv, struct config *cfg)
 		return user_password(argv[2], cfg);
 	const char *cmd = !strcmp(argv[1], "deactivate") ? "user.deactivate"
 			  : !strcmp(argv[1], "activate") ? "user.activate"
-							  : NULL;
+							 : NULL;
 	if (!cmd)
 		return usage();
 	json_t *req = json_pack("{ssss}", "cmd", cmd, "username", argv[2]);
@@ -151,7 +152,8 @@ int cli_token(int argc, char **argv, struct config *cfg)
 	const char *scopes = NULL, *username = NULL;
 	int err = 0;
 	if (argc < 3 || strcmp(argv[1], "create") != 0) {
-		fprintf(stderr, "usage: moka token create USERNAME [--scopes \"read write follow\"]\n");
+		fprintf(stderr,
+			"usage: moka token create USERNAME [--scopes \"read write follow\"]\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {

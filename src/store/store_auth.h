@@ -19,11 +19,11 @@ struct arena;
 
 struct token {
 	int64_t id;
-	const char *kind;   /* "access" or "refresh" */
-	int64_t user_id;    /* 0 for app-only (client_credentials) tokens */
-	int64_t app_id;     /* 0 for tokens made by `moka token create` */
+	const char *kind; /* "access" or "refresh" */
+	int64_t user_id;  /* 0 for app-only (client_credentials) tokens */
+	int64_t app_id;	  /* 0 for tokens made by `moka token create` */
 	const char *scopes;
-	int64_t pair_id;    /* a refresh token's access token */
+	int64_t pair_id; /* a refresh token's access token */
 	int64_t created_at, expires_at, revoked_at;
 };
 
@@ -43,9 +43,9 @@ int store_token_revoke_user(struct store_conn *w, int64_t user_id);
 struct oauth_app {
 	int64_t id;
 	const char *name;
-	const char *website;       /* NULL when none */
+	const char *website;	   /* NULL when none */
 	const char *redirect_uris; /* one per line */
-	const char *scopes;        /* space-separated, normalised */
+	const char *scopes;	   /* space-separated, normalised */
 	const char *client_id;
 	unsigned char secret_hash[32];
 	int64_t created_at;
@@ -62,7 +62,7 @@ struct auth_code {
 	int64_t app_id, user_id;
 	const char *redirect_uri;
 	const char *scopes;
-	const char *code_challenge;        /* NULL without PKCE */
+	const char *code_challenge;	   /* NULL without PKCE */
 	const char *code_challenge_method; /* "S256" or NULL */
 	int64_t expires_at;
 	bool used;

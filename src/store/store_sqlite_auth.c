@@ -28,9 +28,9 @@ static int exec_changed(struct store_conn *w, sqlite3_stmt *st)
 int store_token_insert(struct store_conn *w, const unsigned char hash[32], const struct token *t,
 		       int64_t *id)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"INSERT INTO tokens (hash, kind, user_id, app_id, scopes, pair_id, created_at,"
-		" expires_at) VALUES (?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sq_stmt(
+	    w, "INSERT INTO tokens (hash, kind, user_id, app_id, scopes, pair_id, created_at,"
+	       " expires_at) VALUES (?,?,?,?,?,?,?,?)");
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
 	sq_text(st, 2, t->kind ? t->kind : "access");
 	sq_id(st, 3, t->user_id);
@@ -48,9 +48,9 @@ int store_token_insert(struct store_conn *w, const unsigned char hash[32], const
 int store_token_by_hash(struct store_conn *c, struct arena *a, const unsigned char hash[32],
 			struct token *t)
 {
-	sqlite3_stmt *st = sq_stmt(c,
-		"SELECT id, kind, user_id, app_id, scopes, pair_id, created_at, expires_at,"
-		" revoked_at FROM tokens WHERE hash = ?");
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT id, kind, user_id, app_id, scopes, pair_id, created_at, expires_at,"
+		       " revoked_at FROM tokens WHERE hash = ?");
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	int rc = one_row(st);
 	if (rc != STORE_OK)
@@ -70,8 +70,8 @@ int store_token_by_hash(struct store_conn *c, struct arena *a, const unsigned ch
 
 int store_token_revoke(struct store_conn *w, int64_t id)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"UPDATE tokens SET revoked_at = ? WHERE (id = ? OR pair_id = ?) AND revoked_at IS NULL");
+	sqlite3_stmt *st = sq_stmt(w, "UPDATE tokens SET revoked_at = ? WHERE (id = ? OR pair_id = "
+				      "?) AND revoked_at IS NULL");
 	sq_int(st, 1, clock_now_ms());
 	sq_int(st, 2, id);
 	sq_int(st, 3, id);
@@ -80,8 +80,8 @@ int store_token_revoke(struct store_conn *w, int64_t id)
 
 int store_token_revoke_user(struct store_conn *w, int64_t user_id)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL");
+	sqlite3_stmt *st =
+	    sq_stmt(w, "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL");
 	sq_int(st, 1, clock_now_ms());
 	sq_int(st, 2, user_id);
 	int rc = sq_exec(w, st);
@@ -92,7 +92,8 @@ int store_token_revoke_user(struct store_conn *w, int64_t user_id)
 
 /* --- applications ------------------------------------------------------- */
 
-#define APP_COLS "id, name, website, redirect_uris, scopes, client_id, client_secret_hash, created_at"
+#define APP_COLS                                                                                   \
+	"id, name, website, redirect_uris, scopes, client_id, client_secret_hash, created_at"
 
 static void app_row(struct arena *a, sqlite3_stmt *st, struct oauth_app *app)
 {
@@ -110,9 +111,9 @@ static void app_row(struct arena *a, sqlite3_stmt *st, struct oauth_app *app)
 
 int store_app_insert(struct store_conn *w, const struct oauth_app *app, int64_t *id)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"INSERT INTO apps (name, website, redirect_uris, scopes, client_id,"
-		" client_secret_hash, created_at) VALUES (?,?,?,?,?,?,?)");
+	sqlite3_stmt *st =
+	    sq_stmt(w, "INSERT INTO apps (name, website, redirect_uris, scopes, client_id,"
+		       " client_secret_hash, created_at) VALUES (?,?,?,?,?,?,?)");
 	sq_text(st, 1, app->name);
 	sq_text(st, 2, app->website);
 	sq_text(st, 3, app->redirect_uris);
@@ -156,9 +157,9 @@ int store_app_by_client_id(struct store_conn *c, struct arena *a, const char *cl
 int store_code_insert(struct store_conn *w, const unsigned char hash[32],
 		      const struct auth_code *code)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"INSERT INTO auth_codes (hash, app_id, user_id, redirect_uri, scopes,"
-		" code_challenge, code_challenge_method, expires_at) VALUES (?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sq_stmt(
+	    w, "INSERT INTO auth_codes (hash, app_id, user_id, redirect_uri, scopes,"
+	       " code_challenge, code_challenge_method, expires_at) VALUES (?,?,?,?,?,?,?,?)");
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
 	sq_int(st, 2, code->app_id);
 	sq_int(st, 3, code->user_id);
@@ -173,9 +174,9 @@ int store_code_insert(struct store_conn *w, const unsigned char hash[32],
 int store_code_take(struct store_conn *w, struct arena *a, const unsigned char hash[32],
 		    struct auth_code *code)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"SELECT app_id, user_id, redirect_uri, scopes, code_challenge,"
-		" code_challenge_method, expires_at, used FROM auth_codes WHERE hash = ?");
+	sqlite3_stmt *st =
+	    sq_stmt(w, "SELECT app_id, user_id, redirect_uri, scopes, code_challenge,"
+		       " code_challenge_method, expires_at, used FROM auth_codes WHERE hash = ?");
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	int rc = one_row(st);
 	if (rc != STORE_OK)
@@ -206,9 +207,9 @@ int store_code_purge(struct store_conn *w, int64_t now)
 int store_session_insert(struct store_conn *w, const unsigned char hash[32],
 			 const struct session *s, int64_t *id)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"INSERT INTO sessions (hash, user_id, csrf, created_at, last_seen_at, expires_at,"
-		" ip, user_agent) VALUES (?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sq_stmt(
+	    w, "INSERT INTO sessions (hash, user_id, csrf, created_at, last_seen_at, expires_at,"
+	       " ip, user_agent) VALUES (?,?,?,?,?,?,?,?)");
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
 	sq_int(st, 2, s->user_id);
 	sq_text(st, 3, s->csrf);
@@ -226,9 +227,9 @@ int store_session_insert(struct store_conn *w, const unsigned char hash[32],
 int store_session_by_hash(struct store_conn *c, struct arena *a, const unsigned char hash[32],
 			  struct session *s)
 {
-	sqlite3_stmt *st = sq_stmt(c,
-		"SELECT id, user_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent"
-		" FROM sessions WHERE hash = ?");
+	sqlite3_stmt *st = sq_stmt(
+	    c, "SELECT id, user_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent"
+	       " FROM sessions WHERE hash = ?");
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	int rc = one_row(st);
 	if (rc != STORE_OK)
@@ -269,8 +270,8 @@ int store_session_delete_user(struct store_conn *w, int64_t user_id)
 
 int store_session_purge_user(struct store_conn *w, int64_t user_id, int64_t now, int64_t idle_ms)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"DELETE FROM sessions WHERE user_id = ? AND (expires_at <= ? OR last_seen_at <= ?)");
+	sqlite3_stmt *st = sq_stmt(
+	    w, "DELETE FROM sessions WHERE user_id = ? AND (expires_at <= ? OR last_seen_at <= ?)");
 	sq_int(st, 1, user_id);
 	sq_int(st, 2, now);
 	sq_int(st, 3, now - idle_ms);

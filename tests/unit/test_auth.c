@@ -28,7 +28,7 @@ static void password_hash_and_verify(void **state)
 	assert_false(auth_password_verify(phc, ""));
 	char phc2[256];
 	assert_int_equal(auth_password_hash("correct horse battery staple", phc2, sizeof(phc2)), 0);
-	assert_string_not_equal(phc, phc2); /* salted */
+	assert_string_not_equal(phc, phc2);			/* salted */
 	assert_int_equal(auth_password_hash("x", phc, 16), -1); /* output too small */
 }
 
@@ -67,14 +67,15 @@ static void secrets_and_token_hashing(void **state)
 	assert_int_equal(strlen(a), 43);
 	assert_string_not_equal(a, b);
 	for (const char *p = a; *p; p++)
-		assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-				       *p));
+		assert_non_null(
+		    strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *p));
 	/* tokens are stored as SHA-256: check against the FIPS 180-2 vector */
 	unsigned char h[32], h2[32];
 	auth_secret_hash("abc", h);
-	static const unsigned char abc[32] = {
-		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
-		0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+	static const unsigned char abc[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
+					      0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+					      0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+					      0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
 	assert_memory_equal(h, abc, 32);
 	auth_secret_hash(a, h);
 	auth_secret_hash(a, h2);
@@ -115,21 +116,26 @@ static void scope_parsing(void **state)
 {
 	char out[AUTH_SCOPES_MAX];
 	const char *bad;
-	assert_int_equal(auth_scopes_normalize("read write follow", NULL, out, sizeof(out), &bad), 0);
+	assert_int_equal(auth_scopes_normalize("read write follow", NULL, out, sizeof(out), &bad),
+			 0);
 	assert_string_equal(out, "read write follow");
-	assert_int_equal(auth_scopes_normalize("  read+read write:statuses read ", NULL, out,
-					       sizeof(out), &bad), 0);
+	assert_int_equal(
+	    auth_scopes_normalize("  read+read write:statuses read ", NULL, out, sizeof(out), &bad),
+	    0);
 	assert_string_equal(out, "read write:statuses");
 	assert_int_equal(auth_scopes_normalize("", "read", out, sizeof(out), &bad), 0);
 	assert_string_equal(out, "read");
 	assert_int_equal(auth_scopes_normalize(NULL, "read", out, sizeof(out), &bad), 0);
 	assert_string_equal(out, "read");
-	assert_int_equal(auth_scopes_normalize("read bogus write", NULL, out, sizeof(out), &bad), -1);
+	assert_int_equal(auth_scopes_normalize("read bogus write", NULL, out, sizeof(out), &bad),
+			 -1);
 	assert_string_equal(bad, "bogus");
 	assert_int_equal(auth_scopes_normalize("admin", NULL, out, sizeof(out), &bad), -1);
-	assert_int_equal(auth_scopes_normalize("read:everything", NULL, out, sizeof(out), &bad), -1);
-	assert_int_equal(auth_scopes_normalize("admin:read:accounts push profile", NULL, out,
-					       sizeof(out), &bad), 0);
+	assert_int_equal(auth_scopes_normalize("read:everything", NULL, out, sizeof(out), &bad),
+			 -1);
+	assert_int_equal(
+	    auth_scopes_normalize("admin:read:accounts push profile", NULL, out, sizeof(out), &bad),
+	    0);
 	assert_string_equal(out, "admin:read:accounts push profile");
 	char tiny[8];
 	assert_int_equal(auth_scopes_normalize("read write", NULL, tiny, sizeof(tiny), &bad), -1);
@@ -183,7 +189,7 @@ static void throttle_window(void **state)
 	assert_int_equal(auth_throttle_check(t, "ip:2", 30), 0); /* other keys unaffected */
 	assert_int_equal(auth_throttle_check(t, "ip:1", 999), 1);
 	assert_int_equal(auth_throttle_check(t, "ip:1", 1000), 0); /* the oldest left the window */
-	auth_throttle_fail(t, "ip:1", 1000);                       /* window now 10, 20, 1000 */
+	auth_throttle_fail(t, "ip:1", 1000);			   /* window now 10, 20, 1000 */
 	assert_int_equal(auth_throttle_check(t, "ip:1", 1000), 1);
 	assert_int_equal(auth_throttle_check(t, "ip:1", 1010), 0);
 	auth_throttle_clear(t, "ip:1");
@@ -232,9 +238,12 @@ static void page_escaping(void **state)
 	assert_string_equal(b.ptr, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;");
 	buf_reset(&b);
 	struct auth_page p = {
-		.app_name = "<img src=x onerror=alert(1)>", .client_id = "cid",
-		.redirect_uri = "https://a.example/cb", .scope = "read write",
-		.state = "\"><script>", .error = "<b>bad</b>",
+	    .app_name = "<img src=x onerror=alert(1)>",
+	    .client_id = "cid",
+	    .redirect_uri = "https://a.example/cb",
+	    .scope = "read write",
+	    .state = "\"><script>",
+	    .error = "<b>bad</b>",
 	};
 	auth_page_authorize(&b, &p, "NONCE");
 	assert_null(strstr(b.ptr, "<img"));
@@ -258,16 +267,16 @@ static void page_escaping(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(password_hash_and_verify),
-		cmocka_unit_test(password_verify_without_hash),
-		cmocka_unit_test(weak_passwords),
-		cmocka_unit_test(secrets_and_token_hashing),
-		cmocka_unit_test(pkce_s256),
-		cmocka_unit_test(scope_parsing),
-		cmocka_unit_test(redirect_uris),
-		cmocka_unit_test(throttle_window),
-		cmocka_unit_test(throttle_bounded),
-		cmocka_unit_test(page_escaping),
+	    cmocka_unit_test(password_hash_and_verify),
+	    cmocka_unit_test(password_verify_without_hash),
+	    cmocka_unit_test(weak_passwords),
+	    cmocka_unit_test(secrets_and_token_hashing),
+	    cmocka_unit_test(pkce_s256),
+	    cmocka_unit_test(scope_parsing),
+	    cmocka_unit_test(redirect_uris),
+	    cmocka_unit_test(throttle_window),
+	    cmocka_unit_test(throttle_bounded),
+	    cmocka_unit_test(page_escaping),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
