@@ -1,0 +1,140 @@
+// `moka demo`: deterministic for a seed, refuses to overwrite a company or
+// to run beside a server, and makes a company one can sign in to and read.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, stopServer, api, moka, createUser, MOKA } from './lib.js';
+
+const NOW = '1767225600000'; // 2026-01-01: --now makes every row reproducible
+const dirs = [];
+function tempDir() {
+  const d = mkdtempSync(join(tmpdir(), 'moka-demo-'));
+  dirs.push(d);
+  return d;
+}
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+function demo(dir, ...args) {
+  return spawnSync(MOKA, ['demo', '--data', dir, ...args], { encoding: 'utf8' });
+}
+function userList(dir) {
+  return execFileSync(MOKA, ['user', 'list', '--data', dir], { encoding: 'utf8' });
+}
+// The "table rows" part of the demo's report, as { table: rows }.
+function rows(stdout) {
+  const out = {};
+  for (const m of stdout.matchAll(/^(\w+)\s+(\d+)$/gm)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
+let first; // { dir, stdout } of the seed-7 company, reused below
+
+test('the same seed makes the same company', () => {
+  const a = tempDir(), b = tempDir();
+  const ra = demo(a, '--people', '60', '--seed', '7', '--now', NOW, '--tokens', join(a, 'tokens.txt'), '--token-count', '5');
+  assert.equal(ra.status, 0, ra.stderr);
+  const rb = demo(b, '--people', '60', '--seed', '7', '--now', NOW);
+  assert.equal(rb.status, 0, rb.stderr);
+  const la = userList(a), lb = userList(b);
+  assert.equal(la.trim().split('\n').length, 61, 'a header and 60 people');
+  assert.equal(la, lb, 'identical user lists');
+  const ca = rows(ra.stdout), cb = rows(rb.stdout);
+  assert.ok(ca.posts > 500, `posts: ${ca.posts}`);
+  assert.ok(ca.connections > 100 && ca.follows > 60 && ca.favourites > 0, JSON.stringify(ca));
+  delete ca.tokens; // only the first run asked for tokens
+  delete cb.tokens;
+  delete ca['(all)'];
+  delete cb['(all)'];
+  assert.deepEqual(ca, cb, 'identical row counts in every table');
+  // the sign-in hints name real people, and the report ends with the password
+  assert.match(ra.stdout, /Sign in as \(password for everyone: moka-demo-password\)/);
+  const ceo = /^\s+(\S+)\s+the CEO\s/m.exec(ra.stdout)[1];
+  assert.match(la, new RegExp(`\\s${ceo.replace('.', '\\.')}\\s.*Chief Executive Officer`));
+  first = { dir: a, stdout: ra.stdout, ceo };
+});
+
+test('another seed makes another company; the user list is stable without --now', () => {
+  const c = tempDir(), d = tempDir();
+  assert.equal(demo(c, '--people', '60', '--seed', '8').status, 0);
+  assert.equal(demo(d, '--people', '60', '--seed', '7').status, 0);
+  assert.notEqual(userList(c), userList(first.dir));
+  assert.equal(userList(d), userList(first.dir));
+});
+
+test('the demo refuses a data directory that already has people', () => {
+  const before = userList(first.dir);
+  const r = demo(first.dir, '--people', '60', '--seed', '9');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /already has users/);
+  assert.equal(userList(first.dir), before, 'nothing changed');
+});
+
+test('the demo refuses to run beside a server, and bad options', async () => {
+  const srv = await startServer();
+  try {
+    const r = demo(srv.dir, '--people', '60');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /server is running/);
+  } finally {
+    await stopServer(srv);
+  }
+  const e = tempDir();
+  for (const args of [[], ['--people', '0'], ['--people', 'ten'], ['--people', '50', '--days', '0'],
+    ['--people', '50', '--password', 'short'], ['--people', '50', '--bogus']]) {
+    const r = demo(e, ...args);
+    assert.equal(r.status, 2, `moka demo ${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /moka demo: /);
+  }
+});
+
+test('the demo company is usable: sign in, tokens, home stream, profiles', async (t) => {
+  const srv = await startServer({ dir: first.dir });
+  try {
+    // every demo account has the demo password
+    const s = await api(srv, 'POST', '/auth/sign_in', { json: { username: first.ceo, password: 'moka-demo-password' } });
+    assert.equal(s.status, 200, JSON.stringify(s.body));
+    // the tokens file from --tokens works as bearer tokens
+    const tokens = readFileSync(join(first.dir, 'tokens.txt'), 'utf8').trim().split('\n');
+    assert.equal(tokens.length, 5);
+    const me = await api(srv, 'GET', '/api/v1/accounts/verify_credentials', { token: tokens[0] });
+    assert.equal(me.status, 200);
+    assert.ok(me.body.username.includes('.'), me.body.username);
+    // a token signed for a demo person: their home stream has posts
+    const token = moka(srv, ['token', 'create', first.ceo]);
+    const home = await api(srv, 'GET', '/api/v1/timelines/home?limit=20', { token });
+    if (home.status === 404) {
+      t.skip('GET /api/v1/timelines/home is not available yet');
+      return;
+    }
+    assert.equal(home.status, 200);
+    assert.ok(Array.isArray(home.body) && home.body.length > 0, 'the home stream has posts');
+    for (const st of home.body) {
+      assert.equal(typeof st.id, 'string');
+      assert.ok(st.reblog || st.content.startsWith('<p>'), `rendered HTML: ${st.content}`);
+    }
+    // the profile is filled in
+    const id = me.body.id;
+    const prof = await api(srv, 'GET', `/api/moka/v1/profiles/${id}`, { token });
+    assert.equal(prof.status, 200);
+    assert.ok(prof.body.title && prof.body.department && prof.body.location, JSON.stringify(prof.body));
+    assert.ok(prof.body.expertise.length >= 1 && prof.body.languages.length >= 1);
+    // mentions in demo posts link to real people, as the server renders them
+    const mention = home.body.find((st) => st.mentions && st.mentions.length);
+    if (mention) {
+      const who = await api(srv, 'GET', `/api/v1/accounts/${mention.mentions[0].id}`, { token });
+      assert.equal(who.body.username, mention.mentions[0].username);
+    }
+    // and the server takes new posts on top of the demo's
+    const p = await api(srv, 'POST', '/api/v1/statuses', { token, json: { status: 'Hello from the demo #moka' } });
+    assert.equal(p.status, 200);
+    const home2 = await api(srv, 'GET', '/api/v1/timelines/home?limit=1', { token });
+    assert.equal(home2.body[0].id, p.body.id);
+  } finally {
+    await stopServer(srv, { keep: true });
+  }
+  const check = execFileSync(MOKA, ['check', '--data', first.dir], { encoding: 'utf8' });
+  assert.match(check, /integrity: ok/);
+});
