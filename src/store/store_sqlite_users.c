@@ -290,17 +290,3 @@ int store_user_set_avatar(struct store_conn *w, int64_t id, const char *avatar)
 		return STORE_NOT_FOUND;
 	return rc;
 }
-
-int64_t store_user_statuses_count(struct store_conn *c, int64_t id)
-{
-	/* Hook for the posts area: a COUNT over the author's index entries.
-	 * Fine for profile pages; a per-author counter kept by the posts
-	 * module would make it O(1) when accounts are rendered in bulk. */
-	sqlite3_stmt *st =
-	    sq_stmt(c, "SELECT count(*) FROM posts WHERE author_id = ?"
-		       " AND deleted_at IS NULL AND visibility != 5"); /* 5: VIS_DIRECT */
-	sq_int(st, 1, id);
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	return n;
-}

@@ -61,8 +61,5 @@ int store_user_search_prefix(struct store_conn *c, struct arena *a, const char *
 			     struct user *out);
 /* Sets the avatar file name (NULL: none). STORE_NOT_FOUND for an unknown id. */
 int store_user_set_avatar(struct store_conn *w, int64_t id, const char *avatar);
-/* The number of id's posts a Mastodon client counts as statuses: not
- * deleted, not direct. -1 on a store error. */
-int64_t store_user_statuses_count(struct store_conn *c, int64_t id);
 
 #endif

@@ -376,3 +376,17 @@ test('a deactivated person is 404 and hidden from the org chart', async () => {
   const s = await api(srv, 'GET', '/api/v1/accounts/search?q=tess', { token: u.ceo.token });
   assert.deepEqual(s.body, []);
 });
+
+test('statuses_count and last_status_at follow the posts', async () => {
+  const before = await api(srv, 'GET', `/api/v1/accounts/${u.vp1.id}`, { token: u.ceo.token });
+  assert.equal(before.body.statuses_count, 0);
+  assert.equal(before.body.last_status_at, null);
+  const p = await api(srv, 'POST', '/api/v1/statuses', { token: u.vp1.token, json: { status: 'Hello company', visibility: 'public' } });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  const a = await api(srv, 'GET', `/api/v1/accounts/${u.vp1.id}`, { token: u.ceo.token });
+  assert.equal(a.body.statuses_count, 1);
+  assert.match(a.body.last_status_at, /^\d{4}-\d\d-\d\d$/);
+  await api(srv, 'DELETE', `/api/v1/statuses/${p.body.id}`, { token: u.vp1.token });
+  const d = await api(srv, 'GET', `/api/v1/accounts/${u.vp1.id}`, { token: u.ceo.token });
+  assert.equal(d.body.statuses_count, 0);
+});
