@@ -16,33 +16,50 @@
 #include <string.h>
 #include <time.h>
 
-/* The server's base URL without a trailing '/'. */
-static const char *base_url(struct app *app, struct arena *a)
+/* The length of the server's base URL without a trailing '/'. */
+static int base_len(const struct app *app)
 {
 	const char *b = app->base_url ? app->base_url : "";
 	size_t n = strlen(b);
 	while (n && b[n - 1] == '/')
 		n--;
-	return arena_strndup(a, b, n);
+	return (int)n;
+}
+
+/* BASE followed by path, in a (no printf: accounts are rendered often). */
+static char *base_join(struct app *app, struct arena *a, const char *p1, const char *p2,
+		       const char *p3)
+{
+	size_t nb = (size_t)base_len(app), n1 = strlen(p1), n2 = strlen(p2), n3 = strlen(p3);
+	char *s = arena_alloc(a, nb + n1 + n2 + n3 + 1);
+	if (nb)
+		memcpy(s, app->base_url, nb);
+	memcpy(s + nb, p1, n1);
+	memcpy(s + nb + n1, p2, n2);
+	memcpy(s + nb + n1 + n2, p3, n3);
+	s[nb + n1 + n2 + n3] = '\0';
+	return s;
 }
 
 char *people_avatar_url(struct app *app, struct arena *a, const struct user *u, bool small)
 {
-	const char *base = base_url(app, a);
 	if (!u->avatar || !*u->avatar)
-		return arena_printf(a, "%s/avatars/%s", base, people_avatar_default_name(a, u));
+		return base_join(app, a, "/avatars/", people_avatar_default_name(a, u), "");
 	if (!small)
-		return arena_printf(a, "%s/avatars/%s", base, u->avatar);
+		return base_join(app, a, "/avatars/", u->avatar, "");
 	const char *dot = strrchr(u->avatar, '.');
-	int stem = dot ? (int)(dot - u->avatar) : (int)strlen(u->avatar);
-	return arena_printf(a, "%s/avatars/%.*s_48%s", base, stem, u->avatar, dot ? dot : "");
+	size_t stem = dot ? (size_t)(dot - u->avatar) : strlen(u->avatar);
+	return base_join(app, a, "/avatars/", arena_strndup(a, u->avatar, stem),
+			 arena_printf(a, "_48%s", dot ? dot : ""));
 }
 
 char *people_note_html(struct arena *a, const char *about)
 {
+	if (!about || !*about)
+		return "";
 	struct buf b;
 	buf_init(&b, 0);
-	const char *p = about ? about : "";
+	const char *p = about;
 	bool open = false;
 	while (*p) {
 		const char *eol = strchrnul(p, '\n');
@@ -123,8 +140,19 @@ static void last_status_date(struct jw *w, int64_t ms)
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	char s[16];
-	strftime(s, sizeof(s), "%Y-%m-%d", &tm);
+	/* not strftime: glibc's re-reads the time zone (a stat) on every call */
+	int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+	char s[11] = {(char)('0' + y / 1000 % 10),
+		      (char)('0' + y / 100 % 10),
+		      (char)('0' + y / 10 % 10),
+		      (char)('0' + y % 10),
+		      '-',
+		      (char)('0' + m / 10),
+		      (char)('0' + m % 10),
+		      '-',
+		      (char)('0' + d / 10),
+		      (char)('0' + d % 10),
+		      '\0'};
 	jw_str(w, s);
 }
 
@@ -133,9 +161,8 @@ static void last_status_date(struct jw *w, int64_t ms)
 static void account_fields(struct app *app, struct arena *a, struct jw *w, const struct user *u,
 			   const struct counts *c)
 {
-	const char *base = base_url(app, a);
 	const char *avatar = people_avatar_url(app, a, u, false);
-	const char *header = arena_printf(a, "%s/headers/default.svg", base);
+	const char *header = base_join(app, a, "/headers/default.svg", "", "");
 	jw_kid(w, "id", u->id);
 	jw_kstr(w, "username", u->username);
 	jw_kstr(w, "acct", u->username);
@@ -146,8 +173,8 @@ static void account_fields(struct app *app, struct arena *a, struct jw *w, const
 	jw_kbool(w, "group", false);
 	jw_ktime(w, "created_at", u->created_at);
 	jw_kstr(w, "note", people_note_html(a, u->about));
-	jw_kstr(w, "url", arena_printf(a, "%s/@%s", base, u->username));
-	jw_kstr(w, "uri", arena_printf(a, "%s/users/%s", base, u->username));
+	jw_kstr(w, "url", base_join(app, a, "/@", u->username, ""));
+	jw_kstr(w, "uri", base_join(app, a, "/users/", u->username, ""));
 	jw_kstr(w, "avatar", avatar);
 	jw_kstr(w, "avatar_static", avatar);
 	jw_kstr(w, "header", header);
