@@ -80,7 +80,7 @@ static bool sorted_has(const uint32_t *v, size_t n, uint32_t x)
 static void second_degree(struct app *app, uint32_t me, struct cands *out)
 {
 	uint32_t *seen = NULL;
-	size_t n_seen = 0;
+	size_t n_seen = 0, cap = 0;
 	app_rdlock(app);
 	size_t nc = 0;
 	const uint32_t *mine = graph_connections(app->graph, me, &nc);
@@ -89,7 +89,10 @@ static void second_degree(struct app *app, uint32_t me, struct cands *out)
 		const uint32_t *theirs = graph_connections(app->graph, mine[i], &nn);
 		if (n_seen + nn > SCAN_MAX)
 			nn = SCAN_MAX - n_seen;
-		seen = xrealloc(seen, (n_seen + nn + 1) * sizeof(*seen));
+		if (n_seen + nn + 1 > cap) {
+			cap = (n_seen + nn + 1) * 2;
+			seen = xrealloc(seen, cap * sizeof(*seen));
+		}
 		for (size_t j = 0; j < nn; j++)
 			if (theirs[j] != me && !sorted_has(mine, nc, theirs[j]))
 				seen[n_seen++] = theirs[j];
