@@ -63,23 +63,42 @@ static int match(const char *pattern, const char *path, struct http_request *req
 	return 1;
 }
 
+/* Literal segments in a pattern: a more literal route wins over one with
+ * parameters ("/accounts/lookup" over "/accounts/:id"), whatever the order
+ * the tables were registered in. */
+static int literal_segments(const char *pattern)
+{
+	int n = 0;
+	for (const char *p = pattern; *p; p++)
+		if (*p == '/' && p[1] != ':')
+			n++;
+	return n;
+}
+
 const struct route *http_route_find(struct http_request *req, bool *path_known)
 {
 	const char *method = req->method;
 	if (strcmp(method, "HEAD") == 0)
 		method = "GET";
 	*path_known = false;
+	const struct route *best = NULL;
+	int best_score = -1;
 	for (size_t i = 0; i < table_len; i++) {
 		const struct route *r = table[i];
 		if (!match(r->pattern, req->path, NULL))
 			continue;
 		*path_known = true;
-		if (strcmp(r->method, method) == 0) {
-			match(r->pattern, req->path, req);
-			return r;
+		if (strcmp(r->method, method) != 0)
+			continue;
+		int score = literal_segments(r->pattern);
+		if (score > best_score) {
+			best = r;
+			best_score = score;
 		}
 	}
-	return NULL;
+	if (best)
+		match(best->pattern, req->path, req);
+	return best;
 }
 
 const char *http_route_allowed(struct http_request *req, struct arena *a)

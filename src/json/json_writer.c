@@ -194,10 +194,10 @@ void jw_time(struct jw *w, int64_t ms)
 	}
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	gmtime_r(&t, &tm); /* strftime would stat the time zone file on every call */
 	char s[40];
-	size_t n = strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(s + n, sizeof(s) - n, ".%03dZ", (int)(ms % 1000));
+	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 	jw_sep(w);
 	buf_putc(w->out, '"');
 	buf_puts(w->out, s);
