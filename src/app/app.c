@@ -8,6 +8,7 @@
 #include "feed/feed.h"
 #include "graph/graph.h"
 #include "people/people.h"
+#include "posts/posts.h"
 #include "store/store.h"
 
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct app *app_open(struct config *cfg)
 	app->graph = graph_new();
 	if (people_load(app) < 0 || feed_open(app) < 0)
 		goto fail;
+	app->posts_cache = posts_cache_new();
 	app->hub = hub_new(app);
 	log_info("store ready in %s (schema %d, %.0f ms to load)", cfg->data_dir,
 		 store_schema_version(app->store), (double)(clock_mono_us() - t0) / 1000.0);
@@ -67,6 +69,7 @@ void app_close(struct app *app)
 		hub_free(app->hub);
 	if (app->feed)
 		feed_close(app);
+	posts_cache_free(app->posts_cache);
 	if (app->graph)
 		graph_free(app->graph);
 	store_close(app->store);

@@ -184,6 +184,13 @@ void feed_user_stats(const struct feed *f, int64_t user, uint32_t *posts, int64_
 	}
 }
 
+uint32_t feed_user_version(const struct feed *f, int64_t user)
+{
+	if (user <= 0 || (uint64_t)user >= f->users_cap)
+		return 0;
+	return f->users[user].version;
+}
+
 static uint32_t hash_name(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
@@ -391,8 +398,11 @@ int feed_insert(struct feed *f, const struct feed_new *p)
 
 	struct feed_user *u = feed_user_at(f, p->author, true);
 	fvec_add(&u->authored, pos);
-	if (!p->deleted)
+	u->version++;
+	if (!p->deleted && p->visibility != VIS_DIRECT)
 		u->live++;
+	if ((fp.flags & FEED_REBLOG) && !p->deleted)
+		f->posts[fp.ref - 1].reblogs++;
 	if (fp.flags & FEED_BOARD)
 		fvec_add(&feed_user_at(f, fp.ref, true)->board, pos);
 	if (fp.flags & FEED_LISTED)
@@ -416,10 +426,28 @@ int feed_delete(struct feed *f, int64_t id)
 	struct feed_post *p = &f->posts[slot];
 	p->flags |= FEED_DELETED;
 	struct feed_user *u = feed_user_at(f, p->author, false);
-	if (u && u->live > 0)
-		u->live--;
+	if (u) {
+		u->version++;
+		if (u->live > 0 && p->visibility != VIS_DIRECT)
+			u->live--;
+	}
 	if (p->flags & FEED_REPLY)
 		count_reply(f, p, -1);
+	if ((p->flags & FEED_REBLOG) && f->posts[p->ref - 1].reblogs > 0)
+		f->posts[p->ref - 1].reblogs--;
+	return 0;
+}
+
+int feed_favourite(struct feed *f, int64_t id, int delta)
+{
+	uint32_t slot = feed_slot(f, id);
+	if (slot == FEED_NONE)
+		return -1;
+	struct feed_post *p = &f->posts[slot];
+	if (delta < 0 && p->favourites < (uint32_t)-delta)
+		p->favourites = 0;
+	else
+		p->favourites += (uint32_t)delta;
 	return 0;
 }
 

@@ -2,10 +2,10 @@
  * feed: the in-memory post index behind every stream (home, walls, the
  * company stream, hashtags, mentions) and behind the audience check.
  *
- * For every post the index keeps what deciding its audience and merging
- * streams needs, and nothing else (texts stay in the store): 8 bytes of
- * id in a sorted array, plus a 20-byte struct feed_post at the same
- * index, its "slot". Because posts are appended in id order (ids are
+ * For every post the index keeps what deciding its audience, merging
+ * streams and counting needs, and nothing else (texts stay in the store):
+ * 8 bytes of id in a sorted array, plus a 28-byte struct feed_post at the
+ * same index, its "slot". Because posts are appended in id order (ids are
  * assigned inside the write transaction, so commit order is id order),
  * slot order is id order: every list below is a sorted array of uint32
  * slots, and merging lists compares slots, never ids.
@@ -19,12 +19,12 @@
  * Deleted posts stay in place with FEED_DELETED set; every read goes
  * through the audience check, which refuses them.
  *
- * Memory: about 28 bytes per post, plus 4 bytes per list entry (one for
- * the author's list, one more for public, tagged, board and mentioned
- * posts), plus 48 bytes per person: ~350 MB for 10 million posts.
+ * Memory: 36 bytes per post, plus 4 bytes per list entry (one for the
+ * author's list, one more for public, tagged, board and mentioned posts),
+ * plus 56 bytes per person: about 450 MB for 10 million posts.
  *
- * Loading: feed_open() reads three ordered scans (posts through a covering
- * index, mentions, tags) and appends, without sorting.
+ * Loading: feed_open() reads four ordered scans (posts through a covering
+ * index, mentions, tags, likes) and appends, without sorting.
  *
  * Concurrency: nothing here locks except the functions that take a struct
  * app (feed_open, feed_query_page). Readers hold app->mem_lock for
@@ -60,12 +60,14 @@ enum {
 /* "No such slot". */
 #define FEED_NONE UINT32_MAX
 
-/* One indexed post (20 bytes). Its id is feed_id(f, slot). */
+/* One indexed post (28 bytes). Its id is feed_id(f, slot). */
 struct feed_post {
 	uint32_t author;
 	uint32_t ref;            /* see FEED_REPLY, FEED_REBLOG, FEED_BOARD */
 	uint32_t mentions;       /* offset of its mention run in the pool; 0 = none */
 	uint32_t open_replies;   /* live direct replies that are public or unlisted */
+	uint32_t favourites;     /* likes */
+	uint32_t reblogs;        /* live reposts */
 	uint16_t closed_replies; /* the other live direct replies (saturating) */
 	uint8_t visibility;      /* enum visibility */
 	uint8_t flags;
@@ -92,8 +94,11 @@ const struct feed_post *feed_post(const struct feed *f, uint32_t slot);
 size_t feed_mentions(const struct feed *f, uint32_t slot, const uint32_t **ids);
 /* The parent (reply) or original (repost) slot, or FEED_NONE. */
 uint32_t feed_ref_slot(const struct feed_post *p);
-/* How many live posts user wrote, and the id of the newest (0: none). */
+/* How many live posts user wrote that are not direct (Mastodon's
+ * statuses_count), and the id of the newest live one (0: none). */
 void feed_user_stats(const struct feed *f, int64_t user, uint32_t *posts, int64_t *newest);
+/* A number that changes whenever user writes or deletes a post (for caches). */
+uint32_t feed_user_version(const struct feed *f, int64_t user);
 /* Bytes of heap the index holds (arrays at capacity). */
 size_t feed_bytes(const struct feed *f);
 
@@ -123,6 +128,8 @@ int feed_insert(struct feed *f, const struct feed_new *p);
 /* Marks id deleted and takes it out of its parent's reply counts.
  * 0, or -1 if it is unknown or already deleted. */
 int feed_delete(struct feed *f, int64_t id);
+/* Adds delta to the likes of id. 0 or -1 (unknown id). */
+int feed_favourite(struct feed *f, int64_t id, int delta);
 /* Replaces the mentions of id (after an edit). 0 or -1 (unknown id). */
 int feed_set_mentions(struct feed *f, int64_t id, const int64_t *users, size_t n);
 /* Replaces the hashtags of id, given its old ones. 0 or -1 (unknown id). */

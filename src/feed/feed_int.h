@@ -15,7 +15,8 @@ struct feed_user {
 	struct fvec authored;  /* posts they wrote */
 	struct fvec board;     /* posts others wrote on their board */
 	struct fvec mentioned; /* posts mentioning them */
-	uint32_t live;         /* live posts they wrote */
+	uint32_t live;         /* live posts they wrote, direct ones left out */
+	uint32_t version;      /* bumped by every post they write or delete */
 };
 
 struct feed_tag {

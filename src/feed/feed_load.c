@@ -1,7 +1,8 @@
 /*
- * feed_load: builds the post index from the store at start-up with three
+ * feed_load: builds the post index from the store at start-up with four
  * ordered scans — posts (through the posts_load covering index, so no
- * text is read), mentions, hashtags — appending to every list in order.
+ * text is read), mentions, hashtags, likes — appending to every list in
+ * order.
  */
 #include "feed/feed_int.h"
 #include "app/app.h"
@@ -89,6 +90,15 @@ static int load_tag(void *ctx, const char *tag, size_t len, int64_t post_id)
 	return 0;
 }
 
+static int load_favourites(void *ctx, int64_t post_id, int64_t count)
+{
+	struct load *l = ctx;
+	uint32_t slot = feed_slot(l->f, post_id);
+	if (slot != FEED_NONE)
+		l->f->posts[slot].favourites = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
+	return 0;
+}
+
 int feed_open(struct app *app)
 {
 	struct store_conn *c = store_reader(app->store);
@@ -108,6 +118,8 @@ int feed_open(struct app *app)
 	flush_mentions(&l);
 	if (rc == STORE_OK)
 		rc = store_tags_scan(c, load_tag, &l);
+	if (rc == STORE_OK)
+		rc = store_favourites_scan(c, load_favourites, &l);
 	free(l.users);
 	if (rc != STORE_OK) {
 		feed_free(f);

@@ -110,7 +110,9 @@ static void merge_add(struct merge *m, const struct fvec *v, uint32_t lo, uint32
 {
 	if (!v || v->len == 0)
 		return;
-	int64_t a = fvec_lower_bound(v, lo), b = fvec_lower_bound(v, hi);
+	/* the common page (newest, no cursor) needs no search */
+	int64_t a = lo ? fvec_lower_bound(v, lo) : 0;
+	int64_t b = hi < v->v[v->len - 1] + 1u ? fvec_lower_bound(v, hi) : v->len;
 	if (a >= b)
 		return;
 	struct cursor c = {.v = v->v};

@@ -4,6 +4,7 @@
  * The rules are in posts.h.
  */
 #include "posts/posts.h"
+#include "posts/posts_int.h"
 #include "app/app.h"
 #include "core/arena.h"
 #include "core/clock.h"
@@ -129,7 +130,21 @@ static void hook_insert(struct app *app, void *arg)
 
 static void hook_delete(struct app *app, void *arg)
 {
-	feed_delete(app->feed, *(const int64_t *)arg);
+	int64_t id = *(const int64_t *)arg;
+	feed_delete(app->feed, id);
+	posts_cache_forget(app, id);
+}
+
+/* A like added (+1) or taken back (-1): the counter in the index. */
+struct favourite_hook {
+	int64_t id;
+	int delta;
+};
+
+static void hook_favourite(struct app *app, void *arg)
+{
+	const struct favourite_hook *h = arg;
+	feed_favourite(app->feed, h->id, h->delta);
 }
 
 struct edit_hook {
@@ -145,6 +160,7 @@ static void hook_edit(struct app *app, void *arg)
 	const struct edit_hook *e = arg;
 	feed_set_mentions(app->feed, e->id, e->mentions, e->n_mentions);
 	feed_set_tags(app->feed, e->id, e->old_tags, e->n_old_tags, e->tags, e->n_tags);
+	posts_cache_forget(app, e->id);
 }
 
 static void publish(struct tx *tx, enum event_type type, int64_t id, int64_t author, int vis)
@@ -519,6 +535,11 @@ enum posts_rc posts_favourite(struct app *app, int64_t viewer, int64_t id, bool 
 			rc = POSTS_ERROR;
 		else if (s == STORE_ERROR)
 			rc = POSTS_ERROR;
+		if (s == STORE_OK && rc == POSTS_OK) {
+			struct favourite_hook *h = arena_alloc(tx_arena(tx), sizeof(*h));
+			*h = (struct favourite_hook){*target, on ? 1 : -1};
+			tx_after_commit(tx, hook_favourite, h);
+		}
 	}
 	if (rc != POSTS_OK) {
 		tx_rollback(tx);

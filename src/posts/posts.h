@@ -92,7 +92,13 @@ enum posts_rc posts_favourite(struct app *app, int64_t viewer, int64_t id, bool 
 enum posts_rc posts_reblog(struct app *app, struct arena *a, int64_t viewer, int64_t id,
 			   bool on, int64_t *result);
 
-/* --- Rendering (posts_render.c) ----------------------------------------- */
+/* --- Rendering (posts_render.c, posts_thread.c) ------------------------- */
+
+struct posts_cache;
+/* The cache of rendered Status JSON (posts_cache.c): app_open makes one
+ * for app->posts_cache, app_close frees it. */
+struct posts_cache *posts_cache_new(void);
+void posts_cache_free(struct posts_cache *pc);
 
 /* Writes post_id as a Mastodon Status entity, as viewer sees it (their
  * favourited/reblogged flags, counts only from what they may see). Returns

@@ -52,6 +52,13 @@ int store_begin(struct store_conn *c);
 int store_commit(struct store_conn *c);
 void store_rollback(struct store_conn *c);
 
+/* Groups the reads that follow on a reader connection into one read
+ * transaction — one snapshot and one lock acquisition instead of one per
+ * statement — until store_read_end(c, opened). Returns whether it opened
+ * one (false when c already was in a transaction: then end does nothing). */
+bool store_read_begin(struct store_conn *c);
+void store_read_end(struct store_conn *c, bool opened);
+
 /* PRAGMA integrity_check; 0 when "ok". */
 int store_integrity_check(struct store *s, char *msg, size_t msg_size);
 /* Size of the database files in bytes (main + WAL). */

@@ -108,6 +108,10 @@ size_t store_post_reblogged_by(struct store_conn *c, int64_t post_id, int64_t *o
 /* The live reposts of post_id (their post ids), at most max. */
 size_t store_post_reblogs(struct store_conn *c, int64_t post_id, int64_t *out, size_t max);
 
+/* What changes when a user's row changes (for caching rendered accounts):
+ * updated_at and last_status_at. STORE_NOT_FOUND if there is no such user. */
+int store_user_stamp(struct store_conn *c, int64_t id, int64_t *updated_at,
+		     int64_t *last_status_at);
 /* Sets users.last_status_at of author (Mastodon's Account field). */
 int store_user_touch_status(struct store_conn *w, int64_t author, int64_t at);
 
@@ -120,6 +124,9 @@ int store_posts_scan(struct store_conn *c, int (*fn)(void *ctx, const struct pos
 /* Calls fn for every (post, user) mention in post order. */
 int store_mentions_scan(struct store_conn *c,
 			int (*fn)(void *ctx, int64_t post_id, int64_t user_id), void *ctx);
+/* Calls fn for every liked post with its number of likes, by post. */
+int store_favourites_scan(struct store_conn *c,
+			  int (*fn)(void *ctx, int64_t post_id, int64_t count), void *ctx);
 /* Calls fn for every (tag, post) pair, by tag then post. */
 int store_tags_scan(struct store_conn *c,
 		    int (*fn)(void *ctx, const char *tag, size_t tag_len, int64_t post_id),

@@ -280,6 +280,19 @@ void store_rollback(struct store_conn *c)
 		sq_exec(c, sq_stmt(c, "ROLLBACK"));
 }
 
+bool store_read_begin(struct store_conn *c)
+{
+	if (c->writer || !sqlite3_get_autocommit(c->db))
+		return false;
+	return sq_exec(c, sq_stmt(c, "BEGIN")) == STORE_OK;
+}
+
+void store_read_end(struct store_conn *c, bool opened)
+{
+	if (opened && !sqlite3_get_autocommit(c->db))
+		sq_exec(c, sq_stmt(c, "COMMIT"));
+}
+
 int store_integrity_check(struct store *s, char *msg, size_t msg_size)
 {
 	struct store_conn *w = store_writer_lock(s);

@@ -318,6 +318,23 @@ size_t store_post_reblogs(struct store_conn *c, int64_t post_id, int64_t *out, s
 	return collect_ids(st, out, max);
 }
 
+int store_user_stamp(struct store_conn *c, int64_t id, int64_t *updated_at,
+		     int64_t *last_status_at)
+{
+	sqlite3_stmt *st =
+		sq_stmt(c, "SELECT updated_at, coalesce(last_status_at, 0) FROM users WHERE id = ?");
+	sq_int(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*updated_at = sqlite3_column_int64(st, 0);
+		*last_status_at = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
 int store_user_touch_status(struct store_conn *w, int64_t author, int64_t at)
 {
 	sqlite3_stmt *st = sq_stmt(w, "UPDATE users SET last_status_at = ? WHERE id = ?");
@@ -379,6 +396,18 @@ int store_mentions_scan(struct store_conn *c,
 {
 	sqlite3_stmt *st =
 		sq_stmt(c, "SELECT post_id, user_id FROM post_mentions ORDER BY post_id, user_id");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)))
+			break;
+	return scan_end(c, st, rc);
+}
+
+int store_favourites_scan(struct store_conn *c,
+			  int (*fn)(void *ctx, int64_t post_id, int64_t count), void *ctx)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT post_id, count(*) FROM favourites GROUP BY post_id"
+				      " ORDER BY post_id");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)))

@@ -1,0 +1,53 @@
+/*
+ * posts_int: what the posts module's own files share — the caches of
+ * rendered JSON behind the Status renderer.
+ *
+ * A cache is direct-mapped: a fixed number of slots, each holding one
+ * value (a malloc'd byte string) under a 64-bit key and a 64-bit stamp; a
+ * new value evicts whatever shared its slot. Slots are guarded by striped
+ * mutexes, so readers on different slots do not contend. Values are
+ * copied out into the reader's arena.
+ *
+ * Stale values are kept out two ways:
+ *   - by the stamp: a reader asks for a key with the stamp the value must
+ *     have (for an account: a digest of what its JSON depends on), and a
+ *     value with another stamp is a miss;
+ *   - by invalidation: a writer calls pcache_invalidate(key) after its
+ *     commit; a reader that began reading the store before an
+ *     invalidation (pcache_epoch() taken before its read transaction)
+ *     cannot put back a value built from the old data.
+ */
+#ifndef MOKA_POSTS_INT_H
+#define MOKA_POSTS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct pcache;
+
+/* The caches of one running Moka. */
+struct posts_cache {
+	struct pcache *statuses; /* post id -> static members of its Status */
+	struct pcache *accounts; /* user id -> username and Account JSON */
+};
+
+struct pcache *pcache_new(size_t slots);
+void pcache_free(struct pcache *c);
+/* The invalidation counter, to take before reading what a value is built from. */
+uint64_t pcache_epoch(struct pcache *c);
+/* A copy in a of the value under key with this stamp (its length in
+ * *len), or NULL. */
+char *pcache_get(struct pcache *c, int64_t key, uint64_t stamp, struct arena *a, size_t *len);
+/* Stores a copy of the value, unless an invalidation happened since epoch. */
+void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, const char *v,
+		size_t len);
+/* Drops the value under key (after a commit that changed it). */
+void pcache_invalidate(struct pcache *c, int64_t key);
+
+struct app;
+/* Drops the rendered Status of post_id (after-commit hooks of edits and deletes). */
+void posts_cache_forget(struct app *app, int64_t post_id);
+
+#endif
