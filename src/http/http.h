@@ -205,5 +205,9 @@ struct http_stream *http_stream_start(struct http_request *req, const char *cont
 /* Resumes a suspended stream so read() is called again. Thread-safe; a
  * no-op if the stream is not suspended. Call with the source's data ready. */
 void http_stream_wake(struct http_stream *st);
+/* Wakes n streams (the array is reordered), grouped by the server thread
+ * that serves them: libmicrohttpd handles a burst of resumptions for one
+ * thread far more cheaply than the same ones interleaved across threads. */
+void http_stream_wake_many(struct http_stream **v, size_t n);
 
 #endif

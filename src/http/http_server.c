@@ -40,6 +40,7 @@ struct http_stream {
 	void *ctx;
 	bool suspended;
 	bool ended;
+	_Atomic uintptr_t worker; /* the MHD thread that last served it (wake grouping) */
 };
 
 /* --- requests ----------------------------------------------------------- */
@@ -165,6 +166,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct http_stream *st = cls;
 	pthread_mutex_lock(&st->lock);
+	atomic_store_explicit(&st->worker, (uintptr_t)pthread_self(), memory_order_relaxed);
 	long n = st->ended ? -1 : st->ops->read(st->ctx, buf, max);
 	if (n == 0) {
 		st->suspended = true;
@@ -207,6 +209,22 @@ void http_stream_wake(struct http_stream *st)
 		MHD_resume_connection(st->conn);
 	}
 	pthread_mutex_unlock(&st->lock);
+}
+
+static int by_worker(const void *a, const void *b)
+{
+	uintptr_t x = atomic_load_explicit(&(*(struct http_stream *const *)a)->worker,
+					   memory_order_relaxed);
+	uintptr_t y = atomic_load_explicit(&(*(struct http_stream *const *)b)->worker,
+					   memory_order_relaxed);
+	return x < y ? -1 : x > y;
+}
+
+void http_stream_wake_many(struct http_stream **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), by_worker);
+	for (size_t i = 0; i < n; i++)
+		http_stream_wake(v[i]);
 }
 
 /* --- dispatch ----------------------------------------------------------- */
