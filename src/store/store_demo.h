@@ -4,7 +4,7 @@
  * A bulk load runs on the store's one writer connection, with no server
  * running: it writes rows in transactions of STORE_DEMO_BATCH rows, with
  * prepared statements, foreign-key checks and fsyncs off and a large page
- * cache. The secondary indexes of the tables it fills are dropped at the
+ * cache. The secondary indexes of most tables it fills are dropped at the
  * start and rebuilt at the end (sorting once is much faster than keeping
  * them up to date row by row); the schema stays exactly what the
  * migrations made, because the indexes are recreated from the SQL the
