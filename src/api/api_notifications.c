@@ -73,8 +73,8 @@ static int id_param(struct http_request *req, const char *name, int64_t *out)
 	return 1;
 }
 
-static void set_link(struct http_request *req, const char *path, int64_t limit,
-		     const char *filters, int64_t newest, int64_t oldest)
+static void set_link(struct http_request *req, const char *path, int64_t limit, const char *filters,
+		     int64_t newest, int64_t oldest)
 {
 	if (!newest)
 		return;
@@ -105,8 +105,8 @@ static void notifications_list(struct http_request *req)
 		http_error(req, 500, "cannot read notifications");
 		return;
 	}
-	set_link(req, "/api/v1/notifications", q.limit,
-		 arena_printf(req->arena, "%s%s", tq, xq), newest, oldest);
+	set_link(req, "/api/v1/notifications", q.limit, arena_printf(req->arena, "%s%s", tq, xq),
+		 newest, oldest);
 	http_json(req, 200);
 }
 
@@ -248,15 +248,14 @@ static void markers_set(struct http_request *req)
 }
 
 static const struct route routes[] = {
-	{"GET", "/api/v1/notifications", notifications_list, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/notifications/unread_count", notifications_unread_count, ROUTE_AUTH,
-	 "read"},
-	{"POST", "/api/v1/notifications/clear", notifications_clear, ROUTE_AUTH, "write"},
-	{"POST", "/api/v1/notifications/dismiss", notifications_dismiss_param, ROUTE_AUTH, "write"},
-	{"GET", "/api/v1/notifications/:id", notifications_get, ROUTE_AUTH, "read"},
-	{"POST", "/api/v1/notifications/:id/dismiss", notifications_dismiss, ROUTE_AUTH, "write"},
-	{"GET", "/api/v1/markers", markers_get, ROUTE_AUTH, "read"},
-	{"POST", "/api/v1/markers", markers_set, ROUTE_AUTH, "write"},
+    {"GET", "/api/v1/notifications", notifications_list, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/notifications/unread_count", notifications_unread_count, ROUTE_AUTH, "read"},
+    {"POST", "/api/v1/notifications/clear", notifications_clear, ROUTE_AUTH, "write"},
+    {"POST", "/api/v1/notifications/dismiss", notifications_dismiss_param, ROUTE_AUTH, "write"},
+    {"GET", "/api/v1/notifications/:id", notifications_get, ROUTE_AUTH, "read"},
+    {"POST", "/api/v1/notifications/:id/dismiss", notifications_dismiss, ROUTE_AUTH, "write"},
+    {"GET", "/api/v1/markers", markers_get, ROUTE_AUTH, "read"},
+    {"POST", "/api/v1/markers", markers_set, ROUTE_AUTH, "write"},
 };
 
 void api_notifications_register(void)

@@ -58,12 +58,9 @@ static void streaming_any(struct http_request *req)
 		const char *name;
 		enum stream_kind kind;
 	} names[] = {
-		{"user", STREAM_USER},
-		{"user:notification", STREAM_USER_NOTIFICATION},
-		{"public", STREAM_PUBLIC},
-		{"public:local", STREAM_PUBLIC},
-		{"hashtag", STREAM_HASHTAG},
-		{"hashtag:local", STREAM_HASHTAG},
+	    {"user", STREAM_USER},	 {"user:notification", STREAM_USER_NOTIFICATION},
+	    {"public", STREAM_PUBLIC},	 {"public:local", STREAM_PUBLIC},
+	    {"hashtag", STREAM_HASHTAG}, {"hashtag:local", STREAM_HASHTAG},
 	};
 	const char *stream;
 	if (http_param_require(req, "stream", 32, &stream) < 0)
@@ -83,15 +80,14 @@ static void streaming_health(struct http_request *req)
 }
 
 static const struct route routes[] = {
-	{"GET", "/api/v1/streaming/health", streaming_health, 0, NULL},
-	{"GET", "/api/v1/streaming", streaming_any, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/streaming/user", streaming_user, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/streaming/user/notification", streaming_user_notification, ROUTE_AUTH,
-	 "read"},
-	{"GET", "/api/v1/streaming/public", streaming_public, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/streaming/public/local", streaming_public, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/streaming/hashtag", streaming_hashtag, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/streaming/hashtag/local", streaming_hashtag, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/streaming/health", streaming_health, 0, NULL},
+    {"GET", "/api/v1/streaming", streaming_any, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/streaming/user", streaming_user, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/streaming/user/notification", streaming_user_notification, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/streaming/public", streaming_public, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/streaming/public/local", streaming_public, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/streaming/hashtag", streaming_hashtag, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/streaming/hashtag/local", streaming_hashtag, ROUTE_AUTH, "read"},
 };
 
 void api_streaming_register(void)

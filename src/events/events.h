@@ -16,20 +16,20 @@
 struct app;
 
 enum event_type {
-	EVENT_POST_NEW = 1,   /* "update" to every stream that may see the post */
-	EVENT_POST_EDIT,      /* "status.update" */
-	EVENT_POST_DELETE,    /* "delete" (to streams that could see it) */
-	EVENT_NOTIFICATION,   /* "notification" to user_id's user stream */
-	EVENT_USER_REVOKED,   /* close user_id's streams (deactivated, signed out) */
+	EVENT_POST_NEW = 1, /* "update" to every stream that may see the post */
+	EVENT_POST_EDIT,    /* "status.update" */
+	EVENT_POST_DELETE,  /* "delete" (to streams that could see it) */
+	EVENT_NOTIFICATION, /* "notification" to user_id's user stream */
+	EVENT_USER_REVOKED, /* close user_id's streams (deactivated, signed out) */
 };
 
 struct event {
 	enum event_type type;
 	int64_t post_id;
 	int64_t notification_id;
-	int64_t user_id;      /* recipient (notification), or the user concerned */
-	int64_t author_id;    /* for post events */
-	int visibility;       /* for post events: enum visibility (audience.h) */
+	int64_t user_id;   /* recipient (notification), or the user concerned */
+	int64_t author_id; /* for post events */
+	int visibility;	   /* for post events: enum visibility (audience.h) */
 };
 
 struct hub;
@@ -47,10 +47,10 @@ void hub_publish(struct hub *h, const struct event *ev);
 
 /* What a stream carries. */
 enum stream_kind {
-	STREAM_USER = 0,          /* home updates, edits, deletes and notifications */
+	STREAM_USER = 0,	  /* home updates, edits, deletes and notifications */
 	STREAM_USER_NOTIFICATION, /* notifications only */
-	STREAM_PUBLIC,            /* the company stream: public posts */
-	STREAM_HASHTAG,           /* posts carrying one tag */
+	STREAM_PUBLIC,		  /* the company stream: public posts */
+	STREAM_HASHTAG,		  /* posts carrying one tag */
 	STREAM_KIND_COUNT
 };
 
@@ -84,7 +84,7 @@ int sse_format(struct buf *out, const char *event, const char *data, size_t len)
 struct sse_queue {
 	char *data;
 	size_t off, len, cap; /* unsent bytes are data[off .. len) */
-	size_t max;           /* the most unsent bytes allowed */
+	size_t max;	      /* the most unsent bytes allowed */
 };
 
 void sseq_init(struct sse_queue *q, size_t max);

@@ -65,15 +65,15 @@ struct hub_stream {
 	struct http_stream *hs;
 	int64_t viewer;
 	enum stream_kind kind;
-	char *tag;                     /* STREAM_HASHTAG only */
-	pthread_mutex_t lock;          /* guards q and closed */
+	char *tag;	      /* STREAM_HASHTAG only */
+	pthread_mutex_t lock; /* guards q and closed */
 	struct sse_queue q;
-	bool closed;                   /* the next read ends the stream */
-	bool wake_queued;              /* on hub->wakes (guarded by hub->lock) */
+	bool closed;	  /* the next read ends the stream */
+	bool wake_queued; /* on hub->wakes (guarded by hub->lock) */
 	struct hub_stream *wake_next;
 	/* registry links, guarded by hub->lock */
 	struct hub_stream *all_prev, *all_next;
-	struct hub_stream *bucket_next; /* same hash bucket of viewer ids */
+	struct hub_stream *bucket_next;		    /* same hash bucket of viewer ids */
 	struct hub_stream *topic_prev, *topic_next; /* public and hashtag streams */
 };
 
@@ -84,19 +84,19 @@ struct queued_event {
 
 struct hub {
 	struct app *app;
-	pthread_mutex_t lock;          /* the registry */
+	pthread_mutex_t lock; /* the registry */
 	struct hub_stream *all;
 	struct hub_stream *topics;
 	struct hub_stream **buckets;
 	size_t n_buckets, n_streams;
 	bool ending;
-	struct hub_stream *wakes;      /* streams with new bytes, to wake together */
+	struct hub_stream *wakes; /* streams with new bytes, to wake together */
 	size_t n_wakes;
-	int64_t wakes_since;           /* when the first of them was queued (µs) */
-	struct http_stream **wake_v;   /* scratch for wakes_flush_locked */
+	int64_t wakes_since;	     /* when the first of them was queued (µs) */
+	struct http_stream **wake_v; /* scratch for wakes_flush_locked */
 	size_t wake_cap;
 
-	pthread_mutex_t q_lock;        /* the event queue */
+	pthread_mutex_t q_lock; /* the event queue */
 	pthread_cond_t q_cond;
 	struct queued_event *q_head, **q_tail;
 	size_t q_len;
@@ -242,8 +242,7 @@ static void wakes_flush(struct hub *h)
 	pthread_mutex_unlock(&h->lock);
 }
 
-static void stream_push_locked(struct hub *h, struct hub_stream *s, const char *msg,
-			       size_t len)
+static void stream_push_locked(struct hub *h, struct hub_stream *s, const char *msg, size_t len)
 {
 	pthread_mutex_lock(&s->lock);
 	bool closed = s->closed;
@@ -323,8 +322,7 @@ static void stream_done(void *ctx)
 
 static const struct http_stream_ops stream_ops = {stream_read, stream_done};
 
-int hub_stream_open(struct hub *h, struct http_request *req, enum stream_kind kind,
-		    const char *tag)
+int hub_stream_open(struct hub *h, struct http_request *req, enum stream_kind kind, const char *tag)
 {
 	pthread_mutex_lock(&h->lock);
 	bool ending = h->ending;
@@ -402,8 +400,8 @@ static void cands_merge(struct cands *c)
 /* What the hub reads about a post from the feed index (memory lock held
  * while reading, copied out). */
 struct post_facts {
-	bool listed;   /* in the company stream */
-	bool unlisted; /* kept out of hashtag streams too */
+	bool listed;	/* in the company stream */
+	bool unlisted;	/* kept out of hashtag streams too */
 	int64_t *homes; /* whose home streams it may reach: author, board owner,
 			 * the author's connections and followers */
 	size_t n_homes;
@@ -412,8 +410,7 @@ struct post_facts {
 };
 
 /* 0, or -1 when the post is not in the index. */
-static int post_facts_load(struct hub *h, struct arena *a, int64_t post_id,
-			   struct post_facts *pf)
+static int post_facts_load(struct hub *h, struct arena *a, int64_t post_id, struct post_facts *pf)
 {
 	struct app *app = h->app;
 	app_rdlock(app);
@@ -529,8 +526,9 @@ static void on_post(struct hub *h, const struct event *ev, const char *name)
 	int64_t t2 = clock_mono_us();
 	if (t2 - t0 > HUB_SLOW_US)
 		log_info("events: post %lld: %zu candidates, %zu may see it; %lld ms to choose,"
-			 " %lld ms to render and queue", (long long)ev->post_id, asked, c.n,
-			 (long long)(t1 - t0) / 1000, (long long)(t2 - t1) / 1000);
+			 " %lld ms to render and queue",
+			 (long long)ev->post_id, asked, c.n, (long long)(t1 - t0) / 1000,
+			 (long long)(t2 - t1) / 1000);
 out:
 	free(pf->homes);
 	free(c.v);
@@ -615,11 +613,21 @@ static void heartbeat(struct hub *h)
 static void dispatch(struct hub *h, const struct event *ev)
 {
 	switch (ev->type) {
-	case EVENT_POST_NEW: on_post(h, ev, "update"); break;
-	case EVENT_POST_EDIT: on_post(h, ev, "status.update"); break;
-	case EVENT_POST_DELETE: on_delete(h, ev); break;
-	case EVENT_NOTIFICATION: on_notification(h, ev); break;
-	case EVENT_USER_REVOKED: on_revoked(h, ev->user_id); break;
+	case EVENT_POST_NEW:
+		on_post(h, ev, "update");
+		break;
+	case EVENT_POST_EDIT:
+		on_post(h, ev, "status.update");
+		break;
+	case EVENT_POST_DELETE:
+		on_delete(h, ev);
+		break;
+	case EVENT_NOTIFICATION:
+		on_notification(h, ev);
+		break;
+	case EVENT_USER_REVOKED:
+		on_revoked(h, ev->user_id);
+		break;
 	}
 	wakes_flush(h);
 }

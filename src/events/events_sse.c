@@ -9,8 +9,8 @@
 int sse_format(struct buf *out, const char *event, const char *data, size_t len)
 {
 	size_t start = out->len;
-	if (event && (buf_puts(out, "event: ") < 0 || buf_puts(out, event) < 0 ||
-		      buf_putc(out, '\n') < 0))
+	if (event &&
+	    (buf_puts(out, "event: ") < 0 || buf_puts(out, event) < 0 || buf_putc(out, '\n') < 0))
 		goto fail;
 	/* every line, the last one included (even if empty), is one data line */
 	size_t i = 0;

@@ -21,21 +21,21 @@
 /* A page scans at most this many rows looking for visible ones. */
 #define NOTIFY_SCAN_MAX 2000
 
-int notify_add(struct tx *tx, int64_t recipient, const char *type, int64_t actor,
-	       int64_t post_id, int64_t invitation_id)
+int notify_add(struct tx *tx, int64_t recipient, const char *type, int64_t actor, int64_t post_id,
+	       int64_t invitation_id)
 {
 	if (!type || !*type || strlen(type) > NOTIFY_TYPE_MAX)
 		return -1;
 	if (recipient <= 0 || recipient == actor)
 		return 0;
 	struct notification n = {
-		.id = clock_id_next(),
-		.user_id = recipient,
-		.type = type,
-		.actor_id = actor,
-		.post_id = post_id,
-		.invitation_id = invitation_id,
-		.created_at = clock_now_ms(),
+	    .id = clock_id_next(),
+	    .user_id = recipient,
+	    .type = type,
+	    .actor_id = actor,
+	    .post_id = post_id,
+	    .invitation_id = invitation_id,
+	    .created_at = clock_now_ms(),
 	};
 	int rc = store_notification_insert(tx_conn(tx), &n);
 	if (rc == STORE_NOT_FOUND)
@@ -43,11 +43,11 @@ int notify_add(struct tx *tx, int64_t recipient, const char *type, int64_t actor
 	if (rc != STORE_OK)
 		return -1;
 	struct event ev = {
-		.type = EVENT_NOTIFICATION,
-		.notification_id = n.id,
-		.user_id = recipient,
-		.author_id = actor,
-		.post_id = post_id,
+	    .type = EVENT_NOTIFICATION,
+	    .notification_id = n.id,
+	    .user_id = recipient,
+	    .author_id = actor,
+	    .post_id = post_id,
 	};
 	tx_publish(tx, &ev);
 	return 0;
@@ -183,17 +183,17 @@ int notify_render_page(struct app *app, struct arena *a, struct jw *w, int64_t v
 		       const struct notify_page *q, int64_t *newest, int64_t *oldest)
 {
 	struct notification_range r = {
-		.below = q->max_id,
-		.above = q->min_id ? q->min_id : q->since_id,
-		.oldest_first = q->min_id != 0,
-		.types = q->types,
-		.exclude = q->exclude,
+	    .below = q->max_id,
+	    .above = q->min_id ? q->min_id : q->since_id,
+	    .oldest_first = q->min_id != 0,
+	    .types = q->types,
+	    .exclude = q->exclude,
 	};
 	int limit = q->limit > 0 ? q->limit : 1;
 	struct page_items it = {
-		.json = arena_calloc(a, (size_t)limit, sizeof(char *)),
-		.len = arena_calloc(a, (size_t)limit, sizeof(size_t)),
-		.max = limit,
+	    .json = arena_calloc(a, (size_t)limit, sizeof(char *)),
+	    .len = arena_calloc(a, (size_t)limit, sizeof(size_t)),
+	    .max = limit,
 	};
 	if (page_collect(app, a, viewer, &r, &it) < 0)
 		return -1;
@@ -211,8 +211,8 @@ int notify_render_page(struct app *app, struct arena *a, struct jw *w, int64_t v
 	return 0;
 }
 
-int64_t notify_unread_count(struct app *app, int64_t viewer, const char *types,
-			    const char *exclude, int limit)
+int64_t notify_unread_count(struct app *app, int64_t viewer, const char *types, const char *exclude,
+			    int limit)
 {
 	struct store_conn *c = store_reader(app->store);
 	struct marker m;
@@ -297,15 +297,15 @@ int notify_markers_render(struct app *app, struct jw *w, int64_t viewer,
 	return 0;
 }
 
-int notify_markers_set(struct app *app, int64_t viewer, int64_t home_id,
-		       int64_t notifications_id)
+int notify_markers_set(struct app *app, int64_t viewer, int64_t home_id, int64_t notifications_id)
 {
 	struct tx *tx = tx_begin(app);
 	if (!tx)
 		return -1;
 	struct marker m;
 	struct store_conn *wc = tx_conn(tx);
-	if ((home_id && store_marker_set(wc, viewer, NOTIFY_MARKER_HOME, home_id, &m) != STORE_OK) ||
+	if ((home_id &&
+	     store_marker_set(wc, viewer, NOTIFY_MARKER_HOME, home_id, &m) != STORE_OK) ||
 	    (notifications_id && store_marker_set(wc, viewer, NOTIFY_MARKER_NOTIFICATIONS,
 						  notifications_id, &m) != STORE_OK)) {
 		tx_rollback(tx);

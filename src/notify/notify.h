@@ -33,8 +33,8 @@ struct tx;
  * recipient is deactivated or unknown. 0, or -1 on a store error or a bad
  * type (the caller rolls back).
  */
-int notify_add(struct tx *tx, int64_t recipient, const char *type, int64_t actor,
-	       int64_t post_id, int64_t invitation_id);
+int notify_add(struct tx *tx, int64_t recipient, const char *type, int64_t actor, int64_t post_id,
+	       int64_t invitation_id);
 
 /*
  * Writes viewer's notification id as a Mastodon Notification entity.
@@ -66,8 +66,8 @@ int notify_render_page(struct app *app, struct arena *a, struct jw *w, int64_t v
 /* How many of viewer's notifications are newer than their
  * "notifications" marker and still visible to them, counting at most
  * limit; types/exclude as in struct notify_page. -1 on a store error. */
-int64_t notify_unread_count(struct app *app, int64_t viewer, const char *types,
-			    const char *exclude, int limit);
+int64_t notify_unread_count(struct app *app, int64_t viewer, const char *types, const char *exclude,
+			    int limit);
 
 /* Deletes viewer's notification id: 0, 1 when there is no such
  * notification of viewer's, -1 on a store error. */
@@ -86,7 +86,6 @@ int notify_markers_render(struct app *app, struct jw *w, int64_t viewer,
 			  const char *const *timelines, size_t n);
 /* Sets viewer's home and/or notifications last_read_id (0: leave as is)
  * in one transaction. 0 or -1. */
-int notify_markers_set(struct app *app, int64_t viewer, int64_t home_id,
-		       int64_t notifications_id);
+int notify_markers_set(struct app *app, int64_t viewer, int64_t home_id, int64_t notifications_id);
 
 #endif

@@ -38,17 +38,16 @@ int store_notification_get(struct store_conn *c, struct arena *a, int64_t user, 
 /* A page request over one user's notifications. Bounds are exclusive and
  * 0 means none. types/exclude are JSON arrays of type names, or NULL. */
 struct notification_range {
-	int64_t below;         /* id < below */
-	int64_t above;         /* id > above */
-	bool oldest_first;     /* ascending from above (Mastodon's min_id) */
-	const char *types;     /* only these types */
-	const char *exclude;   /* not these types */
+	int64_t below;	     /* id < below */
+	int64_t above;	     /* id > above */
+	bool oldest_first;   /* ascending from above (Mastodon's min_id) */
+	const char *types;   /* only these types */
+	const char *exclude; /* not these types */
 };
 /* Up to max rows of user's notifications in r, newest first unless
  * r->oldest_first. Returns the count, or -1 on a store error. */
 int store_notification_page(struct store_conn *c, struct arena *a, int64_t user,
-			    const struct notification_range *r, int max,
-			    struct notification *out);
+			    const struct notification_range *r, int max, struct notification *out);
 
 /* Deletes one of user's notifications: STORE_OK or STORE_NOT_FOUND. */
 int store_notification_delete(struct store_conn *w, int64_t user, int64_t id);
@@ -62,10 +61,9 @@ struct marker {
 };
 /* user's marker for timeline ("home", "notifications"): STORE_OK or
  * STORE_NOT_FOUND (never set). */
-int store_marker_get(struct store_conn *c, int64_t user, const char *timeline,
-		     struct marker *out);
+int store_marker_get(struct store_conn *c, int64_t user, const char *timeline, struct marker *out);
 /* Sets the marker's last_read_id, bumping its version; *out gets the result. */
-int store_marker_set(struct store_conn *w, int64_t user, const char *timeline,
-		     int64_t last_read_id, struct marker *out);
+int store_marker_set(struct store_conn *w, int64_t user, const char *timeline, int64_t last_read_id,
+		     struct marker *out);
 
 #endif

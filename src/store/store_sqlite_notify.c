@@ -18,10 +18,10 @@ static void notification_row(struct arena *a, sqlite3_stmt *st, struct notificat
 int store_notification_insert(struct store_conn *w, const struct notification *n)
 {
 	/* one statement: the row exists only if the recipient is an active user */
-	sqlite3_stmt *st = sq_stmt(w,
-		"INSERT INTO notifications (id, user_id, type, actor_id, post_id, invitation_id,"
-		" created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7"
-		" WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2 AND active = 1)");
+	sqlite3_stmt *st = sq_stmt(
+	    w, "INSERT INTO notifications (id, user_id, type, actor_id, post_id, invitation_id,"
+	       " created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7"
+	       " WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2 AND active = 1)");
 	sq_int(st, 1, n->id);
 	sq_int(st, 2, n->user_id);
 	sq_text(st, 3, n->type);
@@ -52,8 +52,7 @@ int store_notification_get(struct store_conn *c, struct arena *a, int64_t user, 
 }
 
 int store_notification_page(struct store_conn *c, struct arena *a, int64_t user,
-			    const struct notification_range *r, int max,
-			    struct notification *out)
+			    const struct notification_range *r, int max, struct notification *out)
 {
 	sqlite3_stmt *st;
 	if (r->oldest_first)
@@ -103,8 +102,7 @@ int store_notification_clear(struct store_conn *w, int64_t user)
 	return sq_exec(w, st);
 }
 
-int store_marker_get(struct store_conn *c, int64_t user, const char *timeline,
-		     struct marker *out)
+int store_marker_get(struct store_conn *c, int64_t user, const char *timeline, struct marker *out)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT last_read_id, version, updated_at FROM markers"
 				      " WHERE user_id = ? AND timeline = ?");
@@ -122,14 +120,14 @@ int store_marker_get(struct store_conn *c, int64_t user, const char *timeline,
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
-int store_marker_set(struct store_conn *w, int64_t user, const char *timeline,
-		     int64_t last_read_id, struct marker *out)
+int store_marker_set(struct store_conn *w, int64_t user, const char *timeline, int64_t last_read_id,
+		     struct marker *out)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"INSERT INTO markers (user_id, timeline, last_read_id, version, updated_at)"
-		" VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT (user_id, timeline) DO UPDATE SET"
-		" last_read_id = excluded.last_read_id, version = version + 1,"
-		" updated_at = excluded.updated_at");
+	sqlite3_stmt *st =
+	    sq_stmt(w, "INSERT INTO markers (user_id, timeline, last_read_id, version, updated_at)"
+		       " VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT (user_id, timeline) DO UPDATE SET"
+		       " last_read_id = excluded.last_read_id, version = version + 1,"
+		       " updated_at = excluded.updated_at");
 	sq_int(st, 1, user);
 	sq_text(st, 2, timeline);
 	sq_int(st, 3, last_read_id);

@@ -18,7 +18,8 @@ static void format_one_line(void **state)
 	buf_init(&b, 0);
 	const char *json = "{\"id\":\"1\",\"content\":\"<p>hi</p>\"}";
 	assert_int_equal(sse_format(&b, "update", json, strlen(json)), 0);
-	assert_string_equal(b.ptr, "event: update\ndata: {\"id\":\"1\",\"content\":\"<p>hi</p>\"}\n\n");
+	assert_string_equal(b.ptr,
+			    "event: update\ndata: {\"id\":\"1\",\"content\":\"<p>hi</p>\"}\n\n");
 	buf_free(&b);
 }
 
@@ -28,8 +29,7 @@ static void format_multi_line(void **state)
 	buf_init(&b, 0);
 	const char *data = "a\nb\r\nc\rd";
 	assert_int_equal(sse_format(&b, "notification", data, strlen(data)), 0);
-	assert_string_equal(b.ptr,
-			    "event: notification\ndata: a\ndata: b\ndata: c\ndata: d\n\n");
+	assert_string_equal(b.ptr, "event: notification\ndata: a\ndata: b\ndata: c\ndata: d\n\n");
 	buf_reset(&b);
 	/* a trailing line break is kept as an empty last line, so a parser
 	 * joining the lines with '\n' gets the data back exactly */
@@ -161,13 +161,13 @@ static void hub_lifecycle_without_streams(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(format_one_line),
-		cmocka_unit_test(format_multi_line),
-		cmocka_unit_test(format_respects_cap),
-		cmocka_unit_test(queue_fifo_and_partial_reads),
-		cmocka_unit_test(queue_cap_drops_overflow),
-		cmocka_unit_test(queue_grows_and_compacts),
-		cmocka_unit_test(hub_lifecycle_without_streams),
+	    cmocka_unit_test(format_one_line),
+	    cmocka_unit_test(format_multi_line),
+	    cmocka_unit_test(format_respects_cap),
+	    cmocka_unit_test(queue_fifo_and_partial_reads),
+	    cmocka_unit_test(queue_cap_drops_overflow),
+	    cmocka_unit_test(queue_grows_and_compacts),
+	    cmocka_unit_test(hub_lifecycle_without_streams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
