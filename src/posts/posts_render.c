@@ -213,17 +213,15 @@ static void account_render(struct render *r, struct acct *ac, uint64_t stamp, bo
 			   r->scratch.len);
 }
 
-/* Step 2 for an author: the Account JSON from the cache when its row and
- * counts are what they were, else rendered. */
-static void account_load(struct render *r, struct acct *ac)
+/* Step 2 for an author whose row has these stamps: the Account JSON from
+ * the cache when its row and counts are what they were, else rendered. */
+static void account_load(struct render *r, struct acct *ac, int64_t updated, int64_t last_status)
 {
 	if (ac->loaded)
 		return;
 	ac->loaded = true;
-	int64_t updated, last_status;
-	if (store_user_stamp(store_reader(r->app->store), ac->id, &updated, &last_status) !=
-	    STORE_OK)
-		return;
+	if (!updated)
+		return; /* no such user */
 	uint64_t stamp = mix(mix(0, (uint64_t)updated), (uint64_t)last_status);
 	for (int i = 0; i < ACCOUNT_COUNTS; i++)
 		stamp = mix(stamp, ac->counts[i]);
@@ -246,7 +244,10 @@ static struct acct *account(struct render *r, int64_t id)
 {
 	for (size_t i = 0; i < r->n_accts; i++)
 		if (r->accts[i].id == id) {
-			account_load(r, &r->accts[i]);
+			if (!r->accts[i].loaded) {
+				r->accts[i].loaded = true;
+				account_render(r, &r->accts[i], 0, false);
+			}
 			return &r->accts[i];
 		}
 	app_rdlock(r->app);
@@ -405,11 +406,6 @@ static void load_post(struct render *r, struct rpost *p)
 	load_static(r, p);
 	if (!p->ok)
 		return;
-	int64_t mine;
-	if (p->meta.favourites > 0)
-		p->favourited = store_favourite_exists(c, p->id, r->viewer);
-	if (p->meta.reblogs > 0)
-		p->reblogged = store_post_reblog_find(c, r->viewer, p->id, &mine) == STORE_OK;
 	if (p->replies < 0) {
 		size_t max = (size_t)p->meta.open_replies + p->meta.closed_replies;
 		if (p->meta.closed_replies == FEED_CLOSED_MANY || max > CHILDREN_MAX)
@@ -436,6 +432,54 @@ static void count_replies_locked(struct render *r, struct rpost *p)
 			p->replies++;
 }
 
+/* The viewer's like and repost flags of the page, one statement each,
+ * asked only about posts whose counters are not zero. */
+static void load_flags(struct render *r, struct rpost *p, size_t n)
+{
+	struct rpost **liked = arena_alloc(r->a, (2 * n + 1) * sizeof(*liked));
+	struct rpost **shared = arena_alloc(r->a, (2 * n + 1) * sizeof(*shared));
+	int64_t *lid = arena_alloc(r->a, (2 * n + 1) * sizeof(*lid));
+	int64_t *sid = arena_alloc(r->a, (2 * n + 1) * sizeof(*sid));
+	bool *out = arena_alloc(r->a, (2 * n + 1) * sizeof(*out));
+	size_t nl = 0, ns = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct rpost *q = p[i].original ? p[i].original : &p[i];
+		if (!p[i].ok)
+			continue;
+		if (q->meta.favourites > 0) {
+			liked[nl] = q;
+			lid[nl++] = q->id;
+		}
+		if (q->meta.reblogs > 0) {
+			shared[ns] = q;
+			sid[ns++] = q->id;
+		}
+	}
+	struct store_conn *c = store_reader(r->app->store);
+	if (nl && store_favourites_among(c, r->viewer, lid, nl, out) == STORE_OK)
+		for (size_t i = 0; i < nl; i++)
+			liked[i]->favourited = out[i];
+	if (ns && store_reblogs_among(c, r->viewer, sid, ns, out) == STORE_OK)
+		for (size_t i = 0; i < ns; i++)
+			shared[i]->reblogged = out[i];
+}
+
+/* The page's authors: their row stamps in one statement, then each
+ * Account from the cache or rendered. */
+static void load_accounts(struct render *r)
+{
+	size_t n = r->n_accts;
+	int64_t *ids = arena_alloc(r->a, (n + 1) * sizeof(*ids));
+	int64_t *updated = arena_alloc(r->a, (n + 1) * sizeof(*updated));
+	int64_t *last = arena_alloc(r->a, (n + 1) * sizeof(*last));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = r->accts[i].id;
+	if (store_user_stamps(store_reader(r->app->store), ids, n, updated, last) != STORE_OK)
+		memset(updated, 0, n * sizeof(*updated));
+	for (size_t i = 0; i < n; i++)
+		account_load(r, &r->accts[i], updated[i], last[i]);
+}
+
 /* Steps 1 to 3 for n posts. */
 static struct rpost *prepare(struct render *r, const int64_t *ids, size_t n)
 {
@@ -443,6 +487,7 @@ static struct rpost *prepare(struct render *r, const int64_t *ids, size_t n)
 	app_rdlock(r->app);
 	collect_locked(r, ids, n, p);
 	app_unlock(r->app);
+	load_accounts(r);
 	bool recount = false;
 	for (size_t i = 0; i < n; i++) {
 		if (!p[i].ok)
@@ -460,8 +505,7 @@ static struct rpost *prepare(struct render *r, const int64_t *ids, size_t n)
 		}
 		app_unlock(r->app);
 	}
-	for (size_t i = 0; i < r->n_accts; i++) /* the authors, once each */
-		account_load(r, &r->accts[i]);
+	load_flags(r, p, n);
 	return p;
 }
 

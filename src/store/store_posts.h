@@ -101,6 +101,13 @@ int store_favourite_add(struct store_conn *w, int64_t post_id, int64_t user_id, 
 /* Removes a favourite: STORE_OK if removed, STORE_NOT_FOUND if none. */
 int store_favourite_remove(struct store_conn *w, int64_t post_id, int64_t user_id);
 bool store_favourite_exists(struct store_conn *c, int64_t post_id, int64_t user_id);
+/* For a page: liked[i] / reposted[i] = did user like / repost posts[i]
+ * (one statement per STORE_BATCH posts). */
+#define STORE_BATCH 32
+int store_favourites_among(struct store_conn *c, int64_t user, const int64_t *posts, size_t n,
+			   bool *liked);
+int store_reblogs_among(struct store_conn *c, int64_t user, const int64_t *posts, size_t n,
+			bool *reposted);
 /* Who favourited / reposted post_id, newest first, at most max user ids. */
 size_t store_post_favourited_by(struct store_conn *c, int64_t post_id, int64_t *out,
 				size_t max);
@@ -109,9 +116,9 @@ size_t store_post_reblogged_by(struct store_conn *c, int64_t post_id, int64_t *o
 size_t store_post_reblogs(struct store_conn *c, int64_t post_id, int64_t *out, size_t max);
 
 /* What changes when a user's row changes (for caching rendered accounts):
- * updated_at and last_status_at. STORE_NOT_FOUND if there is no such user. */
-int store_user_stamp(struct store_conn *c, int64_t id, int64_t *updated_at,
-		     int64_t *last_status_at);
+ * updated_at and last_status_at of each of the n users (0 for unknown ids). */
+int store_user_stamps(struct store_conn *c, const int64_t *ids, size_t n, int64_t *updated_at,
+		      int64_t *last_status_at);
 /* Sets users.last_status_at of author (Mastodon's Account field). */
 int store_user_touch_status(struct store_conn *w, int64_t author, int64_t at);
 
