@@ -222,7 +222,8 @@ static int by_worker(const void *a, const void *b)
 
 void http_stream_wake_many(struct http_stream **v, size_t n)
 {
-	qsort(v, n, sizeof(*v), by_worker);
+	if (n > 1) /* v may be NULL when n is 0: qsort must not see it */
+		qsort(v, n, sizeof(*v), by_worker);
 	for (size_t i = 0; i < n; i++)
 		http_stream_wake(v[i]);
 }
