@@ -12,6 +12,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+
+/* Every live stream holds a socket: take the hard limit on open files. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("cannot raise the open-file limit");
+	}
+}
 
 int cli_serve(int argc, char **argv, struct config *cfg)
 {
@@ -39,6 +51,7 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
 
 	if (auth_init(cfg->hash_concurrency) < 0 || log_access_open(cfg->access_log) < 0) {
 		log_error("cannot initialise (libsodium or access log %s)", cfg->access_log);
