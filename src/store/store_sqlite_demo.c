@@ -29,8 +29,8 @@ struct store_demo {
  * grow mostly at their ends, and updating them as rows arrive costs about
  * what six sorts would, without scanning the widest table six times. */
 static const char *const bulk_tables[] = {
-	"users", "user_expertise", "connections", "follows", "post_mentions", "post_tags",
-	"favourites", "notifications",
+    "users",	     "user_expertise", "connections", "follows",
+    "post_mentions", "post_tags",      "favourites",  "notifications",
 };
 
 static int exec(struct store_conn *w, const char *sql)
