@@ -84,8 +84,9 @@ static int param_visibility(struct http_request *req, enum visibility *out)
 	if (r <= 0 || !*s)
 		return r;
 	if (visibility_parse(s, out) < 0)
-		return http_error(req, 422, "visibility: expected public, unlisted, network, "
-					    "connections, private or direct");
+		return http_error(req, 422,
+				  "visibility: expected public, unlisted, network, "
+				  "connections, private or direct");
 	return 1;
 }
 
@@ -98,12 +99,18 @@ static size_t text_max_bytes(struct http_request *req)
 static void fail(struct http_request *req, enum posts_rc rc, const char *why)
 {
 	switch (rc) {
-	case POSTS_NOT_FOUND: http_error(req, 404, "%s", why && *why ? why : NOT_FOUND); break;
+	case POSTS_NOT_FOUND:
+		http_error(req, 404, "%s", why && *why ? why : NOT_FOUND);
+		break;
 	case POSTS_FORBIDDEN:
 		http_error(req, 403, "%s", why && *why ? why : "This action is not allowed");
 		break;
-	case POSTS_INVALID: http_error(req, 422, "%s", why ? why : "invalid"); break;
-	default: http_error(req, 500, "the store failed; try again"); break;
+	case POSTS_INVALID:
+		http_error(req, 422, "%s", why ? why : "invalid");
+		break;
+	default:
+		http_error(req, 500, "the store failed; try again");
+		break;
 	}
 }
 
@@ -287,17 +294,17 @@ static void reblogged_by(struct http_request *req)
 }
 
 static const struct route routes[] = {
-	{"POST", "/api/v1/statuses", create, ROUTE_AUTH, "write"},
-	{"GET", "/api/v1/statuses/:id", show, ROUTE_AUTH, "read"},
-	{"PUT", "/api/v1/statuses/:id", edit, ROUTE_AUTH, "write"},
-	{"DELETE", "/api/v1/statuses/:id", destroy, ROUTE_AUTH, "write"},
-	{"GET", "/api/v1/statuses/:id/context", context, ROUTE_AUTH, "read"},
-	{"POST", "/api/v1/statuses/:id/favourite", favourite, ROUTE_AUTH, "write"},
-	{"POST", "/api/v1/statuses/:id/unfavourite", unfavourite, ROUTE_AUTH, "write"},
-	{"POST", "/api/v1/statuses/:id/reblog", reblog, ROUTE_AUTH, "write"},
-	{"POST", "/api/v1/statuses/:id/unreblog", unreblog, ROUTE_AUTH, "write"},
-	{"GET", "/api/v1/statuses/:id/favourited_by", favourited_by, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/statuses/:id/reblogged_by", reblogged_by, ROUTE_AUTH, "read"},
+    {"POST", "/api/v1/statuses", create, ROUTE_AUTH, "write"},
+    {"GET", "/api/v1/statuses/:id", show, ROUTE_AUTH, "read"},
+    {"PUT", "/api/v1/statuses/:id", edit, ROUTE_AUTH, "write"},
+    {"DELETE", "/api/v1/statuses/:id", destroy, ROUTE_AUTH, "write"},
+    {"GET", "/api/v1/statuses/:id/context", context, ROUTE_AUTH, "read"},
+    {"POST", "/api/v1/statuses/:id/favourite", favourite, ROUTE_AUTH, "write"},
+    {"POST", "/api/v1/statuses/:id/unfavourite", unfavourite, ROUTE_AUTH, "write"},
+    {"POST", "/api/v1/statuses/:id/reblog", reblog, ROUTE_AUTH, "write"},
+    {"POST", "/api/v1/statuses/:id/unreblog", unreblog, ROUTE_AUTH, "write"},
+    {"GET", "/api/v1/statuses/:id/favourited_by", favourited_by, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/statuses/:id/reblogged_by", reblogged_by, ROUTE_AUTH, "read"},
 };
 
 void api_statuses_register(void)

@@ -157,8 +157,11 @@ static void wall(struct http_request *req)
 		respond_empty(req); /* no media, no pins yet; tagged walls are not kept */
 		return;
 	}
-	struct feed_query q = {.stream = FEED_WALL, .viewer = req->viewer, .user = id,
-			       .exclude_replies = replies, .exclude_reblogs = reblogs};
+	struct feed_query q = {.stream = FEED_WALL,
+			       .viewer = req->viewer,
+			       .user = id,
+			       .exclude_replies = replies,
+			       .exclude_reblogs = reblogs};
 	const char *extra = arena_printf(req->arena, "%s%s", replies ? "exclude_replies=true&" : "",
 					 reblogs ? "exclude_reblogs=true&" : "");
 	respond_page(req, &q, &pg,
@@ -176,11 +179,11 @@ static void mentions(struct http_request *req)
 }
 
 static const struct route routes[] = {
-	{"GET", "/api/v1/timelines/home", home, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/timelines/public", company, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/timelines/tag/:tag", tag, ROUTE_AUTH, "read"},
-	{"GET", "/api/v1/accounts/:id/statuses", wall, ROUTE_AUTH, "read"},
-	{"GET", "/api/moka/v1/timelines/mentions", mentions, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/timelines/home", home, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/timelines/public", company, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/timelines/tag/:tag", tag, ROUTE_AUTH, "read"},
+    {"GET", "/api/v1/accounts/:id/statuses", wall, ROUTE_AUTH, "read"},
+    {"GET", "/api/moka/v1/timelines/mentions", mentions, ROUTE_AUTH, "read"},
 };
 
 void api_timelines_register(void)

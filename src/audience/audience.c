@@ -9,8 +9,8 @@
 
 #include <string.h>
 
-static const char *const names[] = {"public", "unlisted", "network", "connections", "private",
-				    "direct"};
+static const char *const names[] = {"public",	   "unlisted", "network",
+				    "connections", "private",  "direct"};
 
 int visibility_parse(const char *s, enum visibility *out)
 {
@@ -31,10 +31,14 @@ const char *visibility_name(enum visibility v)
 const char *visibility_mastodon(enum visibility v)
 {
 	switch (v) {
-	case VIS_PUBLIC: return "public";
-	case VIS_UNLISTED: return "unlisted";
-	case VIS_DIRECT: return "direct";
-	default: return "private";
+	case VIS_PUBLIC:
+		return "public";
+	case VIS_UNLISTED:
+		return "unlisted";
+	case VIS_DIRECT:
+		return "direct";
+	default:
+		return "private";
 	}
 }
 
@@ -77,14 +81,18 @@ static bool own_rule(struct audience_ctx *c, uint32_t author, int visibility)
 {
 	switch (visibility) {
 	case VIS_PUBLIC:
-	case VIS_UNLISTED: return true;
-	case VIS_NETWORK: return (relation(c, author) & 3u) <= 2;
-	case VIS_CONNECTIONS: return (relation(c, author) & 3u) == 1;
+	case VIS_UNLISTED:
+		return true;
+	case VIS_NETWORK:
+		return (relation(c, author) & 3u) <= 2;
+	case VIS_CONNECTIONS:
+		return (relation(c, author) & 3u) == 1;
 	case VIS_PRIVATE: {
 		unsigned r = relation(c, author);
 		return (r & 3u) == 1 || (r & REL_FOLLOWS);
 	}
-	default: return false;
+	default:
+		return false;
 	}
 }
 

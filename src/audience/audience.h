@@ -35,12 +35,12 @@ struct feed_new;
 
 /* A post's audience. Values are stored in the database: never renumber. */
 enum visibility {
-	VIS_PUBLIC = 0,      /* the whole company, in the company stream */
+	VIS_PUBLIC = 0,	     /* the whole company, in the company stream */
 	VIS_UNLISTED = 1,    /* the whole company, kept out of the company stream */
 	VIS_NETWORK = 2,     /* the author's connections and theirs (distance <= 2) */
 	VIS_CONNECTIONS = 3, /* the author's connections (distance 1) */
 	VIS_PRIVATE = 4,     /* Mastodon's "private": connections and followers */
-	VIS_DIRECT = 5,      /* only the people mentioned */
+	VIS_DIRECT = 5,	     /* only the people mentioned */
 };
 
 /* Parses a visibility name (Moka's and Mastodon's); -1 if unknown. */

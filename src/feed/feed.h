@@ -45,14 +45,14 @@ struct feed;
 /* Flags of an indexed post. REPLY, REBLOG and BOARD exclude each other. */
 enum {
 	FEED_DELETED = 1u << 0,
-	FEED_REPLY = 1u << 1,    /* ref is the parent's slot + 1 */
-	FEED_REBLOG = 1u << 2,   /* ref is the original's slot + 1 */
-	FEED_BOARD = 1u << 3,    /* ref is the board owner's user id */
+	FEED_REPLY = 1u << 1,	 /* ref is the parent's slot + 1 */
+	FEED_REBLOG = 1u << 2,	 /* ref is the original's slot + 1 */
+	FEED_BOARD = 1u << 3,	 /* ref is the board owner's user id */
 	FEED_QUESTION = 1u << 4, /* a question to the author's network */
-	FEED_OPEN = 1u << 5,     /* it and every ancestor (or the original) are
+	FEED_OPEN = 1u << 5,	 /* it and every ancestor (or the original) are
 				  * public or unlisted: any signed-in viewer */
-	FEED_TAGGED = 1u << 6,   /* carries hashtags */
-	FEED_LISTED = 1u << 7,   /* in the company stream list */
+	FEED_TAGGED = 1u << 6,	 /* carries hashtags */
+	FEED_LISTED = 1u << 7,	 /* in the company stream list */
 };
 
 /* closed_replies saturates here; then only the store knows the exact count. */
@@ -63,13 +63,13 @@ enum {
 /* One indexed post (28 bytes). Its id is feed_id(f, slot). */
 struct feed_post {
 	uint32_t author;
-	uint32_t ref;            /* see FEED_REPLY, FEED_REBLOG, FEED_BOARD */
-	uint32_t mentions;       /* offset of its mention run in the pool; 0 = none */
-	uint32_t open_replies;   /* live direct replies that are public or unlisted */
-	uint32_t favourites;     /* likes */
-	uint32_t reblogs;        /* live reposts */
+	uint32_t ref;		 /* see FEED_REPLY, FEED_REBLOG, FEED_BOARD */
+	uint32_t mentions;	 /* offset of its mention run in the pool; 0 = none */
+	uint32_t open_replies;	 /* live direct replies that are public or unlisted */
+	uint32_t favourites;	 /* likes */
+	uint32_t reblogs;	 /* live reposts */
 	uint16_t closed_replies; /* the other live direct replies (saturating) */
-	uint8_t visibility;      /* enum visibility */
+	uint8_t visibility;	 /* enum visibility */
 	uint8_t flags;
 };
 
@@ -157,8 +157,8 @@ struct feed_page {
  * FEED_LIMIT_MAX it is lowered to it; absent: FEED_LIMIT_DEFAULT).
  * Returns 0, or -1 with *why naming the bad parameter.
  */
-int feed_page_parse(const char *max_id, const char *since_id, const char *min_id,
-		    const char *limit, struct feed_page *out, const char **why);
+int feed_page_parse(const char *max_id, const char *since_id, const char *min_id, const char *limit,
+		    struct feed_page *out, const char **why);
 
 enum feed_stream {
 	FEED_HOME,     /* viewer's own posts, those on their board, and those of
@@ -172,8 +172,8 @@ enum feed_stream {
 struct feed_query {
 	enum feed_stream stream;
 	int64_t viewer;
-	int64_t user;     /* FEED_WALL */
-	const char *tag;  /* FEED_TAG, normalised */
+	int64_t user;			       /* FEED_WALL */
+	const char *tag;		       /* FEED_TAG, normalised */
 	bool exclude_replies, exclude_reblogs; /* FEED_WALL */
 };
 

@@ -15,7 +15,7 @@ struct feed_user {
 	struct fvec authored;  /* posts they wrote */
 	struct fvec board;     /* posts others wrote on their board */
 	struct fvec mentioned; /* posts mentioning them */
-	uint32_t live;         /* live posts they wrote, direct ones left out */
+	uint32_t live;	       /* live posts they wrote, direct ones left out */
 	uint32_t version;      /* bumped by every post they write or delete */
 };
 
@@ -26,15 +26,15 @@ struct feed_tag {
 };
 
 struct feed {
-	int64_t *ids;            /* [slot], ascending */
+	int64_t *ids;		 /* [slot], ascending */
 	struct feed_post *posts; /* [slot] */
 	uint32_t n, cap;
-	uint32_t *pool;          /* mention runs: count, then the ids; [0] unused */
+	uint32_t *pool; /* mention runs: count, then the ids; [0] unused */
 	uint32_t pool_len, pool_cap;
 	struct feed_user *users; /* [user id] */
 	uint32_t users_cap;
-	struct fvec listed;      /* the company stream */
-	struct feed_tag *tags;   /* open addressing, power-of-two capacity */
+	struct fvec listed;    /* the company stream */
+	struct feed_tag *tags; /* open addressing, power-of-two capacity */
 	uint32_t tags_cap, tags_used;
 };
 

@@ -29,14 +29,14 @@ static int load_post(void *ctx, const struct post_meta *m)
 {
 	struct load *l = ctx;
 	struct feed_new p = {
-		.id = m->id,
-		.author = m->author_id,
-		.visibility = m->visibility,
-		.in_reply_to_id = m->in_reply_to_id,
-		.reblog_of_id = m->reblog_of_id,
-		.board_owner_id = m->board_owner_id,
-		.question = m->question,
-		.deleted = m->deleted,
+	    .id = m->id,
+	    .author = m->author_id,
+	    .visibility = m->visibility,
+	    .in_reply_to_id = m->in_reply_to_id,
+	    .reblog_of_id = m->reblog_of_id,
+	    .board_owner_id = m->board_owner_id,
+	    .question = m->question,
+	    .deleted = m->deleted,
 	};
 	if (feed_insert(l->f, &p) == 0)
 		return 0;

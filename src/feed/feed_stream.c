@@ -41,8 +41,8 @@ static int parse_id(const char *s, int64_t *out)
 	return 0;
 }
 
-int feed_page_parse(const char *max_id, const char *since_id, const char *min_id,
-		    const char *limit, struct feed_page *out, const char **why)
+int feed_page_parse(const char *max_id, const char *since_id, const char *min_id, const char *limit,
+		    struct feed_page *out, const char **why)
 {
 	memset(out, 0, sizeof(*out));
 	out->limit = FEED_LIMIT_DEFAULT;
@@ -160,8 +160,10 @@ static bool stream_keeps(const struct feed *f, const struct feed_query *q, uint3
 		    f->posts[p->ref - 1].author != p->author)
 			return false;
 		return true;
-	case FEED_TAG: return p->visibility != VIS_UNLISTED && !(p->flags & FEED_REBLOG);
-	default: return true;
+	case FEED_TAG:
+		return p->visibility != VIS_UNLISTED && !(p->flags & FEED_REBLOG);
+	default:
+		return true;
 	}
 }
 
@@ -223,14 +225,18 @@ static void stream_lists(struct app *app, struct arena *a, const struct feed_que
 		merge_add(m, user_list(f, q->user, 0), lo, hi);
 		merge_add(m, user_list(f, q->user, 1), lo, hi);
 		break;
-	case FEED_PUBLIC: merge_add(m, &f->listed, lo, hi); break;
+	case FEED_PUBLIC:
+		merge_add(m, &f->listed, lo, hi);
+		break;
 	case FEED_TAG: {
 		struct feed_tag *t = q->tag ? feed_tag_at(f, q->tag, strlen(q->tag), false) : NULL;
 		if (t)
 			merge_add(m, &t->posts, lo, hi);
 		break;
 	}
-	case FEED_MENTIONS: merge_add(m, user_list(f, q->viewer, 2), lo, hi); break;
+	case FEED_MENTIONS:
+		merge_add(m, user_list(f, q->viewer, 2), lo, hi);
+		break;
 	}
 	merge_heapify(m);
 }
@@ -245,8 +251,8 @@ void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_
 	int64_t lower = pg->since_id > pg->min_id ? pg->since_id : pg->min_id;
 	uint32_t hi = pg->max_id ? feed_lower_bound(f, pg->max_id) : f->n;
 	uint32_t lo = lower ? feed_lower_bound(f, lower + (lower < INT64_MAX)) : 0;
-	size_t limit = pg->limit > 0 && pg->limit <= FEED_LIMIT_MAX ? (size_t)pg->limit
-								   : FEED_LIMIT_DEFAULT;
+	size_t limit =
+	    pg->limit > 0 && pg->limit <= FEED_LIMIT_MAX ? (size_t)pg->limit : FEED_LIMIT_DEFAULT;
 	struct merge m = {.ascending = pg->min_id > 0};
 	if (lo >= hi)
 		return;

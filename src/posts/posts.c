@@ -64,16 +64,16 @@ static bool language_ok(const char *s)
 }
 
 /* Checks the text, spoiler and language, then renders the text. */
-static enum posts_rc prepare_text(struct app *app, struct arena *a, const char *text,
-				  size_t len, const char *spoiler, const char *language,
+static enum posts_rc prepare_text(struct app *app, struct arena *a, const char *text, size_t len,
+				  const char *spoiler, const char *language,
 				  struct text_rendered *r, const char **why)
 {
 	size_t max = app->cfg->post_max_chars;
 	const char *reason;
 	size_t chars = text_utf8_chars(text, len);
 	if (max && chars > max) {
-		*why = arena_printf(a, "status: %zu characters, longer than the limit of %zu", chars,
-				    max);
+		*why = arena_printf(a, "status: %zu characters, longer than the limit of %zu",
+				    chars, max);
 		return POSTS_INVALID;
 	}
 	if (text_check_post(text, len, max, &reason) < 0) {
@@ -92,8 +92,10 @@ static enum posts_rc prepare_text(struct app *app, struct arena *a, const char *
 			return POSTS_INVALID;
 		}
 		if (max && text_utf8_chars(text, len) + text_utf8_chars(spoiler, sl) > max) {
-			*why = arena_printf(a, "status: with spoiler_text, longer than %zu "
-					       "characters", max);
+			*why = arena_printf(a,
+					    "status: with spoiler_text, longer than %zu "
+					    "characters",
+					    max);
 			return POSTS_INVALID;
 		}
 	}
@@ -102,8 +104,8 @@ static enum posts_rc prepare_text(struct app *app, struct arena *a, const char *
 		return POSTS_INVALID;
 	}
 	struct resolver rs = {app, a};
-	struct text_opts o = {.base_url = app->base_url, .resolve = resolve_user,
-			      .resolve_ctx = &rs};
+	struct text_opts o = {
+	    .base_url = app->base_url, .resolve = resolve_user, .resolve_ctx = &rs};
 	if (text_render(a, text, len, &o, r) < 0) {
 		*why = "status: cannot be rendered";
 		return POSTS_INVALID;
@@ -261,8 +263,8 @@ static enum posts_rc check_draft(struct app *app, struct arena *a, int64_t autho
 		return POSTS_INVALID;
 	}
 	struct user u;
-	if (*board && (store_user_get(store_reader(app->store), a, *board, &u) != STORE_OK ||
-		       !u.active)) {
+	if (*board &&
+	    (store_user_get(store_reader(app->store), a, *board, &u) != STORE_OK || !u.active)) {
 		*why = "board_id: no such person";
 		return POSTS_NOT_FOUND;
 	}
@@ -290,11 +292,17 @@ enum posts_rc posts_create(struct app *app, struct arena *a, int64_t author,
 		return POSTS_OK;
 	}
 	struct post_row row = {
-		.author_id = author, .visibility = (int)d->visibility,
-		.text = arena_strndup(a, d->text, d->text_len), .html = r.html,
-		.spoiler_text = d->spoiler_text, .language = d->language && *d->language ? d->language : NULL,
-		.board_owner_id = board, .question = d->question, .sensitive = d->sensitive,
-		.has_tags = r.tags_len > 0, .idempotency_key = d->idempotency_key,
+	    .author_id = author,
+	    .visibility = (int)d->visibility,
+	    .text = arena_strndup(a, d->text, d->text_len),
+	    .html = r.html,
+	    .spoiler_text = d->spoiler_text,
+	    .language = d->language && *d->language ? d->language : NULL,
+	    .board_owner_id = board,
+	    .question = d->question,
+	    .sensitive = d->sensitive,
+	    .has_tags = r.tags_len > 0,
+	    .idempotency_key = d->idempotency_key,
 	};
 	struct post_row parent = {0};
 	if (d->in_reply_to_id) {
@@ -309,9 +317,15 @@ enum posts_rc posts_create(struct app *app, struct arena *a, int64_t author,
 		row.root_id = parent.root_id ? parent.root_id : parent.id;
 	}
 	struct feed_new fd = {
-		.author = author, .visibility = row.visibility, .in_reply_to_id = row.in_reply_to_id,
-		.board_owner_id = board, .question = d->question, .mentions = mention_ids(a, &r),
-		.n_mentions = r.mentions_len, .tags = r.tags, .n_tags = r.tags_len,
+	    .author = author,
+	    .visibility = row.visibility,
+	    .in_reply_to_id = row.in_reply_to_id,
+	    .board_owner_id = board,
+	    .question = d->question,
+	    .mentions = mention_ids(a, &r),
+	    .n_mentions = r.mentions_len,
+	    .tags = r.tags,
+	    .n_tags = r.tags_len,
 	};
 	rc = insert_post(app, tx, a, &row, &fd, &r, parent.author_id);
 	if (rc != POSTS_OK) {
@@ -356,7 +370,8 @@ static int notify_edit(struct app *app, struct tx *tx, const struct post_row *ro
 		audience_ctx_init(&c, app, d->mentions[i]);
 		bool sees = !known && audience_draft_visible(&c, d);
 		app_unlock(app);
-		if (sees && notify_add(tx, d->mentions[i], "mention", row->author_id, row->id, 0) < 0)
+		if (sees &&
+		    notify_add(tx, d->mentions[i], "mention", row->author_id, row->id, 0) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < nr; i++)
@@ -381,14 +396,19 @@ static enum posts_rc edit_rows(struct app *app, struct tx *tx, struct arena *a,
 	h->tags = r->tags;
 	h->n_tags = r->tags_len;
 	struct feed_new d = {
-		.id = row->id, .author = row->author_id, .visibility = row->visibility,
-		.in_reply_to_id = row->in_reply_to_id, .board_owner_id = row->board_owner_id,
-		.mentions = h->mentions, .n_mentions = h->n_mentions,
+	    .id = row->id,
+	    .author = row->author_id,
+	    .visibility = row->visibility,
+	    .in_reply_to_id = row->in_reply_to_id,
+	    .board_owner_id = row->board_owner_id,
+	    .mentions = h->mentions,
+	    .n_mentions = h->n_mentions,
 	};
 	const char *lang = e->language && *e->language ? e->language : row->language;
 	if (store_post_update_text(w, row->id, arena_strndup(a, e->text, e->text_len), r->html,
-				   e->spoiler_text, e->has_sensitive ? e->sensitive : row->sensitive,
-				   lang, r->tags_len > 0, clock_now_ms()) != STORE_OK ||
+				   e->spoiler_text,
+				   e->has_sensitive ? e->sensitive : row->sensitive, lang,
+				   r->tags_len > 0, clock_now_ms()) != STORE_OK ||
 	    store_post_mentions_set(w, row->id, h->mentions, h->n_mentions) != STORE_OK ||
 	    store_post_tags_set(w, row->id, r->tags, r->tags_len) != STORE_OK ||
 	    notify_edit(app, tx, row, &d, old, n_old) < 0)
@@ -422,8 +442,7 @@ enum posts_rc posts_edit(struct app *app, struct arena *a, int64_t viewer, int64
 		*why = rc == POSTS_FORBIDDEN ? "only its author can edit a post" : "not found";
 		return rc;
 	}
-	rc = prepare_text(app, a, e->text, e->text_len, e->spoiler_text,
-					e->language, &r, why);
+	rc = prepare_text(app, a, e->text, e->text_len, e->spoiler_text, e->language, &r, why);
 	if (rc != POSTS_OK)
 		return rc;
 	struct tx *tx = tx_begin(app);
@@ -516,8 +535,7 @@ static enum posts_rc target_of(struct app *app, int64_t viewer, int64_t id, int6
 	return rc;
 }
 
-enum posts_rc posts_favourite(struct app *app, int64_t viewer, int64_t id, bool on,
-			      int64_t *target)
+enum posts_rc posts_favourite(struct app *app, int64_t viewer, int64_t id, bool on, int64_t *target)
 {
 	struct tx *tx = tx_begin(app);
 	if (!tx)
@@ -549,30 +567,32 @@ enum posts_rc posts_favourite(struct app *app, int64_t viewer, int64_t id, bool 
 }
 
 /* viewer's new repost of original (public or unlisted), inside tx. */
-static enum posts_rc reblog_rows(struct app *app, struct tx *tx, struct arena *a,
-				 int64_t viewer, int64_t original, int64_t author, int vis,
-				 int64_t *result)
+static enum posts_rc reblog_rows(struct app *app, struct tx *tx, struct arena *a, int64_t viewer,
+				 int64_t original, int64_t author, int vis, int64_t *result)
 {
 	struct store_conn *w = tx_conn(tx);
 	struct post_row row = {
-		.id = clock_id_next(), .author_id = viewer, .visibility = vis,
-		.reblog_of_id = original, .created_at = clock_now_ms(),
+	    .id = clock_id_next(),
+	    .author_id = viewer,
+	    .visibility = vis,
+	    .reblog_of_id = original,
+	    .created_at = clock_now_ms(),
 	};
 	if (store_post_insert(w, &row) != STORE_OK ||
 	    store_post_count_add(w, original, POST_REBLOGS, 1) != STORE_OK ||
 	    notify_add(tx, author, "reblog", viewer, original, 0) < 0)
 		return POSTS_ERROR;
 	struct feed_new *d = arena_calloc(a, 1, sizeof(*d));
-	*d = (struct feed_new){.id = row.id, .author = viewer, .visibility = vis,
-			       .reblog_of_id = original};
+	*d = (struct feed_new){
+	    .id = row.id, .author = viewer, .visibility = vis, .reblog_of_id = original};
 	tx_after_commit(tx, hook_insert, d);
 	publish(tx, EVENT_POST_NEW, row.id, viewer, vis);
 	*result = row.id;
 	return POSTS_OK;
 }
 
-enum posts_rc posts_reblog(struct app *app, struct arena *a, int64_t viewer, int64_t id,
-			   bool on, int64_t *result)
+enum posts_rc posts_reblog(struct app *app, struct arena *a, int64_t viewer, int64_t id, bool on,
+			   int64_t *result)
 {
 	struct tx *tx = tx_begin(app);
 	if (!tx)
@@ -583,9 +603,9 @@ enum posts_rc posts_reblog(struct app *app, struct arena *a, int64_t viewer, int
 	if (rc == POSTS_OK)
 		store_post_reblog_find(tx_conn(tx), viewer, original, &mine);
 	if (rc == POSTS_OK && on && !mine) {
-		rc = vis <= VIS_UNLISTED ? reblog_rows(app, tx, a, viewer, original, author, vis,
-							result)
-					 : POSTS_FORBIDDEN;
+		rc = vis <= VIS_UNLISTED
+			 ? reblog_rows(app, tx, a, viewer, original, author, vis, result)
+			 : POSTS_FORBIDDEN;
 	} else if (rc == POSTS_OK && on) {
 		*result = mine;
 	} else if (rc == POSTS_OK) {

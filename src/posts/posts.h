@@ -38,8 +38,8 @@ enum posts_rc {
 	POSTS_OK = 0,
 	POSTS_NOT_FOUND, /* unknown, deleted or not visible to the actor (404) */
 	POSTS_FORBIDDEN, /* visible but not the actor's to change (403) */
-	POSTS_INVALID,   /* bad input (422); *why says which */
-	POSTS_ERROR,     /* the store failed (500) */
+	POSTS_INVALID,	 /* bad input (422); *why says which */
+	POSTS_ERROR,	 /* the store failed (500) */
 };
 
 /* The longest spoiler text, language tag and Idempotency-Key, in bytes. */
@@ -53,8 +53,8 @@ struct posts_draft {
 	bool sensitive;
 	const char *language; /* NULL, or 2-3 lowercase letters */
 	enum visibility visibility;
-	int64_t in_reply_to_id;  /* 0 when not a reply */
-	int64_t board_owner_id;  /* 0 when not a board post */
+	int64_t in_reply_to_id; /* 0 when not a reply */
+	int64_t board_owner_id; /* 0 when not a board post */
 	bool question;
 	const char *idempotency_key; /* NULL when none */
 };
@@ -89,8 +89,8 @@ enum posts_rc posts_favourite(struct app *app, int64_t viewer, int64_t id, bool 
  * viewer's repost (an existing one is returned as is; POSTS_FORBIDDEN if
  * the original is not public or unlisted). Off: *result is the original.
  */
-enum posts_rc posts_reblog(struct app *app, struct arena *a, int64_t viewer, int64_t id,
-			   bool on, int64_t *result);
+enum posts_rc posts_reblog(struct app *app, struct arena *a, int64_t viewer, int64_t id, bool on,
+			   int64_t *result);
 
 /* --- Rendering (posts_render.c, posts_thread.c) ------------------------- */
 

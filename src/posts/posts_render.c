@@ -52,7 +52,7 @@ struct rpost {
 	int64_t id;
 	struct feed_post meta;
 	size_t n_mentions; /* from the index */
-	bool ok;           /* visible and loaded */
+	bool ok;	   /* visible and loaded */
 	int64_t replies;   /* visible replies; -1 until counted from children */
 	int64_t *children;
 	size_t n_children;
@@ -78,11 +78,11 @@ struct render {
 	struct app *app;
 	struct arena *a;
 	int64_t viewer;
-	const char *base; /* base URL without a trailing '/' */
+	const char *base;     /* base URL without a trailing '/' */
 	struct pcache *cache; /* NULL: render everything */
 	struct pcache *accounts;
-	uint64_t epoch;       /* the cache's, before the store was read */
-	bool may_store;       /* our own read transaction: values may be cached */
+	uint64_t epoch; /* the cache's, before the store was read */
+	bool may_store; /* our own read transaction: values may be cached */
 	struct acct *accts;
 	size_t n_accts, cap_accts;
 	struct buf scratch;
@@ -318,7 +318,8 @@ static void write_mentions_tags(struct render *r, struct jw *w, int64_t id, size
 	for (size_t i = 0; i < nt; i++) {
 		jw_obj_begin(w);
 		jw_kstr(w, "name", tags[i]);
-		jw_kstr(w, "url", arena_printf(r->a, "%s/tags/%s", r->base, tag_path(r->a, tags[i])));
+		jw_kstr(w, "url",
+			arena_printf(r->a, "%s/tags/%s", r->base, tag_path(r->a, tags[i])));
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -338,8 +339,9 @@ static void write_static(struct render *r, struct jw *w, const struct post_row *
 	jw_kstr(w, "spoiler_text", row->spoiler_text ? row->spoiler_text : "");
 	jw_kstr(w, "visibility", visibility_mastodon((enum visibility)row->visibility));
 	jw_kstr(w, "language", row->language);
-	jw_kstr(w, "uri", arena_printf(r->a, "%s/users/%s/statuses/%lld%s", r->base, user,
-				       (long long)row->id, wrapper ? "/activity" : ""));
+	jw_kstr(w, "uri",
+		arena_printf(r->a, "%s/users/%s/statuses/%lld%s", r->base, user, (long long)row->id,
+			     wrapper ? "/activity" : ""));
 	jw_kstr(w, "url", arena_printf(r->a, "%s/@%s/%lld", r->base, user, (long long)row->id));
 	jw_ktime(w, "edited_at", row->edited_at);
 	jw_kbool(w, "muted", false);

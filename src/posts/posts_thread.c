@@ -43,8 +43,7 @@ static long thread_index(const struct thread *t, uint32_t slot)
 
 /* Descendants of index top, depth first, children oldest first, keeping
  * the visible ones. */
-static void descendants_locked(struct arena *a, struct audience_ctx *c, struct thread *t,
-			       long top)
+static void descendants_locked(struct arena *a, struct audience_ctx *c, struct thread *t, long top)
 {
 	const struct feed *f = c->app->feed;
 	/* children lists, newest first: pushed in that order, the oldest pops first */
@@ -99,8 +98,7 @@ static void ancestors_locked(struct arena *a, struct audience_ctx *c, struct thr
 }
 
 /* The post's thread root, under the lock; FEED_NONE if viewer may not see it. */
-static uint32_t context_target_locked(struct app *app, int64_t viewer, int64_t id,
-				      int64_t *root)
+static uint32_t context_target_locked(struct app *app, int64_t viewer, int64_t id, int64_t *root)
 {
 	struct audience_ctx c;
 	audience_ctx_init(&c, app, viewer);

@@ -70,11 +70,9 @@ int store_post_by_idempotency(struct store_conn *c, int64_t author, const char *
 int store_post_reblog_find(struct store_conn *c, int64_t author, int64_t original, int64_t *id);
 
 /* Replaces the mentions of post_id with the n user ids. */
-int store_post_mentions_set(struct store_conn *w, int64_t post_id, const int64_t *users,
-			    size_t n);
+int store_post_mentions_set(struct store_conn *w, int64_t post_id, const int64_t *users, size_t n);
 /* Replaces the hashtags (normalised names) of post_id. */
-int store_post_tags_set(struct store_conn *w, int64_t post_id, const char *const *tags,
-			size_t n);
+int store_post_tags_set(struct store_conn *w, int64_t post_id, const char *const *tags, size_t n);
 
 /* A mentioned account, as a status lists it. */
 struct post_mention {
@@ -109,8 +107,7 @@ int store_favourites_among(struct store_conn *c, int64_t user, const int64_t *po
 int store_reblogs_among(struct store_conn *c, int64_t user, const int64_t *posts, size_t n,
 			bool *reposted);
 /* Who favourited / reposted post_id, newest first, at most max user ids. */
-size_t store_post_favourited_by(struct store_conn *c, int64_t post_id, int64_t *out,
-				size_t max);
+size_t store_post_favourited_by(struct store_conn *c, int64_t post_id, int64_t *out, size_t max);
 size_t store_post_reblogged_by(struct store_conn *c, int64_t post_id, int64_t *out, size_t max);
 /* The live reposts of post_id (their post ids), at most max. */
 size_t store_post_reblogs(struct store_conn *c, int64_t post_id, int64_t *out, size_t max);

@@ -3,10 +3,10 @@
 
 #include <string.h>
 
-#define POST_COLS                                                                          \
-	"id, author_id, visibility, text, html, spoiler_text, language, in_reply_to_id,"   \
-	" in_reply_to_account_id, root_id, reblog_of_id, board_owner_id, is_question,"     \
-	" sensitive, has_tags, created_at, edited_at, deleted_at, replies_count,"          \
+#define POST_COLS                                                                                  \
+	"id, author_id, visibility, text, html, spoiler_text, language, in_reply_to_id,"           \
+	" in_reply_to_account_id, root_id, reblog_of_id, board_owner_id, is_question,"             \
+	" sensitive, has_tags, created_at, edited_at, deleted_at, replies_count,"                  \
 	" favourites_count, reblogs_count, idempotency_key"
 
 static void post_row_read(struct arena *a, sqlite3_stmt *st, struct post_row *p)
@@ -37,11 +37,11 @@ static void post_row_read(struct arena *a, sqlite3_stmt *st, struct post_row *p)
 
 int store_post_insert(struct store_conn *w, const struct post_row *p)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"INSERT INTO posts (id, author_id, visibility, text, html, spoiler_text, language,"
-		" in_reply_to_id, in_reply_to_account_id, root_id, reblog_of_id, board_owner_id,"
-		" is_question, sensitive, has_tags, created_at, idempotency_key)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sq_stmt(
+	    w, "INSERT INTO posts (id, author_id, visibility, text, html, spoiler_text, language,"
+	       " in_reply_to_id, in_reply_to_account_id, root_id, reblog_of_id, board_owner_id,"
+	       " is_question, sensitive, has_tags, created_at, idempotency_key)"
+	       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sq_int(st, 1, p->id);
 	sq_int(st, 2, p->author_id);
 	sq_int(st, 3, p->visibility);
@@ -79,9 +79,9 @@ int store_post_update_text(struct store_conn *w, int64_t id, const char *text, c
 			   const char *spoiler_text, bool sensitive, const char *language,
 			   bool has_tags, int64_t edited_at)
 {
-	sqlite3_stmt *st = sq_stmt(w,
-		"UPDATE posts SET text = ?, html = ?, spoiler_text = ?, sensitive = ?,"
-		" language = ?, has_tags = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL");
+	sqlite3_stmt *st = sq_stmt(
+	    w, "UPDATE posts SET text = ?, html = ?, spoiler_text = ?, sensitive = ?,"
+	       " language = ?, has_tags = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL");
 	sq_text(st, 1, text);
 	sq_text(st, 2, html);
 	sq_text(st, 3, spoiler_text ? spoiler_text : "");
@@ -99,7 +99,7 @@ int store_post_update_text(struct store_conn *w, int64_t id, const char *text, c
 int store_post_delete(struct store_conn *w, int64_t id, int64_t at)
 {
 	sqlite3_stmt *st =
-		sq_stmt(w, "UPDATE posts SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
+	    sq_stmt(w, "UPDATE posts SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
 	sq_int(st, 1, at);
 	sq_int(st, 2, id);
 	int rc = sq_exec(w, st);
@@ -108,8 +108,7 @@ int store_post_delete(struct store_conn *w, int64_t id, int64_t at)
 	return rc;
 }
 
-int store_post_count_add(struct store_conn *w, int64_t id, enum store_post_counter which,
-			 int delta)
+int store_post_count_add(struct store_conn *w, int64_t id, enum store_post_counter which, int delta)
 {
 	sqlite3_stmt *st;
 	switch (which) {
@@ -146,9 +145,9 @@ static int one_id(sqlite3_stmt *st, int64_t *out)
 int store_post_by_idempotency(struct store_conn *c, int64_t author, const char *key,
 			      int64_t since_ms, int64_t *id)
 {
-	sqlite3_stmt *st = sq_stmt(c,
-		"SELECT id FROM posts WHERE author_id = ? AND idempotency_key = ?"
-		" AND created_at >= ? AND deleted_at IS NULL ORDER BY id DESC LIMIT 1");
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT id FROM posts WHERE author_id = ? AND idempotency_key = ?"
+		       " AND created_at >= ? AND deleted_at IS NULL ORDER BY id DESC LIMIT 1");
 	sq_int(st, 1, author);
 	sq_text(st, 2, key);
 	sq_int(st, 3, since_ms);
@@ -164,8 +163,7 @@ int store_post_reblog_find(struct store_conn *c, int64_t author, int64_t origina
 	return one_id(st, id);
 }
 
-int store_post_mentions_set(struct store_conn *w, int64_t post_id, const int64_t *users,
-			    size_t n)
+int store_post_mentions_set(struct store_conn *w, int64_t post_id, const int64_t *users, size_t n)
 {
 	sqlite3_stmt *st = sq_stmt(w, "DELETE FROM post_mentions WHERE post_id = ?");
 	sq_int(st, 1, post_id);
@@ -180,8 +178,7 @@ int store_post_mentions_set(struct store_conn *w, int64_t post_id, const int64_t
 	return rc;
 }
 
-int store_post_tags_set(struct store_conn *w, int64_t post_id, const char *const *tags,
-			size_t n)
+int store_post_tags_set(struct store_conn *w, int64_t post_id, const char *const *tags, size_t n)
 {
 	sqlite3_stmt *st = sq_stmt(w, "DELETE FROM post_tags WHERE post_id = ?");
 	sq_int(st, 1, post_id);
@@ -233,8 +230,7 @@ size_t store_post_mention_ids(struct store_conn *c, int64_t post_id, int64_t *ou
 size_t store_post_tags(struct store_conn *c, struct arena *a, int64_t post_id, const char **out,
 		       size_t max)
 {
-	sqlite3_stmt *st =
-		sq_stmt(c, "SELECT tag FROM post_tags WHERE post_id = ? ORDER BY tag");
+	sqlite3_stmt *st = sq_stmt(c, "SELECT tag FROM post_tags WHERE post_id = ? ORDER BY tag");
 	sq_int(st, 1, post_id);
 	size_t n = 0;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
@@ -273,8 +269,7 @@ int store_favourite_add(struct store_conn *w, int64_t post_id, int64_t user_id, 
 
 int store_favourite_remove(struct store_conn *w, int64_t post_id, int64_t user_id)
 {
-	sqlite3_stmt *st =
-		sq_stmt(w, "DELETE FROM favourites WHERE post_id = ? AND user_id = ?");
+	sqlite3_stmt *st = sq_stmt(w, "DELETE FROM favourites WHERE post_id = ? AND user_id = ?");
 	sq_int(st, 1, post_id);
 	sq_int(st, 2, user_id);
 	int rc = sq_exec(w, st);
@@ -285,8 +280,7 @@ int store_favourite_remove(struct store_conn *w, int64_t post_id, int64_t user_i
 
 bool store_favourite_exists(struct store_conn *c, int64_t post_id, int64_t user_id)
 {
-	sqlite3_stmt *st =
-		sq_stmt(c, "SELECT 1 FROM favourites WHERE post_id = ? AND user_id = ?");
+	sqlite3_stmt *st = sq_stmt(c, "SELECT 1 FROM favourites WHERE post_id = ? AND user_id = ?");
 	sq_int(st, 1, post_id);
 	sq_int(st, 2, user_id);
 	int64_t one;
@@ -355,10 +349,11 @@ int store_reblogs_among(struct store_conn *c, int64_t user, const int64_t *posts
 	for (size_t off = 0; off < n; off += STORE_BATCH) {
 		size_t k = n - off < STORE_BATCH ? n - off : STORE_BATCH;
 		/* the planner would rather walk the user's posts: name the index */
-		sqlite3_stmt *st = sq_stmt(c, "SELECT reblog_of_id FROM posts INDEXED BY posts_reblog"
-					      " WHERE author_id = ?"
-					      " AND deleted_at IS NULL AND reblog_of_id IS NOT NULL"
-					      " AND reblog_of_id IN (" Q32 ")");
+		sqlite3_stmt *st =
+		    sq_stmt(c, "SELECT reblog_of_id FROM posts INDEXED BY posts_reblog"
+			       " WHERE author_id = ?"
+			       " AND deleted_at IS NULL AND reblog_of_id IS NOT NULL"
+			       " AND reblog_of_id IN (" Q32 ")");
 		bind_batch(st, user, posts + off, k);
 		if (mark_batch(c, st, posts + off, k, reposted + off) != STORE_OK)
 			return STORE_ERROR;
@@ -389,8 +384,7 @@ int store_user_stamps(struct store_conn *c, const int64_t *ids, size_t n, int64_
 	return STORE_OK;
 }
 
-size_t store_post_favourited_by(struct store_conn *c, int64_t post_id, int64_t *out,
-				size_t max)
+size_t store_post_favourited_by(struct store_conn *c, int64_t post_id, int64_t *out, size_t max)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT user_id FROM favourites WHERE post_id = ?"
 				      " ORDER BY created_at DESC, user_id DESC");
@@ -437,22 +431,22 @@ int store_posts_stats(struct store_conn *c, int64_t *count, int64_t *max_id)
 int store_posts_scan(struct store_conn *c, int (*fn)(void *ctx, const struct post_meta *m),
 		     void *ctx)
 {
-	sqlite3_stmt *st = sq_stmt(c,
-		"SELECT id, author_id, visibility, in_reply_to_id, reblog_of_id, board_owner_id,"
-		" is_question, has_tags, deleted_at IS NOT NULL"
-		" FROM posts INDEXED BY posts_load ORDER BY id");
+	sqlite3_stmt *st = sq_stmt(
+	    c, "SELECT id, author_id, visibility, in_reply_to_id, reblog_of_id, board_owner_id,"
+	       " is_question, has_tags, deleted_at IS NOT NULL"
+	       " FROM posts INDEXED BY posts_load ORDER BY id");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct post_meta m = {
-			.id = sqlite3_column_int64(st, 0),
-			.author_id = sqlite3_column_int64(st, 1),
-			.visibility = sqlite3_column_int(st, 2),
-			.in_reply_to_id = sqlite3_column_int64(st, 3),
-			.reblog_of_id = sqlite3_column_int64(st, 4),
-			.board_owner_id = sqlite3_column_int64(st, 5),
-			.question = sqlite3_column_int(st, 6) != 0,
-			.has_tags = sqlite3_column_int(st, 7) != 0,
-			.deleted = sqlite3_column_int(st, 8) != 0,
+		    .id = sqlite3_column_int64(st, 0),
+		    .author_id = sqlite3_column_int64(st, 1),
+		    .visibility = sqlite3_column_int(st, 2),
+		    .in_reply_to_id = sqlite3_column_int64(st, 3),
+		    .reblog_of_id = sqlite3_column_int64(st, 4),
+		    .board_owner_id = sqlite3_column_int64(st, 5),
+		    .question = sqlite3_column_int(st, 6) != 0,
+		    .has_tags = sqlite3_column_int(st, 7) != 0,
+		    .deleted = sqlite3_column_int(st, 8) != 0,
 		};
 		if (fn(ctx, &m))
 			break;
@@ -464,7 +458,7 @@ int store_mentions_scan(struct store_conn *c,
 			int (*fn)(void *ctx, int64_t post_id, int64_t user_id), void *ctx)
 {
 	sqlite3_stmt *st =
-		sq_stmt(c, "SELECT post_id, user_id FROM post_mentions ORDER BY post_id, user_id");
+	    sq_stmt(c, "SELECT post_id, user_id FROM post_mentions ORDER BY post_id, user_id");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)))

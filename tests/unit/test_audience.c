@@ -23,14 +23,14 @@
 /* The people of every test. */
 enum {
 	AUTHOR = 1,
-	CONN = 2,       /* connected to AUTHOR */
-	SECOND = 3,     /* connected to CONN only */
-	THIRD = 4,      /* connected to SECOND only */
-	MENTIONED = 5,  /* no relation, mentioned in the posts */
-	FOLLOWER = 6,   /* follows AUTHOR, no connection */
+	CONN = 2,      /* connected to AUTHOR */
+	SECOND = 3,    /* connected to CONN only */
+	THIRD = 4,     /* connected to SECOND only */
+	MENTIONED = 5, /* no relation, mentioned in the posts */
+	FOLLOWER = 6,  /* follows AUTHOR, no connection */
 	UNRELATED = 7,
-	BOARD = 8,      /* the board owner of board posts, no relation */
-	OTHER = 9,      /* connected to AUTHOR: writes replies */
+	BOARD = 8, /* the board owner of board posts, no relation */
+	OTHER = 9, /* connected to AUTHOR: writes replies */
 	PEOPLE = 9,
 };
 
@@ -64,9 +64,14 @@ static int64_t post(struct app *app, int64_t author, int vis, int64_t reply_to, 
 		    int64_t board, const int64_t *mentions, size_t n_mentions)
 {
 	struct feed_new p = {
-		.id = ++next_id, .author = author, .visibility = vis, .in_reply_to_id = reply_to,
-		.reblog_of_id = reblog_of, .board_owner_id = board, .mentions = mentions,
-		.n_mentions = n_mentions,
+	    .id = ++next_id,
+	    .author = author,
+	    .visibility = vis,
+	    .in_reply_to_id = reply_to,
+	    .reblog_of_id = reblog_of,
+	    .board_owner_id = board,
+	    .mentions = mentions,
+	    .n_mentions = n_mentions,
 	};
 	assert_int_equal(feed_insert(app->feed, &p), 0);
 	return p.id;
@@ -76,13 +81,9 @@ static const int64_t mention[] = {MENTIONED};
 
 /* Who sees a post of each visibility (viewers 0..PEOPLE). */
 static const char *const expected[] = {
-	/*        anon A C S T M F U B O */
-	[VIS_PUBLIC] = "0111111111",
-	[VIS_UNLISTED] = "0111111111",
-	[VIS_NETWORK] = "0111010001",
-	[VIS_CONNECTIONS] = "0110010001",
-	[VIS_PRIVATE] = "0110011001",
-	[VIS_DIRECT] = "0100010000",
+    /*        anon A C S T M F U B O */
+    [VIS_PUBLIC] = "0111111111",      [VIS_UNLISTED] = "0111111111", [VIS_NETWORK] = "0111010001",
+    [VIS_CONNECTIONS] = "0110010001", [VIS_PRIVATE] = "0110011001",  [VIS_DIRECT] = "0100010000",
 };
 
 static void check_row(struct app *app, int64_t id, const char *want, const char *what)
@@ -216,8 +217,12 @@ static void test_draft_matches_indexed_post(void **state)
 	struct app *app = app_new();
 	int64_t parent = post(app, AUTHOR, VIS_NETWORK, 0, 0, 0, NULL, 0);
 	for (int vis = VIS_PUBLIC; vis <= VIS_DIRECT; vis++) {
-		struct feed_new d = {.id = next_id + 1, .author = CONN, .visibility = vis,
-				     .in_reply_to_id = parent, .mentions = mention, .n_mentions = 1};
+		struct feed_new d = {.id = next_id + 1,
+				     .author = CONN,
+				     .visibility = vis,
+				     .in_reply_to_id = parent,
+				     .mentions = mention,
+				     .n_mentions = 1};
 		bool draft[PEOPLE + 1];
 		app_rdlock(app);
 		for (int64_t v = 0; v <= PEOPLE; v++) {
@@ -267,17 +272,17 @@ static void test_visibility_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_visibility_and_relation),
-		cmocka_unit_test(test_board_owner_sees_board_posts),
-		cmocka_unit_test(test_mentions_open_direct_posts_only_to_them),
-		cmocka_unit_test(test_reply_never_widens_its_parent),
-		cmocka_unit_test(test_public_chain_is_open_to_everyone),
-		cmocka_unit_test(test_deleted_posts_and_orphans),
-		cmocka_unit_test(test_reposts_follow_their_original),
-		cmocka_unit_test(test_graph_changes_apply_at_once),
-		cmocka_unit_test(test_draft_matches_indexed_post),
-		cmocka_unit_test(test_unknown_posts_and_viewers),
-		cmocka_unit_test(test_visibility_names),
+	    cmocka_unit_test(test_every_visibility_and_relation),
+	    cmocka_unit_test(test_board_owner_sees_board_posts),
+	    cmocka_unit_test(test_mentions_open_direct_posts_only_to_them),
+	    cmocka_unit_test(test_reply_never_widens_its_parent),
+	    cmocka_unit_test(test_public_chain_is_open_to_everyone),
+	    cmocka_unit_test(test_deleted_posts_and_orphans),
+	    cmocka_unit_test(test_reposts_follow_their_original),
+	    cmocka_unit_test(test_graph_changes_apply_at_once),
+	    cmocka_unit_test(test_draft_matches_indexed_post),
+	    cmocka_unit_test(test_unknown_posts_and_viewers),
+	    cmocka_unit_test(test_visibility_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,18 +39,23 @@ static void test_page_parse(void **state)
 	assert_true(pg.max_id == INT64_MAX);
 
 	const char *bad[][4] = {
-		{"12a", NULL, NULL, NULL},  {"-1", NULL, NULL, NULL},
-		{NULL, "x", NULL, NULL},    {NULL, NULL, "1.5", NULL},
-		{NULL, NULL, NULL, "0"},    {NULL, NULL, NULL, "-3"},
-		{NULL, NULL, NULL, "ten"},  {"9223372036854775808", NULL, NULL, NULL},
-		{"12345678901234567890", NULL, NULL, NULL}, {" 1", NULL, NULL, NULL},
+	    {"12a", NULL, NULL, NULL},
+	    {"-1", NULL, NULL, NULL},
+	    {NULL, "x", NULL, NULL},
+	    {NULL, NULL, "1.5", NULL},
+	    {NULL, NULL, NULL, "0"},
+	    {NULL, NULL, NULL, "-3"},
+	    {NULL, NULL, NULL, "ten"},
+	    {"9223372036854775808", NULL, NULL, NULL},
+	    {"12345678901234567890", NULL, NULL, NULL},
+	    {" 1", NULL, NULL, NULL},
 	};
 	const char *names[] = {"max_id", "max_id", "since_id", "min_id", "limit",
-			       "limit", "limit", "max_id", "max_id", "max_id"};
+			       "limit",	 "limit",  "max_id",   "max_id", "max_id"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why = NULL;
-		assert_int_equal(feed_page_parse(bad[i][0], bad[i][1], bad[i][2], bad[i][3], &pg,
-						 &why), -1);
+		assert_int_equal(
+		    feed_page_parse(bad[i][0], bad[i][1], bad[i][2], bad[i][3], &pg, &why), -1);
 		assert_non_null(why);
 		assert_memory_equal(why, names[i], strlen(names[i]));
 	}
@@ -81,8 +86,8 @@ struct mpost {
 	int64_t id;
 	int64_t author, board;
 	int vis;
-	int parent;  /* index in the model, -1 */
-	int reblog;  /* index in the model, -1 */
+	int parent; /* index in the model, -1 */
+	int reblog; /* index in the model, -1 */
 	bool deleted;
 	int64_t mentions[MAX_MENTIONS];
 	int n_mentions;
@@ -116,11 +121,16 @@ static bool own_ok(const struct model *m, const struct mpost *p, int64_t v)
 	int d = graph_distance(g, (uint32_t)p->author, (uint32_t)v);
 	switch (p->vis) {
 	case VIS_PUBLIC:
-	case VIS_UNLISTED: return true;
-	case VIS_NETWORK: return d <= 2;
-	case VIS_CONNECTIONS: return d == 1;
-	case VIS_PRIVATE: return d == 1 || graph_is_following(g, (uint32_t)v, (uint32_t)p->author);
-	default: return false;
+	case VIS_UNLISTED:
+		return true;
+	case VIS_NETWORK:
+		return d <= 2;
+	case VIS_CONNECTIONS:
+		return d == 1;
+	case VIS_PRIVATE:
+		return d == 1 || graph_is_following(g, (uint32_t)v, (uint32_t)p->author);
+	default:
+		return false;
 	}
 }
 
@@ -169,8 +179,10 @@ static bool bf_in_stream(const struct model *m, int i, const struct feed_query *
 	case FEED_PUBLIC:
 		return p->vis == VIS_PUBLIC && p->reblog < 0 &&
 		       (p->parent < 0 || m->posts[p->parent].author == p->author);
-	case FEED_TAG: return p->vis != VIS_UNLISTED && p->reblog < 0 && has_tag(p, q->tag);
-	case FEED_MENTIONS: return mentions_has(p, q->viewer);
+	case FEED_TAG:
+		return p->vis != VIS_UNLISTED && p->reblog < 0 && has_tag(p, q->tag);
+	case FEED_MENTIONS:
+		return mentions_has(p, q->viewer);
 	}
 	return false;
 }
@@ -251,11 +263,16 @@ static void model_free(struct model *m)
 static void index_post(struct model *m, const struct mpost *p)
 {
 	struct feed_new d = {
-		.id = p->id, .author = p->author, .visibility = p->vis, .board_owner_id = p->board,
-		.in_reply_to_id = p->parent >= 0 ? m->posts[p->parent].id : 0,
-		.reblog_of_id = p->reblog >= 0 ? m->posts[p->reblog].id : 0,
-		.mentions = p->mentions, .n_mentions = (size_t)p->n_mentions,
-		.tags = p->tags, .n_tags = (size_t)p->n_tags,
+	    .id = p->id,
+	    .author = p->author,
+	    .visibility = p->vis,
+	    .board_owner_id = p->board,
+	    .in_reply_to_id = p->parent >= 0 ? m->posts[p->parent].id : 0,
+	    .reblog_of_id = p->reblog >= 0 ? m->posts[p->reblog].id : 0,
+	    .mentions = p->mentions,
+	    .n_mentions = (size_t)p->n_mentions,
+	    .tags = p->tags,
+	    .n_tags = (size_t)p->n_tags,
 	};
 	assert_int_equal(feed_insert(m->app->feed, &d), 0);
 }
@@ -323,8 +340,7 @@ static void page(struct model *m, const struct feed_query *q, const struct feed_
  * top equals the whole list; a page above a min_id, since_id pages and
  * Link cursors agree with brute force.
  */
-static void check_stream(struct model *m, const struct feed_query *q, int limit,
-			 const char *what)
+static void check_stream(struct model *m, const struct feed_query *q, int limit, const char *what)
 {
 	static int64_t all[MAX_POSTS], walked[MAX_POSTS], want[FEED_LIMIT_MAX];
 	size_t n_all = bf_stream(m, q, all), n_walked = 0;
@@ -356,10 +372,10 @@ static void check_stream(struct model *m, const struct feed_query *q, int limit,
 			   q->viewer);
 		struct feed_page since = {.since_id = pivot, .limit = limit};
 		page(m, q, &since, &res);
-		assert_ids(res.ids, res.n, want, bf_page(all, n_all, &since, want),
-			   "since_id page", q->viewer);
-		struct feed_page between = {.since_id = all[n_all - 1], .max_id = pivot,
-					    .limit = limit};
+		assert_ids(res.ids, res.n, want, bf_page(all, n_all, &since, want), "since_id page",
+			   q->viewer);
+		struct feed_page between = {
+		    .since_id = all[n_all - 1], .max_id = pivot, .limit = limit};
 		page(m, q, &between, &res);
 		assert_ids(res.ids, res.n, want, bf_page(all, n_all, &between, want),
 			   "since_id and max_id", q->viewer);
@@ -373,15 +389,16 @@ static void check_all_streams(struct model *m, int viewers, const char *what)
 		int limit = 1 + (int)rng_below(&m->rng, FEED_LIMIT_MAX);
 		struct feed_query home = {.stream = FEED_HOME, .viewer = v};
 		check_stream(m, &home, limit, what);
-		struct feed_query wall = {.stream = FEED_WALL, .viewer = v,
+		struct feed_query wall = {.stream = FEED_WALL,
+					  .viewer = v,
 					  .user = rng_below(&m->rng, m->people) + 1,
 					  .exclude_replies = rng_below(&m->rng, 2),
 					  .exclude_reblogs = rng_below(&m->rng, 2)};
 		check_stream(m, &wall, limit, what);
 		struct feed_query pub = {.stream = FEED_PUBLIC, .viewer = v};
 		check_stream(m, &pub, limit, what);
-		struct feed_query tag = {.stream = FEED_TAG, .viewer = v,
-					 .tag = tag_names[rng_below(&m->rng, 4)]};
+		struct feed_query tag = {
+		    .stream = FEED_TAG, .viewer = v, .tag = tag_names[rng_below(&m->rng, 4)]};
 		check_stream(m, &tag, limit, what);
 		struct feed_query men = {.stream = FEED_MENTIONS, .viewer = v};
 		check_stream(m, &men, limit, what);
@@ -440,10 +457,11 @@ static void test_after_deletes_disconnects_and_edits(void **state)
 		p->n_tags = (int)rng_below(&m->rng, 2);
 		if (p->n_tags)
 			p->tags[0] = tag_names[rng_below(&m->rng, 4)];
-		assert_int_equal(feed_set_mentions(m->app->feed, p->id, p->mentions,
-						   (size_t)p->n_mentions), 0);
+		assert_int_equal(
+		    feed_set_mentions(m->app->feed, p->id, p->mentions, (size_t)p->n_mentions), 0);
 		assert_int_equal(feed_set_tags(m->app->feed, p->id, old, (size_t)n_old, p->tags,
-					       (size_t)p->n_tags), 0);
+					       (size_t)p->n_tags),
+				 0);
 	}
 	check_all_streams(m, 15, "after edits");
 	model_free(m);
@@ -530,12 +548,12 @@ static void test_duplicates_and_bad_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_page_parse),
-		cmocka_unit_test(test_merge_vs_brute_force),
-		cmocka_unit_test(test_after_deletes_disconnects_and_edits),
-		cmocka_unit_test(test_out_of_order_ids),
-		cmocka_unit_test(test_reply_counts),
-		cmocka_unit_test(test_duplicates_and_bad_input),
+	    cmocka_unit_test(test_page_parse),
+	    cmocka_unit_test(test_merge_vs_brute_force),
+	    cmocka_unit_test(test_after_deletes_disconnects_and_edits),
+	    cmocka_unit_test(test_out_of_order_ids),
+	    cmocka_unit_test(test_reply_counts),
+	    cmocka_unit_test(test_duplicates_and_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
