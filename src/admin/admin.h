@@ -31,10 +31,13 @@ enum admin_exit {
 	ADMIN_NOT_FOUND = 4,
 };
 
-/* Server side: takes DATA/admin.lock, replaces a stale socket, and serves
- * commands on a thread of its own. NULL (logged) when another server runs
- * on the same data directory or the socket cannot be made. */
-struct admin_server *admin_start(struct app *app);
+/* Server side, first step: takes DATA/admin.lock (before the store is
+ * opened, so no admin command can write while the server loads). NULL
+ * (logged) when another server runs on the same data directory. */
+struct admin_server *admin_lock(struct config *cfg);
+/* Second step, once the app is loaded: replaces a stale socket and serves
+ * commands on a thread of its own. 0, or -1 (logged). */
+int admin_start(struct admin_server *s, struct app *app);
 /* Stops serving (a running command finishes first), removes the socket
  * and releases the lock. NULL is a no-op. */
 void admin_stop(struct admin_server *s);

@@ -199,9 +199,8 @@ static bool someone_listens(const struct sockaddr_un *sa)
 
 /* Takes the data directory's lock, waiting for a command that runs
  * without a server to finish. -1 when another server holds it. */
-static int take_lock(struct admin_server *s, const struct sockaddr_un *sa)
+static int take_lock(struct admin_server *s, const char *dir, const struct sockaddr_un *sa)
 {
-	const char *dir = s->app->cfg->data_dir;
 	s->lock_fd = admin_lock_open(dir);
 	if (s->lock_fd < 0) {
 		log_error("admin: cannot open %s/admin.lock: %s", dir, strerror(errno));
@@ -234,20 +233,40 @@ static int listen_socket(struct admin_server *s, const struct sockaddr_un *sa)
 	return 0;
 }
 
-struct admin_server *admin_start(struct app *app)
+struct admin_server *admin_lock(struct config *cfg)
 {
 	struct admin_server *s = xcalloc(1, sizeof(*s));
-	s->app = app;
 	s->listen_fd = s->lock_fd = s->wake[0] = s->wake[1] = -1;
 	struct sockaddr_un sa;
 	int via_fd = -1;
-	s->dir_fd = open(app->cfg->data_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (s->dir_fd < 0 || admin_socket_addr(app->cfg->data_dir, &sa, &via_fd) < 0) {
+	if (mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST)
+		log_warn("admin: cannot create %s: %s", cfg->data_dir, strerror(errno));
+	s->dir_fd = open(cfg->data_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->dir_fd < 0 || admin_socket_addr(cfg->data_dir, &sa, &via_fd) < 0) {
+		log_error("admin: cannot open %s: %s", cfg->data_dir, strerror(errno));
+		goto fail;
+	}
+	if (take_lock(s, cfg->data_dir, &sa) < 0)
+		goto fail;
+	if (via_fd >= 0)
+		close(via_fd);
+	return s;
+fail:
+	if (via_fd >= 0)
+		close(via_fd);
+	admin_stop(s);
+	return NULL;
+}
+
+int admin_start(struct admin_server *s, struct app *app)
+{
+	s->app = app;
+	struct sockaddr_un sa;
+	int via_fd = -1;
+	if (admin_socket_addr(app->cfg->data_dir, &sa, &via_fd) < 0) {
 		log_error("admin: cannot open %s: %s", app->cfg->data_dir, strerror(errno));
 		goto fail;
 	}
-	if (take_lock(s, &sa) < 0)
-		goto fail;
 	if (listen_socket(s, &sa) < 0) {
 		log_error("admin: cannot listen on %s/admin.sock: %s", app->cfg->data_dir,
 			  strerror(errno));
@@ -260,14 +279,13 @@ struct admin_server *admin_start(struct app *app)
 	s->running = true;
 	if (via_fd >= 0)
 		close(via_fd);
-	return s;
+	return 0;
 fail:
 	if (via_fd >= 0)
 		close(via_fd);
 	if (s->listen_fd >= 0)
 		unlinkat(s->dir_fd, "admin.sock", 0);
-	admin_stop(s);
-	return NULL;
+	return -1;
 }
 
 void admin_stop(struct admin_server *s)

@@ -57,11 +57,17 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 		log_error("cannot initialise (libsodium or access log %s)", cfg->access_log);
 		return 1;
 	}
-	struct app *app = app_open(cfg);
-	if (!app)
+	/* The admin lock first: no `moka user …` may write while the store loads. */
+	struct admin_server *admin = admin_lock(cfg);
+	if (!admin)
 		return 1;
-	struct admin_server *admin = admin_start(app); /* `moka user …` while we run */
-	if (!admin) {
+	struct app *app = app_open(cfg);
+	if (!app) {
+		admin_stop(admin);
+		return 1;
+	}
+	if (admin_start(admin, app) < 0) { /* `moka user …` while we run */
+		admin_stop(admin);
 		app_close(app);
 		return 1;
 	}

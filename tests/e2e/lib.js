@@ -46,7 +46,7 @@ export async function startServer({ dir, settings = {}, env = {} } = {}) {
 
 // Stops the server (SIGTERM, or SIGKILL with kill9) and waits for it.
 export async function stopServer(srv, { kill9 = false, keep = false } = {}) {
-  if (srv.child.exitCode === null) {
+  if (srv.child.exitCode === null && srv.child.signalCode === null) {
     const done = new Promise((r) => srv.child.on('exit', r));
     srv.child.kill(kill9 ? 'SIGKILL' : 'SIGTERM');
     await done;
