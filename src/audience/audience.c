@@ -137,9 +137,12 @@ static bool slot_check(struct audience_ctx *c, uint32_t slot, bool allow_deleted
 		if (!(p->flags & FEED_OPEN) && !own(c, f, slot))
 			return false;
 		slot = p->ref - 1;
-		if (feed_post(f, slot)->flags & FEED_DELETED)
+		p = feed_post(f, slot);
+		if (p->flags & FEED_DELETED)
 			return false;
 	}
+	if (p->author == (uint32_t)c->viewer)
+		return true; /* one's own words, even under a thread one lost sight of */
 	return chain(c, f, slot);
 }
 

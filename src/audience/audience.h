@@ -16,7 +16,12 @@
  *     the thread: a reply never widens the audience of what it answers.
  *     A deleted parent still bounds its replies with its audience (the
  *     replies stay, orphaned, for those who could see the parent);
- *   - a repost is visible only if its original is (live and visible).
+ *   - a repost is visible only if its original is (live and visible);
+ *   - the author always sees their own posts (and reposts of them): a
+ *     reply stays visible to whoever wrote it even after they lost sight
+ *     of what it answers — it shows nothing they did not write. Not so
+ *     for reposting: one's repost shows someone else's words and follows
+ *     the original's audience.
  *
  * Cost: O(1) for a post flagged FEED_OPEN (public or unlisted up its whole
  * chain, the common case), else one graph lookup per level of the thread

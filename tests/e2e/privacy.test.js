@@ -25,6 +25,7 @@ const SEES = {
 const P = {}; // audience -> the author's post (mentioning @mentioned, tagged #privacymatrix)
 const R = {}; // audience -> the author's public reply to P[audience]
 let counted; // a public post with one reply of each audience
+let connReply; // conn's public reply inside the author's connections-only thread
 
 const as = (who) => ({ token: u[who].token });
 const get = (who, path) => api(srv, 'GET', path, who ? as(who) : {});
@@ -182,6 +183,7 @@ test('notifications: mentions only where the post is visible to the person menti
   assert.deepEqual(AUDIENCES.filter((a) => mine.some((n) => n.type === 'mention' && n.status.id === P[a].id)), AUDIENCES);
   // conn answers inside the author's connections-only thread and names third, who may not see it
   const reply = await post('conn', { status: 'what do you think @third', in_reply_to_id: P.connections.id });
+  connReply = reply;
   assert.equal((await get('third', `/api/v1/statuses/${reply.id}`)).status, 404);
   const theirs = (await get('third', '/api/v1/notifications?limit=40')).body;
   assert.ok(!theirs.some((n) => n.status && [reply.id, P.connections.id].includes(n.status.id)));
@@ -222,6 +224,12 @@ test('after a disconnect the audience shrinks at once, on every path', async () 
     assert.deepEqual(postsIn(tag, P), ['public']);
   }
   assert.deepEqual(postsIn(await stream('conn', '/api/v1/timelines/home'), P), []);
+  // conn still sees the reply conn wrote in that thread (nothing else of it); the author too
+  const own = await get('conn', `/api/v1/statuses/${connReply.id}/context`);
+  assert.equal(own.status, 200);
+  assert.deepEqual(own.body.ancestors, []);
+  assert.equal((await get('author', `/api/v1/statuses/${connReply.id}`)).status, 200);
+  assert.equal((await get('second', `/api/v1/statuses/${connReply.id}`)).status, 404);
   const count = await get('conn', `/api/v1/statuses/${counted.id}`);
   assert.equal(count.body.replies_count, 2);
 });

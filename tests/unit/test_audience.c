@@ -151,6 +151,24 @@ static void test_reply_never_widens_its_parent(void **state)
 	app_del(app);
 }
 
+static void test_authors_keep_their_replies(void **state)
+{
+	struct app *app = app_new();
+	int64_t parent = post(app, AUTHOR, VIS_CONNECTIONS, 0, 0, 0, NULL, 0);
+	int64_t reply = post(app, CONN, VIS_PUBLIC, parent, 0, 0, NULL, 0);
+	graph_disconnect(app->graph, AUTHOR, CONN);
+	/* CONN no longer sees the parent, nor does anyone see CONN's reply
+	 * through the thread, but CONN still sees what CONN wrote */
+	check_row(app, parent, "0100000001", "parent after the disconnect");
+	check_row(app, reply, "0110000001", "reply after its author's disconnect");
+	/* not so for reposts: they show someone else's words */
+	int64_t orig = post(app, OTHER, VIS_PUBLIC, 0, 0, 0, NULL, 0);
+	int64_t rb = post(app, THIRD, VIS_PUBLIC, 0, orig, 0, NULL, 0);
+	assert_int_equal(feed_delete(app->feed, orig), 0);
+	assert_false(audience_post_visible(app, THIRD, rb));
+	app_del(app);
+}
+
 static void test_public_chain_is_open_to_everyone(void **state)
 {
 	struct app *app = app_new();
@@ -276,6 +294,7 @@ int main(void)
 	    cmocka_unit_test(test_board_owner_sees_board_posts),
 	    cmocka_unit_test(test_mentions_open_direct_posts_only_to_them),
 	    cmocka_unit_test(test_reply_never_widens_its_parent),
+	    cmocka_unit_test(test_authors_keep_their_replies),
 	    cmocka_unit_test(test_public_chain_is_open_to_everyone),
 	    cmocka_unit_test(test_deleted_posts_and_orphans),
 	    cmocka_unit_test(test_reposts_follow_their_original),

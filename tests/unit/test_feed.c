@@ -145,6 +145,8 @@ static bool bf_visible(const struct model *m, int i, int64_t v)
 	const struct mpost *p = &m->posts[i];
 	if (v == 0 || p->deleted)
 		return false;
+	if (p->author == v && p->reblog < 0)
+		return true; /* one's own words */
 	if (p->reblog >= 0)
 		return own_ok(m, p, v) && bf_visible(m, p->reblog, v);
 	return chain_ok(m, i, v);
