@@ -439,7 +439,7 @@ enum posts_rc posts_edit(struct app *app, struct arena *a, int64_t viewer, int64
 	struct post_row row;
 	enum posts_rc rc = owner_check(app, viewer, id);
 	if (rc != POSTS_OK) {
-		*why = rc == POSTS_FORBIDDEN ? "only its author can edit a post" : "not found";
+		*why = rc == POSTS_FORBIDDEN ? "only its author can edit a post" : NULL;
 		return rc;
 	}
 	rc = prepare_text(app, a, e->text, e->text_len, e->spoiler_text, e->language, &r, why);

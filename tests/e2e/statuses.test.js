@@ -148,6 +148,7 @@ test('editing: the author only; others get 403 (if they see it) or 404, and noth
   assert.match(ben.body.error, /author/);
   const eve = await put('eve', { status: 'hijacked' });
   assert.equal(eve.status, 404);
+  assert.equal(eve.body.error, 'Record not found');
   assert.equal((await put('ann', { status: 'x'.repeat(200) })).status, 422);
   assert.equal((await put('ann', {})).status, 422);
   let now = await get('ann', `/api/v1/statuses/${s.id}`);
