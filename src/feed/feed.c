@@ -32,8 +32,9 @@ void fvec_add(struct fvec *v, uint32_t slot)
 		v->cap = v->cap ? v->cap + v->cap / 2 + 2 : 4;
 		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
 	}
-	if (v->len == 0 || v->v[v->len - 1] < slot) {
+	if (v->len == 0 || v->last < slot) {
 		v->v[v->len++] = slot;
+		v->last = slot;
 		return;
 	}
 	uint32_t i = fvec_lower_bound(v, slot);
@@ -51,6 +52,7 @@ void fvec_remove(struct fvec *v, uint32_t slot)
 		return;
 	memmove(v->v + i, v->v + i + 1, (v->len - i - 1) * sizeof(*v->v));
 	v->len--;
+	v->last = v->len ? v->v[v->len - 1] : 0;
 }
 
 /* Every element >= from grows by one (a slot was inserted at from). */
@@ -58,6 +60,7 @@ static void fvec_shift(struct fvec *v, uint32_t from)
 {
 	for (uint32_t i = fvec_lower_bound(v, from); i < v->len; i++)
 		v->v[i]++;
+	v->last = v->len ? v->v[v->len - 1] : 0;
 }
 
 static size_t fvec_bytes(const struct fvec *v)

@@ -4,10 +4,12 @@
 
 #include "feed/feed.h"
 
-/* A sorted array of slots. */
+/* A sorted array of slots, with a copy of its largest: a merge can order
+ * a hundred lists by their newest post without touching their arrays. */
 struct fvec {
 	uint32_t *v;
 	uint32_t len, cap;
+	uint32_t last; /* v[len - 1] when len > 0 */
 };
 
 /* Per person (indexed by user id). */

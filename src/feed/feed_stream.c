@@ -74,6 +74,7 @@ int feed_page_parse(const char *max_id, const char *since_id, const char *min_id
 struct cursor {
 	const uint32_t *v;
 	int64_t pos, end; /* next index, one past the last (step +1) or first (step -1) */
+	uint32_t cur;	  /* v[pos], read only when the cursor moves */
 };
 
 struct merge {
@@ -84,7 +85,7 @@ struct merge {
 
 static bool before(const struct merge *m, size_t a, size_t b)
 {
-	uint32_t x = m->heap[a].v[m->heap[a].pos], y = m->heap[b].v[m->heap[b].pos];
+	uint32_t x = m->heap[a].cur, y = m->heap[b].cur;
 	return m->ascending ? x < y : x > y;
 }
 
@@ -110,9 +111,10 @@ static void merge_add(struct merge *m, const struct fvec *v, uint32_t lo, uint32
 {
 	if (!v || v->len == 0)
 		return;
-	/* the common page (newest, no cursor) needs no search */
+	/* the common page (newest, no cursor) needs no search, and reads
+	 * nothing of the array until the merge reaches it */
 	int64_t a = lo ? fvec_lower_bound(v, lo) : 0;
-	int64_t b = hi < v->v[v->len - 1] + 1u ? fvec_lower_bound(v, hi) : v->len;
+	int64_t b = hi <= v->last ? fvec_lower_bound(v, hi) : v->len;
 	if (a >= b)
 		return;
 	struct cursor c = {.v = v->v};
@@ -123,6 +125,7 @@ static void merge_add(struct merge *m, const struct fvec *v, uint32_t lo, uint32
 		c.pos = b - 1;
 		c.end = a - 1;
 	}
+	c.cur = c.pos == (int64_t)v->len - 1 ? v->last : v->v[c.pos];
 	m->heap[m->n++] = c;
 }
 
@@ -138,10 +141,12 @@ static uint32_t merge_next(struct merge *m)
 	if (m->n == 0)
 		return FEED_NONE;
 	struct cursor *top = &m->heap[0];
-	uint32_t slot = top->v[top->pos];
+	uint32_t slot = top->cur;
 	top->pos += m->ascending ? 1 : -1;
 	if (top->pos == top->end)
 		m->heap[0] = m->heap[--m->n];
+	else
+		top->cur = top->v[top->pos];
 	sift_down(m, 0);
 	return slot;
 }
