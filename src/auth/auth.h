@@ -116,6 +116,27 @@ void auth_throttle_clear(struct auth_throttle *t, const char *key);
 /* Number of keys remembered (for tests). */
 size_t auth_throttle_size(struct auth_throttle *t);
 
+/* --- the token cache (auth_cache.c) ------------------------------------ */
+
+struct tx;
+
+/* What authenticating a bearer token needs, cached by the token's hash. */
+struct auth_cached {
+	int64_t token_id, user_id, app_id, expires_at;
+	bool admin;
+};
+
+/* The current epoch: read it before the store lookup whose answer you cache. */
+uint64_t auth_cache_epoch(void);
+/* true and *out, scopes filled on a hit made in the current epoch. */
+bool auth_cache_get(const unsigned char hash[32], struct auth_cached *out, char *scopes,
+		    size_t scopes_size);
+void auth_cache_put(const unsigned char hash[32], uint64_t seen_epoch,
+		    const struct auth_cached *tok, const char *scopes);
+/* Retires every cached token once tx commits: call it in any transaction
+ * that revokes tokens or changes whether a user may sign in. */
+void auth_cache_flush_after(struct tx *tx);
+
 /* --- tokens (auth_token.c) --------------------------------------------- */
 
 /* Creates an access token for user_id (app_id 0 = none) on the writer

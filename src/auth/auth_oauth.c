@@ -331,6 +331,7 @@ enum auth_oauth_err auth_grant_refresh(struct app *app, struct arena *a,
 	}
 	e = AUTH_OAUTH_SERVER_ERROR;
 	*why = "store error";
+	auth_cache_flush_after(tx);
 	if (store_token_revoke(w, t.pair_id ? t.pair_id : t.id) != STORE_OK ||
 	    store_token_revoke(w, t.id) != STORE_OK ||
 	    auth_grant_issue(app, w, t.user_id, client->id, norm, true, out) < 0)
@@ -395,6 +396,7 @@ enum auth_oauth_err auth_token_revoke(struct app *app, struct arena *a,
 		return AUTH_OAUTH_UNAUTHORIZED_CLIENT;
 	}
 	int64_t id = strcmp(t.kind, "refresh") == 0 && t.pair_id ? t.pair_id : t.id;
+	auth_cache_flush_after(tx);
 	if (store_token_revoke(w, id) != STORE_OK || store_token_revoke(w, t.id) != STORE_OK) {
 		tx_rollback(tx);
 		return AUTH_OAUTH_SERVER_ERROR;

@@ -119,6 +119,7 @@ int people_user_set_active(struct app *app, int64_t id, bool active)
 		tx_rollback(tx);
 		return -1;
 	}
+	auth_cache_flush_after(tx); /* cached tokens of this user must be looked at again */
 	if (!active) {
 		store_token_revoke_user(w, id);
 		struct event ev = {.type = EVENT_USER_REVOKED, .user_id = id};

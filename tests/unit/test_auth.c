@@ -264,6 +264,35 @@ static void page_escaping(void **state)
 	buf_free(&b);
 }
 
+/* The token cache serves only entries made in the current epoch. */
+static void token_cache_epochs(void **state)
+{
+	unsigned char h1[32], h2[32];
+	auth_secret_hash("token-one", h1);
+	auth_secret_hash("token-two", h2);
+	struct auth_cached tok = {.token_id = 7, .user_id = 42, .app_id = 3, .admin = true};
+	struct auth_cached got;
+	char scopes[128];
+	uint64_t e = auth_cache_epoch();
+	assert_false(auth_cache_get(h1, &got, scopes, sizeof(scopes)));
+	auth_cache_put(h1, e, &tok, "read write");
+	assert_true(auth_cache_get(h1, &got, scopes, sizeof(scopes)));
+	assert_int_equal(got.user_id, 42);
+	assert_int_equal(got.token_id, 7);
+	assert_true(got.admin);
+	assert_string_equal(scopes, "read write");
+	assert_false(auth_cache_get(h2, &got, scopes, sizeof(scopes)));
+	/* an entry made from a lookup that began before a flush is never served */
+	auth_cache_put(h2, e - 1, &tok, "read");
+	assert_false(auth_cache_get(h2, &got, scopes, sizeof(scopes)));
+	/* scopes too long to cache are not cached */
+	char long_scopes[200];
+	memset(long_scopes, 'r', sizeof(long_scopes) - 1);
+	long_scopes[sizeof(long_scopes) - 1] = '\0';
+	auth_cache_put(h2, e, &tok, long_scopes);
+	assert_false(auth_cache_get(h2, &got, scopes, sizeof(scopes)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +306,7 @@ int main(void)
 	    cmocka_unit_test(throttle_window),
 	    cmocka_unit_test(throttle_bounded),
 	    cmocka_unit_test(page_escaping),
+	    cmocka_unit_test(token_cache_epochs),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
