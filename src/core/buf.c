@@ -62,6 +62,11 @@ int buf_puts(struct buf *b, const char *s)
 
 int buf_putc(struct buf *b, char c)
 {
+	if (b->len + 1 < b->cap) { /* room for c and the NUL */
+		b->ptr[b->len++] = c;
+		b->ptr[b->len] = '\0';
+		return 0;
+	}
 	return buf_append(b, &c, 1);
 }
 

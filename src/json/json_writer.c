@@ -2,7 +2,6 @@
 #include "json/json_writer.h"
 
 #include <assert.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -146,10 +145,25 @@ void jw_str(struct jw *w, const char *s)
 	jw_strn(w, s, s ? strlen(s) : 0);
 }
 
+/* Decimal digits of v onto out (no printf: this is every id and count). */
+static void put_i64(struct buf *out, int64_t v)
+{
+	char tmp[24];
+	char *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 void jw_int(struct jw *w, int64_t v)
 {
 	jw_sep(w);
-	buf_printf(w->out, "%" PRId64, v);
+	put_i64(w->out, v);
 }
 
 void jw_id(struct jw *w, int64_t v)
@@ -159,7 +173,9 @@ void jw_id(struct jw *w, int64_t v)
 		buf_puts(w->out, "null");
 		return;
 	}
-	buf_printf(w->out, "\"%" PRId64 "\"", v);
+	buf_putc(w->out, '"');
+	put_i64(w->out, v);
+	buf_putc(w->out, '"');
 }
 
 void jw_bool(struct jw *w, bool v)

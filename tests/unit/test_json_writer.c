@@ -56,6 +56,25 @@ static void time_format(void **state)
 	buf_free(&b);
 }
 
+static void integers(void **state)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	struct jw w;
+	jw_init(&w, &b);
+	jw_arr_begin(&w);
+	jw_int(&w, 0);
+	jw_int(&w, -7);
+	jw_int(&w, INT64_MAX);
+	jw_int(&w, INT64_MIN);
+	jw_id(&w, 117515258460504064);
+	jw_id(&w, 0);
+	jw_arr_end(&w);
+	assert_string_equal(b.ptr, "[0,-7,9223372036854775807,-9223372036854775808,"
+				   "\"117515258460504064\",null]");
+	buf_free(&b);
+}
+
 static void buffer_cap(void **state)
 {
 	struct buf b;
@@ -73,6 +92,7 @@ int main(void)
 		cmocka_unit_test(nested_structure),
 		cmocka_unit_test(control_and_utf8),
 		cmocka_unit_test(time_format),
+		cmocka_unit_test(integers),
 		cmocka_unit_test(buffer_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
