@@ -75,3 +75,33 @@ test('SIGTERM stops the server cleanly', async () => {
   assert.equal(s2.child.exitCode, 0);
   assert.match(s2.log, /stopped cleanly/);
 });
+
+test('request bodies: malformed, non-object, too deep, duplicate keys, wrong type, bad UTF-8 — clear errors, nothing written', async () => {
+  const u = createUser(srv, 'bodies');
+  const post = (raw, type) => api(srv, 'POST', '/api/v1/statuses', {
+    token: u.token, raw, headers: type ? { 'Content-Type': type } : {},
+  });
+  const cases = [
+    ['{"status": "x",}', 'application/json', 400, /malformed JSON/],
+    ['["status"]', 'application/json', 400, /must be an object/],
+    ['{"a":' + '['.repeat(40) + ']'.repeat(40) + '}', 'application/json', 400, /nested too deeply/],
+    ['{"status": "a", "status": "b"}', 'application/json', 400, /malformed JSON/],
+    ['status=hello', 'text/plain', 415, /unsupported Content-Type/],
+    ['{"status": 42}', 'application/json', 422, /status: expected a string/],
+    [Buffer.from('status=%FF%FE', 'latin1'), 'application/x-www-form-urlencoded', 400, /UTF-8/],
+  ];
+  for (const [raw, type, status, msg] of cases) {
+    const r = await post(raw, type);
+    assert.equal(r.status, status, `${raw} → ${r.status} ${JSON.stringify(r.body)}`);
+    assert.match(r.body.error, msg);
+  }
+  // nothing was posted
+  const me = await api(srv, 'GET', `/api/v1/accounts/${u.id}/statuses`, { token: u.token });
+  assert.equal(me.status, 200);
+  assert.deepEqual(me.body, []);
+  // a form body works as Mastodon clients send it
+  const ok = await post('status=hello%20from%20a%20form&visibility=connections', 'application/x-www-form-urlencoded');
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.text, 'hello from a form');
+  assert.equal(ok.body.moka.visibility, 'connections');
+});
