@@ -105,10 +105,10 @@ static void nodeinfo(struct http_request *req)
 }
 
 static const struct route routes[] = {
-	{"GET", "/health", health, 0, NULL},
-	{"GET", "/api/v1/instance", instance_v1, 0, NULL},
-	{"GET", "/.well-known/nodeinfo", nodeinfo_links, 0, NULL},
-	{"GET", "/nodeinfo/2.0", nodeinfo, 0, NULL},
+    {"GET", "/health", health, 0, NULL},
+    {"GET", "/api/v1/instance", instance_v1, 0, NULL},
+    {"GET", "/.well-known/nodeinfo", nodeinfo_links, 0, NULL},
+    {"GET", "/nodeinfo/2.0", nodeinfo, 0, NULL},
 };
 
 void api_health_register(void)

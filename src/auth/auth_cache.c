@@ -72,8 +72,8 @@ bool auth_cache_get(const unsigned char hash[32], struct auth_cached *out, char 
 	return hit;
 }
 
-void auth_cache_put(const unsigned char hash[32], uint64_t seen_epoch, const struct auth_cached *tok,
-		    const char *scopes)
+void auth_cache_put(const unsigned char hash[32], uint64_t seen_epoch,
+		    const struct auth_cached *tok, const char *scopes)
 {
 	if (!scopes || strlen(scopes) >= SCOPES_MAX)
 		return;

@@ -90,8 +90,11 @@ static int auth_bearer(struct http_request *req, const char *secret)
 	req->auth_id = t.id;
 	req->auth_app_id = t.app_id;
 	req->auth_scopes = t.scopes;
-	struct auth_cached tok = {.token_id = t.id, .user_id = req->viewer, .app_id = t.app_id,
-				  .expires_at = t.expires_at, .admin = req->viewer_admin};
+	struct auth_cached tok = {.token_id = t.id,
+				  .user_id = req->viewer,
+				  .app_id = t.app_id,
+				  .expires_at = t.expires_at,
+				  .admin = req->viewer_admin};
 	auth_cache_put(hash, epoch, &tok, t.scopes);
 	return 0;
 bad:

@@ -73,13 +73,13 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 	}
 	api_register_all();
 	struct http_limits lim = {
-		.threads = cfg->threads,
-		.max_connections = cfg->max_connections,
-		.max_connections_per_ip = cfg->max_connections_per_ip,
-		.max_header_bytes = cfg->max_header_bytes,
-		.max_body_bytes = cfg->max_body_bytes,
-		.max_upload_bytes = cfg->max_upload_bytes,
-		.idle_timeout_s = cfg->idle_timeout_s,
+	    .threads = cfg->threads,
+	    .max_connections = cfg->max_connections,
+	    .max_connections_per_ip = cfg->max_connections_per_ip,
+	    .max_header_bytes = cfg->max_header_bytes,
+	    .max_body_bytes = cfg->max_body_bytes,
+	    .max_upload_bytes = cfg->max_upload_bytes,
+	    .idle_timeout_s = cfg->idle_timeout_s,
 	};
 	app->http = http_server_start(app, cfg->listen, &lim, auth_authenticate);
 	if (!app->http) {
@@ -93,8 +93,8 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 		 * headers) need the port bound. Nobody can have reached us before
 		 * the port is logged below, so replacing the string is safe. */
 		char base[300];
-		snprintf(base, sizeof(base), "http://%.*s:%u", (int)(colon - cfg->listen), cfg->listen,
-			 http_server_port(app->http));
+		snprintf(base, sizeof(base), "http://%.*s:%u", (int)(colon - cfg->listen),
+			 cfg->listen, http_server_port(app->http));
 		config_set(cfg, "base_url", base);
 		app->base_url = cfg->base_url;
 	}

@@ -24,8 +24,7 @@ void buf_reset(struct buf *b);
 int buf_append(struct buf *b, const void *data, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
-int buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hands the content to the caller (free() it); the buffer is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -10,9 +10,9 @@
 
 #include <stdint.h>
 
-int64_t clock_now_ms(void);      /* wall clock, ms since the epoch */
-int64_t clock_mono_us(void);     /* monotonic, µs */
-int64_t clock_mono_ns(void);     /* monotonic, ns */
+int64_t clock_now_ms(void);  /* wall clock, ms since the epoch */
+int64_t clock_mono_us(void); /* monotonic, µs */
+int64_t clock_mono_ns(void); /* monotonic, ns */
 
 /* A new id for "now", strictly greater than any id this process made. */
 int64_t clock_id_next(void);

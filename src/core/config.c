@@ -19,29 +19,29 @@ struct key {
 
 #define F(field) offsetof(struct config, field)
 static const struct key keys[] = {
-	{"data_dir", K_STR, F(data_dir)},
-	{"listen", K_STR, F(listen)},
-	{"database_url", K_STR, F(database_url)},
-	{"base_url", K_STR, F(base_url)},
-	{"access_log", K_STR, F(access_log)},
-	{"threads", K_UINT, F(threads)},
-	{"max_connections", K_UINT, F(max_connections)},
-	{"max_connections_per_ip", K_UINT, F(max_connections_per_ip)},
-	{"max_header_bytes", K_SIZE, F(max_header_bytes)},
-	{"max_body_bytes", K_SIZE, F(max_body_bytes)},
-	{"max_upload_bytes", K_SIZE, F(max_upload_bytes)},
-	{"idle_timeout", K_UINT, F(idle_timeout_s)},
-	{"shutdown_grace", K_UINT, F(shutdown_grace_s)},
-	{"post_max_chars", K_SIZE, F(post_max_chars)},
-	{"registrations_open", K_BOOL, F(registrations_open)},
-	{"secure_cookies", K_BOOL, F(secure_cookies)},
-	{"trust_proxy", K_BOOL, F(trust_proxy)},
-	{"session_idle", K_UINT, F(session_idle_s)},
-	{"session_max", K_UINT, F(session_max_s)},
-	{"access_token_lifetime", K_UINT, F(access_token_s)},
-	{"hash_concurrency", K_UINT, F(hash_concurrency)},
-	{"signin_max_failures", K_UINT, F(signin_max_failures)},
-	{"stream_heartbeat", K_UINT, F(stream_heartbeat_s)},
+    {"data_dir", K_STR, F(data_dir)},
+    {"listen", K_STR, F(listen)},
+    {"database_url", K_STR, F(database_url)},
+    {"base_url", K_STR, F(base_url)},
+    {"access_log", K_STR, F(access_log)},
+    {"threads", K_UINT, F(threads)},
+    {"max_connections", K_UINT, F(max_connections)},
+    {"max_connections_per_ip", K_UINT, F(max_connections_per_ip)},
+    {"max_header_bytes", K_SIZE, F(max_header_bytes)},
+    {"max_body_bytes", K_SIZE, F(max_body_bytes)},
+    {"max_upload_bytes", K_SIZE, F(max_upload_bytes)},
+    {"idle_timeout", K_UINT, F(idle_timeout_s)},
+    {"shutdown_grace", K_UINT, F(shutdown_grace_s)},
+    {"post_max_chars", K_SIZE, F(post_max_chars)},
+    {"registrations_open", K_BOOL, F(registrations_open)},
+    {"secure_cookies", K_BOOL, F(secure_cookies)},
+    {"trust_proxy", K_BOOL, F(trust_proxy)},
+    {"session_idle", K_UINT, F(session_idle_s)},
+    {"session_max", K_UINT, F(session_max_s)},
+    {"access_token_lifetime", K_UINT, F(access_token_s)},
+    {"hash_concurrency", K_UINT, F(hash_concurrency)},
+    {"signin_max_failures", K_UINT, F(signin_max_failures)},
+    {"stream_heartbeat", K_UINT, F(stream_heartbeat_s)},
 };
 
 void config_defaults(struct config *c)
@@ -81,10 +81,20 @@ static int parse_size(const char *v, size_t *out)
 	if (errno || end == v || *v == '-')
 		return -1;
 	switch (tolower((unsigned char)*end)) {
-	case 'k': n <<= 10; end++; break;
-	case 'm': n <<= 20; end++; break;
-	case 'g': n <<= 30; end++; break;
-	default: break;
+	case 'k':
+		n <<= 10;
+		end++;
+		break;
+	case 'm':
+		n <<= 20;
+		end++;
+		break;
+	case 'g':
+		n <<= 30;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (*end)
 		return -1;
@@ -117,7 +127,8 @@ int config_set(struct config *c, const char *key, const char *value)
 		case K_BOOL:
 			if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes"))
 				*(bool *)p = true;
-			else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no"))
+			else if (!strcmp(value, "false") || !strcmp(value, "0") ||
+				 !strcmp(value, "no"))
 				*(bool *)p = false;
 			else
 				return -1;

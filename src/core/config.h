@@ -14,26 +14,26 @@
 #include <stdint.h>
 
 struct config {
-	char *data_dir;           /* data                 MOKA_DATA       --data */
-	char *listen;             /* 127.0.0.1:8080       MOKA_LISTEN     --listen */
-	char *database_url;       /* sqlite (DATA/moka.db) MOKA_DATABASE_URL */
-	char *base_url;           /* http://LISTEN        MOKA_BASE_URL */
-	char *access_log;         /* "-", "off" or a path MOKA_ACCESS_LOG */
-	unsigned threads;         /* HTTP worker threads */
+	char *data_dir;	    /* data                 MOKA_DATA       --data */
+	char *listen;	    /* 127.0.0.1:8080       MOKA_LISTEN     --listen */
+	char *database_url; /* sqlite (DATA/moka.db) MOKA_DATABASE_URL */
+	char *base_url;	    /* http://LISTEN        MOKA_BASE_URL */
+	char *access_log;   /* "-", "off" or a path MOKA_ACCESS_LOG */
+	unsigned threads;   /* HTTP worker threads */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
-	size_t max_header_bytes;  /* per-connection memory for headers */
-	size_t max_body_bytes;    /* JSON and form bodies */
-	size_t max_upload_bytes;  /* avatar and media uploads */
-	unsigned idle_timeout_s;  /* keep-alive idle and slow-request timeout */
+	size_t max_header_bytes; /* per-connection memory for headers */
+	size_t max_body_bytes;	 /* JSON and form bodies */
+	size_t max_upload_bytes; /* avatar and media uploads */
+	unsigned idle_timeout_s; /* keep-alive idle and slow-request timeout */
 	unsigned shutdown_grace_s;
 	size_t post_max_chars;
 	bool registrations_open;
-	bool secure_cookies;      /* set when served behind TLS */
-	bool trust_proxy;         /* client address from X-Forwarded-For (behind nginx) */
+	bool secure_cookies; /* set when served behind TLS */
+	bool trust_proxy;    /* client address from X-Forwarded-For (behind nginx) */
 	unsigned session_idle_s;
 	unsigned session_max_s;
-	unsigned access_token_s;  /* OAuth access token lifetime; 0 = no expiry */
+	unsigned access_token_s; /* OAuth access token lifetime; 0 = no expiry */
 	unsigned hash_concurrency;
 	unsigned signin_max_failures; /* per 5 minutes, per IP and per account */
 	unsigned stream_heartbeat_s;

@@ -10,7 +10,7 @@
 static FILE *access_fp;
 
 __attribute__((format(printf, 3, 0))) static void log_line(FILE *fp, const char *level,
-							 const char *fmt, va_list ap)
+							   const char *fmt, va_list ap)
 {
 	char ts[32];
 	time_t now = time(NULL);
@@ -63,8 +63,8 @@ int log_access_open(const char *where)
 	return 0;
 }
 
-void log_access(const char *ip, const char *method, const char *path, int status,
-		uint64_t bytes, int64_t micros, int64_t user_id)
+void log_access(const char *ip, const char *method, const char *path, int status, uint64_t bytes,
+		int64_t micros, int64_t user_id)
 {
 	if (!access_fp)
 		return;

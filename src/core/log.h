@@ -16,8 +16,8 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "-" for stderr, "off" for none, otherwise a file path (appended). 0/-1. */
 int log_access_open(const char *where);
-void log_access(const char *ip, const char *method, const char *path, int status,
-		uint64_t bytes, int64_t micros, int64_t user_id);
+void log_access(const char *ip, const char *method, const char *path, int status, uint64_t bytes,
+		int64_t micros, int64_t user_id);
 void log_access_close(void);
 
 #endif

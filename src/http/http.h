@@ -34,10 +34,10 @@ typedef void (*http_handler)(struct http_request *req);
 
 /* Route flags. */
 enum {
-	ROUTE_AUTH = 1 << 0,      /* a signed-in viewer is required (401 otherwise) */
-	ROUTE_UPLOAD = 1 << 1,    /* body may be up to max_upload_bytes (multipart) */
-	ROUTE_NO_CSRF = 1 << 2,   /* cookie-authenticated writes allowed without CSRF token */
-	ROUTE_RAW_BODY = 1 << 3,  /* do not parse the body into parameters */
+	ROUTE_AUTH = 1 << 0,	 /* a signed-in viewer is required (401 otherwise) */
+	ROUTE_UPLOAD = 1 << 1,	 /* body may be up to max_upload_bytes (multipart) */
+	ROUTE_NO_CSRF = 1 << 2,	 /* cookie-authenticated writes allowed without CSRF token */
+	ROUTE_RAW_BODY = 1 << 3, /* do not parse the body into parameters */
 };
 
 struct route {
@@ -45,7 +45,8 @@ struct route {
 	const char *pattern; /* "/api/v1/statuses/:id" — ":name" matches one segment */
 	http_handler handler;
 	unsigned flags;
-	const char *scope;   /* OAuth scope needed for token access: "read", "write", "follow", "admin" or NULL */
+	const char *scope; /* OAuth scope needed for token access: "read", "write", "follow",
+			      "admin" or NULL */
 };
 
 /* One parsed body or form field. */
@@ -53,7 +54,7 @@ struct http_param {
 	const char *key;
 	char *value;
 	size_t len;
-	const char *filename;     /* multipart file parts */
+	const char *filename;	  /* multipart file parts */
 	const char *content_type; /* multipart file parts */
 	struct http_param *next;
 };
@@ -81,16 +82,16 @@ struct http_request {
 	/* Body and parameters. */
 	struct buf body;
 	bool body_too_large;
-	json_t *json;                /* parsed JSON object body, or NULL */
-	struct http_param *params;   /* form / multipart fields, or NULL */
+	json_t *json;		   /* parsed JSON object body, or NULL */
+	struct http_param *params; /* form / multipart fields, or NULL */
 
 	/* Who is asking (set by the authenticator). */
-	int64_t viewer;              /* user id, 0 when anonymous */
+	int64_t viewer; /* user id, 0 when anonymous */
 	enum http_auth_via auth_via;
-	int64_t auth_id;             /* token or session row id */
-	int64_t auth_app_id;         /* OAuth app of the token, 0 if none */
-	const char *auth_scopes;     /* granted scopes of the token, space-separated */
-	const char *csrf_token;      /* the session's CSRF token (cookie sign-in) */
+	int64_t auth_id;	 /* token or session row id */
+	int64_t auth_app_id;	 /* OAuth app of the token, 0 if none */
+	const char *auth_scopes; /* granted scopes of the token, space-separated */
+	const char *csrf_token;	 /* the session's CSRF token (cookie sign-in) */
 	bool viewer_admin;
 
 	/* Response. */
@@ -101,9 +102,9 @@ struct http_request {
 	const char *headers[HTTP_MAX_HEADERS][2];
 	int n_headers;
 	bool responded;
-	void *stream;                /* set by http_stream_start */
-	const char *file_path;       /* set by http_send_file */
-	uint64_t bytes_out;          /* body bytes sent, for the access log */
+	void *stream;	       /* set by http_stream_start */
+	const char *file_path; /* set by http_send_file */
+	uint64_t bytes_out;    /* body bytes sent, for the access log */
 };
 
 /* The authenticator fills viewer/auth_* from the request's credentials.
@@ -151,14 +152,13 @@ const char *http_path_param(struct http_request *req, const char *name);
  * 0 when absent, and -1 when present but invalid — in which case a 422
  * error naming the field has been set and the handler must return.
  */
-int http_param_str(struct http_request *req, const char *name, size_t max_bytes,
-		   const char **out);
+int http_param_str(struct http_request *req, const char *name, size_t max_bytes, const char **out);
 int http_param_bool(struct http_request *req, const char *name, bool *out);
 int http_param_int(struct http_request *req, const char *name, int64_t min, int64_t max,
 		   int64_t *out);
 /* Arrays: JSON arrays of strings, repeated form fields "name[]" or "name". */
-int http_param_strv(struct http_request *req, const char *name, size_t max_items,
-		    size_t max_bytes, const char ***out, size_t *n);
+int http_param_strv(struct http_request *req, const char *name, size_t max_items, size_t max_bytes,
+		    const char ***out, size_t *n);
 /* A multipart file part, or NULL. */
 const struct http_param *http_param_file(struct http_request *req, const char *name);
 /* Required string: like http_param_str, but absent also sets 422 and returns -1. */
@@ -171,12 +171,12 @@ int64_t http_parse_id(const char *s);
 
 /* Sets a JSON error {"error": msg} with the status. Returns -1 for chaining. */
 int http_error(struct http_request *req, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Marks req->out (written through req->jw) as the JSON response. */
 void http_json(struct http_request *req, int status);
 /* Replaces the body with raw bytes of the given content type. */
-void http_body(struct http_request *req, int status, const char *content_type,
-	       const char *data, size_t len);
+void http_body(struct http_request *req, int status, const char *content_type, const char *data,
+	       size_t len);
 /* Sends a file from disk (the path is copied into the arena). */
 void http_send_file(struct http_request *req, int status, const char *content_type,
 		    const char *path);

@@ -155,7 +155,8 @@ static enum MHD_Result mp_iter(void *cls, enum MHD_ValueKind kind, const char *k
 static int parse_multipart(struct http_request *req)
 {
 	struct mp_state st = {.req = req};
-	struct MHD_PostProcessor *pp = MHD_create_post_processor(req->conn, 64 * 1024, mp_iter, &st);
+	struct MHD_PostProcessor *pp =
+	    MHD_create_post_processor(req->conn, 64 * 1024, mp_iter, &st);
 	if (!pp)
 		return http_error(req, 400, "malformed multipart body");
 	enum MHD_Result r = MHD_post_process(pp, req->body.ptr ? req->body.ptr : "", req->body.len);
@@ -187,8 +188,8 @@ int http_params_parse(struct http_request *req)
 		json_error_t err;
 		json_t *j = json_loadb(req->body.ptr, req->body.len, JSON_REJECT_DUPLICATES, &err);
 		if (!j)
-			return http_error(req, 400, "malformed JSON: %s (line %d, column %d)", err.text,
-					  err.line, err.column);
+			return http_error(req, 400, "malformed JSON: %s (line %d, column %d)",
+					  err.text, err.line, err.column);
 		if (!json_is_object(j)) {
 			json_decref(j);
 			return http_error(req, 400, "the JSON body must be an object");
@@ -235,8 +236,7 @@ int64_t http_parse_id(const char *s)
 	return v;
 }
 
-int http_param_str(struct http_request *req, const char *name, size_t max_bytes,
-		   const char **out)
+int http_param_str(struct http_request *req, const char *name, size_t max_bytes, const char **out)
 {
 	const char *v = NULL;
 	size_t len = 0;
@@ -252,7 +252,8 @@ int http_param_str(struct http_request *req, const char *name, size_t max_bytes,
 		const struct http_param *p = form_find(req, name);
 		if (p) {
 			if (p->filename)
-				return http_error(req, 422, "%s: expected a text field, not a file", name);
+				return http_error(req, 422, "%s: expected a text field, not a file",
+						  name);
 			v = p->value;
 			len = p->len;
 		} else {
@@ -359,8 +360,8 @@ static enum MHD_Result qcollect_iter(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-int http_param_strv(struct http_request *req, const char *name, size_t max_items,
-		    size_t max_bytes, const char ***out, size_t *n)
+int http_param_strv(struct http_request *req, const char *name, size_t max_items, size_t max_bytes,
+		    const char ***out, size_t *n)
 {
 	const char **items = arena_calloc(req->arena, max_items + 1, sizeof(*items));
 	size_t count = 0;
@@ -381,7 +382,8 @@ int http_param_strv(struct http_request *req, const char *name, size_t max_items
 		json_array_foreach(j, i, e)
 		{
 			if (!json_is_string(e))
-				return http_error(req, 422, "%s: expected an array of strings", name);
+				return http_error(req, 422, "%s: expected an array of strings",
+						  name);
 			if (json_string_length(e) > max_bytes)
 				return http_error(req, 422, "%s: item too long (at most %zu bytes)",
 						  name, max_bytes);
@@ -394,7 +396,8 @@ int http_param_strv(struct http_request *req, const char *name, size_t max_items
 			    !(p->key[nl] == '\0' || strcmp(p->key + nl, "[]") == 0))
 				continue;
 			if (count >= max_items)
-				return http_error(req, 422, "%s: at most %zu items", name, max_items);
+				return http_error(req, 422, "%s: at most %zu items", name,
+						  max_items);
 			if (p->len > max_bytes)
 				return http_error(req, 422, "%s: item too long (at most %zu bytes)",
 						  name, max_bytes);

@@ -46,8 +46,10 @@ static int match(const char *pattern, const char *path, struct http_request *req
 			if (se == s || n >= HTTP_MAX_PATH_PARAMS)
 				return 0;
 			if (req) {
-				req->path_names[n] = arena_strndup(req->arena, p + 1, (size_t)(pe - p - 1));
-				req->path_params[n] = arena_strndup(req->arena, s, (size_t)(se - s));
+				req->path_names[n] =
+				    arena_strndup(req->arena, p + 1, (size_t)(pe - p - 1));
+				req->path_params[n] =
+				    arena_strndup(req->arena, s, (size_t)(se - s));
 			}
 			n++;
 		} else if (pe - p != se - s || memcmp(p, s, (size_t)(pe - p)) != 0) {

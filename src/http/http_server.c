@@ -60,7 +60,7 @@ static struct http_request *request_new(struct http_server *s, struct MHD_Connec
 	buf_init(&req->out, 64u << 20);
 	jw_init(&req->jw, &req->out);
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char ip[INET6_ADDRSTRLEN] = "-";
 	if (ci && ci->client_addr) {
 		if (ci->client_addr->sa_family == AF_INET)
@@ -126,8 +126,8 @@ void http_json(struct http_request *req, int status)
 	req->responded = true;
 }
 
-void http_body(struct http_request *req, int status, const char *content_type,
-	       const char *data, size_t len)
+void http_body(struct http_request *req, int status, const char *content_type, const char *data,
+	       size_t len)
 {
 	buf_reset(&req->out);
 	buf_append(&req->out, data, len);
@@ -213,10 +213,10 @@ void http_stream_wake(struct http_stream *st)
 
 static int by_worker(const void *a, const void *b)
 {
-	uintptr_t x = atomic_load_explicit(&(*(struct http_stream *const *)a)->worker,
-					   memory_order_relaxed);
-	uintptr_t y = atomic_load_explicit(&(*(struct http_stream *const *)b)->worker,
-					   memory_order_relaxed);
+	uintptr_t x =
+	    atomic_load_explicit(&(*(struct http_stream *const *)a)->worker, memory_order_relaxed);
+	uintptr_t y =
+	    atomic_load_explicit(&(*(struct http_stream *const *)b)->worker, memory_order_relaxed);
 	return x < y ? -1 : x > y;
 }
 
@@ -314,7 +314,7 @@ static enum MHD_Result queue(struct http_server *s, struct http_request *req)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 		MHD_add_response_header(resp, "X-Accel-Buffering", "no");
 		atomic_fetch_sub(&s->inflight, 1); /* a held-open stream is not in flight */
-		req->stream = (void *)1;           /* mark: counted out */
+		req->stream = (void *)1;	   /* mark: counted out */
 	} else if (req->file_path) {
 		int fd = open(req->file_path, O_RDONLY | O_CLOEXEC);
 		struct stat sb;
@@ -353,8 +353,8 @@ static enum MHD_Result queue(struct http_server *s, struct http_request *req)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *s = cls;
 	struct http_request *req = *con_cls;
@@ -365,7 +365,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		const char *cl = http_header(req, "Content-Length");
 		const char *te = http_header(req, "Transfer-Encoding");
 		if (cl && te) {
-			http_error(req, 400, "ambiguous framing: Content-Length with Transfer-Encoding");
+			http_error(req, 400,
+				   "ambiguous framing: Content-Length with Transfer-Encoding");
 			return queue(s, req);
 		}
 		bool known;
@@ -399,8 +400,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_request *req = *con_cls;
 	if (!req)
 		return;
-	log_access(req->remote_ip, req->method, req->path, req->status,
-		   req->bytes_out, clock_mono_us() - req->started_us, req->viewer);
+	log_access(req->remote_ip, req->method, req->path, req->status, req->bytes_out,
+		   clock_mono_us() - req->started_us, req->viewer);
 	if (req->stream != (void *)1)
 		atomic_fetch_sub(&s->inflight, 1);
 	request_free(req);
@@ -440,8 +441,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v
 	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
 }
 
-__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt,
-							  va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -467,18 +467,14 @@ struct http_server *http_server_start(struct app *app, const char *listen,
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	s->d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(lim->threads ? lim->threads : 4),
-		MHD_OPTION_CONNECTION_LIMIT, lim->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->max_connections_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, lim->idle_timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, lim->max_header_bytes,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-		MHD_OPTION_END);
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)(lim->threads ? lim->threads : 4), MHD_OPTION_CONNECTION_LIMIT,
+	    lim->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->max_connections_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, lim->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    lim->max_header_bytes, MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    MHD_OPTION_END);
 	if (!s->d) {
 		log_error("cannot listen on %s", listen);
 		free(s);

@@ -42,10 +42,22 @@ static void jw_close(struct jw *w, char c)
 	buf_putc(w->out, c);
 }
 
-void jw_obj_begin(struct jw *w) { jw_open(w, '{'); }
-void jw_obj_end(struct jw *w) { jw_close(w, '}'); }
-void jw_arr_begin(struct jw *w) { jw_open(w, '['); }
-void jw_arr_end(struct jw *w) { jw_close(w, ']'); }
+void jw_obj_begin(struct jw *w)
+{
+	jw_open(w, '{');
+}
+void jw_obj_end(struct jw *w)
+{
+	jw_close(w, '}');
+}
+void jw_arr_begin(struct jw *w)
+{
+	jw_open(w, '[');
+}
+void jw_arr_end(struct jw *w)
+{
+	jw_close(w, ']');
+}
 
 void jw_key(struct jw *w, const char *key)
 {
@@ -110,11 +122,21 @@ void json_escape(struct buf *out, const char *str, size_t n)
 		}
 		buf_append(out, s + run, i - run);
 		switch (c) {
-		case '"': buf_puts(out, "\\\""); break;
-		case '\\': buf_puts(out, "\\\\"); break;
-		case '\n': buf_puts(out, "\\n"); break;
-		case '\r': buf_puts(out, "\\r"); break;
-		case '\t': buf_puts(out, "\\t"); break;
+		case '"':
+			buf_puts(out, "\\\"");
+			break;
+		case '\\':
+			buf_puts(out, "\\\\");
+			break;
+		case '\n':
+			buf_puts(out, "\\n");
+			break;
+		case '\r':
+			buf_puts(out, "\\r");
+			break;
+		case '\t':
+			buf_puts(out, "\\t");
+			break;
 		default:
 			if (c < 0x20) {
 				char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
@@ -220,9 +242,33 @@ void jw_time(struct jw *w, int64_t ms)
 	buf_putc(w->out, '"');
 }
 
-void jw_kstr(struct jw *w, const char *key, const char *s) { jw_key(w, key); jw_str(w, s); }
-void jw_kint(struct jw *w, const char *key, int64_t v) { jw_key(w, key); jw_int(w, v); }
-void jw_kid(struct jw *w, const char *key, int64_t v) { jw_key(w, key); jw_id(w, v); }
-void jw_kbool(struct jw *w, const char *key, bool v) { jw_key(w, key); jw_bool(w, v); }
-void jw_ktime(struct jw *w, const char *key, int64_t ms) { jw_key(w, key); jw_time(w, ms); }
-void jw_knull(struct jw *w, const char *key) { jw_key(w, key); jw_null(w); }
+void jw_kstr(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_str(w, s);
+}
+void jw_kint(struct jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	jw_int(w, v);
+}
+void jw_kid(struct jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	jw_id(w, v);
+}
+void jw_kbool(struct jw *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	jw_bool(w, v);
+}
+void jw_ktime(struct jw *w, const char *key, int64_t ms)
+{
+	jw_key(w, key);
+	jw_time(w, ms);
+}
+void jw_knull(struct jw *w, const char *key)
+{
+	jw_key(w, key);
+	jw_null(w);
+}

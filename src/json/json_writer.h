@@ -30,10 +30,10 @@ void jw_obj_end(struct jw *w);
 void jw_arr_begin(struct jw *w);
 void jw_arr_end(struct jw *w);
 void jw_key(struct jw *w, const char *key);
-void jw_str(struct jw *w, const char *s);       /* NULL writes null */
+void jw_str(struct jw *w, const char *s); /* NULL writes null */
 void jw_strn(struct jw *w, const char *s, size_t n);
 void jw_int(struct jw *w, int64_t v);
-void jw_id(struct jw *w, int64_t v);            /* ids are strings in the API */
+void jw_id(struct jw *w, int64_t v); /* ids are strings in the API */
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 void jw_double(struct jw *w, double v);

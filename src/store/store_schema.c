@@ -7,6 +7,8 @@
  */
 #include "store/store_sqlite_int.h"
 
+/* One SQL statement per line reads better than reflowed literals. */
+// clang-format off
 const char *const store_migrations[] = {
 	/* 1: people, network, posts, notifications, sign-in */
 	"CREATE TABLE users ("
@@ -167,4 +169,5 @@ const char *const store_migrations[] = {
 	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 
+// clang-format on
 const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);
