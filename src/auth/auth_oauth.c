@@ -8,6 +8,7 @@
  * redeem them, successful or not.
  */
 #include "auth/auth.h"
+#include "events/events.h"
 #include "app/app.h"
 #include "core/arena.h"
 #include "core/clock.h"
@@ -397,6 +398,8 @@ enum auth_oauth_err auth_token_revoke(struct app *app, struct arena *a,
 	}
 	int64_t id = strcmp(t.kind, "refresh") == 0 && t.pair_id ? t.pair_id : t.id;
 	auth_cache_flush_after(tx);
+	struct event ev = {.type = EVENT_CREDENTIAL_REVOKED, .credential_id = id};
+	tx_publish(tx, &ev); /* streams opened with the access token end with it */
 	if (store_token_revoke(w, id) != STORE_OK || store_token_revoke(w, t.id) != STORE_OK) {
 		tx_rollback(tx);
 		return AUTH_OAUTH_SERVER_ERROR;

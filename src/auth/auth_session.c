@@ -6,6 +6,7 @@
  * request time is written at most once a minute).
  */
 #include "auth/auth.h"
+#include "events/events.h"
 #include "app/app.h"
 #include "core/arena.h"
 #include "core/clock.h"
@@ -62,6 +63,9 @@ int auth_session_end(struct app *app, int64_t id)
 		tx_rollback(tx);
 		return -1;
 	}
+	struct event ev = {.type = EVENT_CREDENTIAL_REVOKED, .credential_id = id,
+			   .credential_cookie = true};
+	tx_publish(tx, &ev); /* live streams of this session end with it */
 	return tx_commit(tx);
 }
 

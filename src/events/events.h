@@ -10,6 +10,7 @@
 #ifndef MOKA_EVENTS_H
 #define MOKA_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,7 +21,8 @@ enum event_type {
 	EVENT_POST_EDIT,    /* "status.update" */
 	EVENT_POST_DELETE,  /* "delete" (to streams that could see it) */
 	EVENT_NOTIFICATION, /* "notification" to user_id's user stream */
-	EVENT_USER_REVOKED, /* close user_id's streams (deactivated, signed out) */
+	EVENT_USER_REVOKED, /* close user_id's streams (deactivated) */
+	EVENT_CREDENTIAL_REVOKED, /* close the streams opened with one token or session */
 };
 
 struct event {
@@ -30,6 +32,8 @@ struct event {
 	int64_t user_id;   /* recipient (notification), or the user concerned */
 	int64_t author_id; /* for post events */
 	int visibility;	   /* for post events: enum visibility (audience.h) */
+	int64_t credential_id;	/* EVENT_CREDENTIAL_REVOKED: a token id, or a session id */
+	bool credential_cookie; /* ... true when it is a browser session */
 };
 
 struct hub;

@@ -64,6 +64,8 @@ struct hub_stream {
 	struct hub *hub;
 	struct http_stream *hs;
 	int64_t viewer;
+	int64_t auth_id; /* the token or session the stream was opened with */
+	bool via_cookie;
 	enum stream_kind kind;
 	char *tag;	      /* STREAM_HASHTAG only */
 	pthread_mutex_t lock; /* guards q and closed */
@@ -332,6 +334,8 @@ int hub_stream_open(struct hub *h, struct http_request *req, enum stream_kind ki
 	struct hub_stream *s = xcalloc(1, sizeof(*s));
 	s->hub = h;
 	s->viewer = req->viewer;
+	s->auth_id = req->auth_id;
+	s->via_cookie = req->auth_via == AUTH_COOKIE;
 	s->kind = kind;
 	s->tag = tag ? xstrdup(tag) : NULL;
 	pthread_mutex_init(&s->lock, NULL);
@@ -600,6 +604,16 @@ static void on_revoked(struct hub *h, int64_t user)
 	pthread_mutex_unlock(&h->lock);
 }
 
+/* A revoked token or ended session: its streams end too (rare: a full scan). */
+static void on_credential_revoked(struct hub *h, int64_t id, bool cookie)
+{
+	pthread_mutex_lock(&h->lock);
+	for (struct hub_stream *s = h->all; s; s = s->all_next)
+		if (s->auth_id == id && s->via_cookie == cookie)
+			stream_close_locked(s);
+	pthread_mutex_unlock(&h->lock);
+}
+
 static void heartbeat(struct hub *h)
 {
 	static const char thump[] = ":thump\n\n";
@@ -627,6 +641,9 @@ static void dispatch(struct hub *h, const struct event *ev)
 		break;
 	case EVENT_USER_REVOKED:
 		on_revoked(h, ev->user_id);
+		break;
+	case EVENT_CREDENTIAL_REVOKED:
+		on_credential_revoked(h, ev->credential_id, ev->credential_cookie);
 		break;
 	}
 	wakes_flush(h);

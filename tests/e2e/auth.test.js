@@ -443,6 +443,26 @@ describe('OAuth 2 as Mastodon clients use it', () => {
     assert.ok(codeFrom(ok).code);
   });
 
+  test('revoke: a live stream opened with the token ends at once', async () => {
+    const app = await createApp(srv);
+    const t = await oauthToken(srv, app, 'bob');
+    const ctrl = new AbortController();
+    const res = await fetch(`${srv.base}/api/v1/streaming/user`, { headers: { Authorization: `Bearer ${t.access_token}` }, signal: ctrl.signal });
+    assert.equal(res.status, 200);
+    const reader = res.body.getReader();
+    const first = await reader.read(); // the stream's opening comment
+    assert.equal(first.done, false);
+    const r = await api(srv, 'POST', '/oauth/revoke', { form: { token: t.access_token, client_id: app.client_id, client_secret: app.client_secret } });
+    assert.equal(r.status, 200);
+    const timer = setTimeout(() => ctrl.abort(), 8000);
+    let ended = false;
+    try {
+      for (;;) { const { done } = await reader.read(); if (done) { ended = true; break; } }
+    } catch { /* aborted: it did not end */ }
+    clearTimeout(timer);
+    assert.equal(ended, true, 'the stream ended after the revocation');
+  });
+
   test('revoke: the token stops working; another client may not revoke it', async () => {
     const app = await createApp(srv);
     const t = await oauthToken(srv, app, 'bob');

@@ -209,3 +209,32 @@ test('deactivating a user closes their streams', async () => {
   const again = await api(srv, 'GET', '/api/v1/streaming/user', { token: erin.token });
   assert.equal(again.status, 401);
 });
+
+test('signing out ends the streams opened with that session; other sessions keep theirs', async () => {
+  const signIn = async () => {
+    const r = await api(srv, 'POST', '/auth/sign_in', { json: { username: dave.username, password: 'correct horse battery staple' } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return { cookie: r.headers.get('set-cookie').split(';')[0], csrf: r.body.csrf_token };
+  };
+  const one = await signIn();
+  const two = await signIn();
+  const openWith = async (sess) => {
+    const ctrl = new AbortController();
+    const res = await fetch(srv.base + '/api/v1/streaming/user', { headers: { Cookie: sess.cookie }, signal: ctrl.signal });
+    assert.equal(res.status, 200);
+    const s = { ended: false, close: () => ctrl.abort(), messages: [], comments: [] };
+    open.push(s);
+    (async () => { try { for await (const _ of res.body) { s.comments.push('x'); } } catch { /* aborted */ } s.ended = true; })();
+    return s;
+  };
+  const s1 = await openWith(one);
+  const s2 = await openWith(two);
+  await until(s1, (x) => x.comments.length > 0, 'first stream open');
+  await until(s2, (x) => x.comments.length > 0, 'second stream open');
+  const out = await api(srv, 'POST', '/auth/sign_out', { headers: { Cookie: one.cookie, 'X-CSRF-Token': one.csrf } });
+  assert.ok(out.status < 300, JSON.stringify(out.body));
+  await until(s1, (x) => x.ended, 'the end of the signed-out stream');
+  const seen = s2.comments.length;
+  await until(s2, (x) => x.comments.length > seen, 'a heartbeat on the other session');
+  assert.equal(s2.ended, false);
+});
