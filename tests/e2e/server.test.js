@@ -105,3 +105,20 @@ test('request bodies: malformed, non-object, too deep, duplicate keys, wrong typ
   assert.equal(ok.body.text, 'hello from a form');
   assert.equal(ok.body.moka.visibility, 'connections');
 });
+
+test('what Mastodon apps read at start: v2 instance, emojis, preferences, and empty collections', async () => {
+  const u = createUser(srv, 'appstart');
+  const v2 = await api(srv, 'GET', '/api/v2/instance');
+  assert.equal(v2.status, 200);
+  assert.equal(v2.body.domain, `127.0.0.1:${srv.port}`);
+  assert.equal(v2.body.configuration.urls.streaming, srv.base);
+  assert.equal(v2.body.registrations.enabled, false);
+  assert.deepEqual((await api(srv, 'GET', '/api/v1/custom_emojis')).body, []);
+  const prefs = await api(srv, 'GET', '/api/v1/preferences', { token: u.token });
+  assert.equal(prefs.body['posting:default:visibility'], 'public');
+  for (const p of ['/api/v2/filters', '/api/v1/lists', '/api/v1/announcements', '/api/v1/mutes']) {
+    const r = await api(srv, 'GET', p, { token: u.token });
+    assert.deepEqual([r.status, r.body], [200, []], p);
+    assert.equal((await api(srv, 'GET', p)).status, 401, `${p} without a token`);
+  }
+});
