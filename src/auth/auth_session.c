@@ -63,8 +63,8 @@ int auth_session_end(struct app *app, int64_t id)
 		tx_rollback(tx);
 		return -1;
 	}
-	struct event ev = {.type = EVENT_CREDENTIAL_REVOKED, .credential_id = id,
-			   .credential_cookie = true};
+	struct event ev = {
+	    .type = EVENT_CREDENTIAL_REVOKED, .credential_id = id, .credential_cookie = true};
 	tx_publish(tx, &ev); /* live streams of this session end with it */
 	return tx_commit(tx);
 }

@@ -17,11 +17,11 @@
 struct app;
 
 enum event_type {
-	EVENT_POST_NEW = 1, /* "update" to every stream that may see the post */
-	EVENT_POST_EDIT,    /* "status.update" */
-	EVENT_POST_DELETE,  /* "delete" (to streams that could see it) */
-	EVENT_NOTIFICATION, /* "notification" to user_id's user stream */
-	EVENT_USER_REVOKED, /* close user_id's streams (deactivated) */
+	EVENT_POST_NEW = 1,	  /* "update" to every stream that may see the post */
+	EVENT_POST_EDIT,	  /* "status.update" */
+	EVENT_POST_DELETE,	  /* "delete" (to streams that could see it) */
+	EVENT_NOTIFICATION,	  /* "notification" to user_id's user stream */
+	EVENT_USER_REVOKED,	  /* close user_id's streams (deactivated) */
 	EVENT_CREDENTIAL_REVOKED, /* close the streams opened with one token or session */
 };
 
@@ -29,9 +29,9 @@ struct event {
 	enum event_type type;
 	int64_t post_id;
 	int64_t notification_id;
-	int64_t user_id;   /* recipient (notification), or the user concerned */
-	int64_t author_id; /* for post events */
-	int visibility;	   /* for post events: enum visibility (audience.h) */
+	int64_t user_id;	/* recipient (notification), or the user concerned */
+	int64_t author_id;	/* for post events */
+	int visibility;		/* for post events: enum visibility (audience.h) */
 	int64_t credential_id;	/* EVENT_CREDENTIAL_REVOKED: a token id, or a session id */
 	bool credential_cookie; /* ... true when it is a browser session */
 };
