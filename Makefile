@@ -1,7 +1,8 @@
 # Moka — plain GNU Makefile. Debian packages through pkg-config.
 #   make            build build/moka
 #   make run        install what is missing, build, create ./data with a demo company, serve
-#   make test       unit tests (cmocka) and end-to-end tests (node:test) against the real binary
+#   make test       unit tests (cmocka), end-to-end tests (node:test) against the real binary,
+#                   and browser tests (tests/web: playwright-core driving Debian's chromium)
 #   make check      the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      benchmarks under bench/
 #   make lint       banned functions, clang-format check
@@ -42,9 +43,17 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run test check bench install clean lint deps unit e2e demo-data
+.PHONY: all run test check bench install clean lint deps unit e2e webtest demo-data
 
-all: $(BUILD)/moka
+# The web app (web/ → build/web, whatever BUILD is; see scripts/build-web).
+WEB_OUT := build/web
+WEB_SRC := $(shell find web -type f 2>/dev/null) scripts/build-web scripts/build-web.mjs \
+           scripts/build-web-icons.mjs
+
+all: $(BUILD)/moka $(WEB_OUT)/index.html
+
+$(WEB_OUT)/index.html: $(WEB_SRC)
+	@scripts/build-web $(WEB_OUT)
 
 $(BUILD)/moka: $(OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -74,15 +83,21 @@ unit: $(UNIT_BIN)
 e2e: $(BUILD)/moka
 	MOKA_BIN=$(abspath $(BUILD)/moka) node --test --test-concurrency=2 tests/e2e/
 
+webtest: $(BUILD)/moka $(WEB_OUT)/index.html
+	MOKA_BIN=$(abspath $(BUILD)/moka) MOKA_WEB_DIR=$(abspath $(WEB_OUT)) \
+		node --test --test-concurrency=2 tests/web/
+
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory webtest
 
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 all
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 unit
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 e2e
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 webtest
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)

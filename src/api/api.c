@@ -1,5 +1,6 @@
 /* api: registers every area's route table. */
 #include "api/api.h"
+#include "web/web.h"
 
 void api_register_all(void)
 {
@@ -10,4 +11,5 @@ void api_register_all(void)
 	api_timelines_register();
 	api_notifications_register();
 	api_streaming_register();
+	web_register(); /* the web app answers GET paths no route knows */
 }

@@ -42,6 +42,7 @@ static const struct key keys[] = {
     {"hash_concurrency", K_UINT, F(hash_concurrency)},
     {"signin_max_failures", K_UINT, F(signin_max_failures)},
     {"stream_heartbeat", K_UINT, F(stream_heartbeat_s)},
+    {"web_dir", K_STR, F(web_dir)},
 };
 
 void config_defaults(struct config *c)
@@ -71,6 +72,7 @@ void config_defaults(struct config *c)
 	c->hash_concurrency = 2;
 	c->signin_max_failures = 25;
 	c->stream_heartbeat_s = 15;
+	c->web_dir = xstrdup("");
 }
 
 static int parse_size(const char *v, size_t *out)

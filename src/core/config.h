@@ -37,6 +37,7 @@ struct config {
 	unsigned hash_concurrency;
 	unsigned signin_max_failures; /* per 5 minutes, per IP and per account */
 	unsigned stream_heartbeat_s;
+	char *web_dir; /* the built web app; "" = build/web beside the binary */
 };
 
 void config_defaults(struct config *c);

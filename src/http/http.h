@@ -137,6 +137,9 @@ unsigned http_server_inflight(const struct http_server *s);
 /* Adds routes; call before http_server_start. */
 void http_routes_add(const struct route *routes, size_t n);
 void http_routes_clear(void);
+/* The route for GET/HEAD requests whose path matches no route at all (the
+ * web app's files and client-side paths); NULL for none (404). */
+void http_routes_fallback(const struct route *r);
 
 /* --- Reading the request ---------------------------------------------- */
 

@@ -11,6 +11,7 @@
 
 static const struct route **table;
 static size_t table_len, table_cap;
+static const struct route *fallback;
 
 void http_routes_add(const struct route *routes, size_t n)
 {
@@ -28,6 +29,12 @@ void http_routes_clear(void)
 	free(table);
 	table = NULL;
 	table_len = table_cap = 0;
+	fallback = NULL;
+}
+
+void http_routes_fallback(const struct route *r)
+{
+	fallback = r;
 }
 
 /* Matches path against pattern, capturing parameters into req. */
@@ -100,6 +107,8 @@ const struct route *http_route_find(struct http_request *req, bool *path_known)
 	}
 	if (best)
 		match(best->pattern, req->path, req);
+	else if (!*path_known && fallback && strcmp(fallback->method, method) == 0)
+		best = fallback;
 	return best;
 }
 

@@ -1,0 +1,133 @@
+// The header: logo, people lookup, navigation with the live notifications
+// badge, language switch and sign-out. setUnread(n) / refreshUnread() let
+// the notifications screen reset the badge after marking them read.
+import { h, replace, uid } from './dom.js';
+import { get } from './api.js';
+import { t, addStrings, lang, languages, setLang, formatNumber } from './i18n.js';
+import { session, signOut } from './session.js';
+import { navigate, onNavigate } from './router.js';
+import * as live from './live.js';
+
+addStrings({
+  en: {
+    'nav.label': 'Main', 'nav.home': 'Home', 'nav.company': 'Company', 'nav.network': 'My network',
+    'nav.notifications': 'Notifications', 'nav.profile': 'Profile', 'nav.signout': 'Sign out',
+    'nav.unread': { one: '{count} unread notification', other: '{count} unread notifications' },
+    'search.label': 'Find people', 'search.placeholder': 'Find people by name',
+    'search.none': 'Nobody found', 'lang.label': 'Language', 'lang.en': 'English', 'lang.fr': 'Français',
+  },
+  fr: {
+    'nav.label': 'Principale', 'nav.home': 'Accueil', 'nav.company': 'Entreprise', 'nav.network': 'Mon réseau',
+    'nav.notifications': 'Notifications', 'nav.profile': 'Profil', 'nav.signout': 'Se déconnecter',
+    'nav.unread': { one: '{count} notification non lue', other: '{count} notifications non lues' },
+    'search.label': 'Trouver des personnes', 'search.placeholder': 'Chercher une personne par son nom',
+    'search.none': 'Personne trouvé', 'lang.label': 'Langue', 'lang.en': 'English', 'lang.fr': 'Français',
+  },
+});
+
+let unread = 0;
+let badge = null;
+let headerEl = null;
+
+function paintBadge() {
+  if (!badge) return;
+  badge.hidden = unread === 0;
+  badge.textContent = unread > 99 ? '99+' : formatNumber(unread);
+  badge.setAttribute('aria-label', t('nav.unread', { count: unread }));
+}
+
+export function setUnread(n) { unread = Math.max(0, n); paintBadge(); }
+
+export async function refreshUnread() {
+  if (!session.account) return;
+  try { setUnread((await get('/api/v1/notifications/unread_count')).count); } catch { /* keep */ }
+}
+
+live.on('notification', () => setUnread(unread + 1));
+live.on('open', () => refreshUnread());
+
+function peopleSearch() {
+  const listId = uid('people');
+  const input = h('input', {
+    type: 'search', id: uid('q'), class: 'search-input', autocomplete: 'off', role: 'combobox',
+    'aria-expanded': 'false', 'aria-controls': listId, 'aria-autocomplete': 'list',
+    placeholder: t('search.placeholder'), maxlength: 100,
+  });
+  const list = h('ul', { id: listId, role: 'listbox', class: 'search-results', hidden: true, 'aria-label': t('search.label') });
+  let items = [], active = -1, timer = null, ctl = null;
+
+  const close = () => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
+  const go = (acct) => { close(); input.value = ''; navigate(`/@${acct.username}`); };
+  const highlight = (i) => {
+    active = i;
+    items.forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
+    if (i >= 0) input.setAttribute('aria-activedescendant', items[i].id);
+  };
+  async function lookup() {
+    const q = input.value.trim().replace(/^@/, '');
+    if (ctl) ctl.abort();
+    if (!q) { close(); return; }
+    ctl = new AbortController();
+    let accounts;
+    try { accounts = await get('/api/v1/accounts/search', { query: { q, limit: 8 }, signal: ctl.signal }); } catch { return; }
+    items = accounts.map((a) => h('li', {
+      role: 'option', id: uid('opt'), class: 'search-option', 'aria-selected': 'false',
+      onmousedown: (e) => { e.preventDefault(); go(a); },
+    }, h('img', { src: a.avatar_static || a.avatar, alt: '', width: 28, height: 28, class: 'avatar' }),
+    h('span', { class: 'search-name' }, a.display_name || a.username), h('span', { class: 'muted' }, ` @${a.username}`)));
+    items.forEach((li, i) => { li.dataset.index = i; li._account = accounts[i]; });
+    replace(list, items.length ? items : h('li', { class: 'search-none', role: 'option', 'aria-disabled': 'true' }, t('search.none')));
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    active = -1;
+  }
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(lookup, 150); });
+  input.addEventListener('keydown', (e) => {
+    if (list.hidden || !items.length) { if (e.key === 'Escape') close(); return; }
+    if (e.key === 'ArrowDown') { e.preventDefault(); highlight((active + 1) % items.length); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); highlight((active - 1 + items.length) % items.length); }
+    else if (e.key === 'Enter') { e.preventDefault(); go(items[Math.max(active, 0)]._account); }
+    else if (e.key === 'Escape') { e.preventDefault(); close(); }
+  });
+  input.addEventListener('blur', () => setTimeout(close, 100));
+  return h('form', { class: 'search', role: 'search', onsubmit: (e) => e.preventDefault() },
+    h('label', { for: input.id, class: 'visually-hidden' }, t('search.label')), input, list);
+}
+
+function navLink(href, label, extra) {
+  return h('li', null, h('a', { href, class: 'nav-link', dataset: { path: href } }, h('span', null, label), extra));
+}
+
+export function renderHeader(el = headerEl) {
+  headerEl = el;
+  const me = session.account;
+  const brand = h('a', { href: '/', class: 'brand', 'aria-label': 'Moka' },
+    h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'M'), h('span', { class: 'brand-name' }, 'Moka'));
+  if (!me) { replace(el, h('div', { class: 'header-inner' }, brand)); badge = null; return; }
+  badge = h('span', { class: 'badge', hidden: true, 'data-testid': 'unread-badge' });
+  paintBadge();
+  const langSelect = h('select', { id: uid('lang'), class: 'lang-select', onchange: (e) => setLang(e.target.value) },
+    languages().map((l) => h('option', { value: l, selected: l === lang }, t(`lang.${l}`))));
+  replace(el, h('div', { class: 'header-inner' },
+    brand,
+    peopleSearch(),
+    h('nav', { class: 'main-nav', 'aria-label': t('nav.label') }, h('ul', null,
+      navLink('/', t('nav.home')),
+      navLink('/company', t('nav.company')),
+      navLink('/network', t('nav.network')),
+      navLink('/notifications', t('nav.notifications'), badge),
+      navLink(`/@${me.username}`, t('nav.profile')))),
+    h('div', { class: 'header-tools' },
+      h('label', { for: langSelect.id, class: 'visually-hidden' }, t('lang.label')), langSelect,
+      h('button', { type: 'button', class: 'btn btn-quiet', onclick: async () => { await signOut(); navigate('/sign_in'); } }, t('nav.signout')))));
+  markCurrent(location.pathname);
+}
+
+function markCurrent(path) {
+  if (!headerEl) return;
+  for (const a of headerEl.querySelectorAll('.nav-link')) {
+    if (a.dataset.path === path) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+onNavigate(markCurrent);

@@ -1,0 +1,40 @@
+// Moka's web app: loads the session, draws the header, starts the router and
+// the live stream. Screens register themselves in screens/index.js.
+import { start as startRouter, setGuard, setNotFound, navigate, refresh } from './router.js';
+import { loadSession, onSessionChange, session } from './session.js';
+import { renderHeader, refreshUnread } from './header.js';
+import { onLangChange } from './i18n.js';
+import * as live from './live.js';
+import { notFound } from './screens/index.js';
+
+performance.mark('moka:start');
+setNotFound(notFound);
+setGuard((screen, url) => {
+  if (screen.public || session.account) return true;
+  const next = url.pathname + url.search;
+  navigate(`/sign_in${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`, { replace: true });
+  return false;
+});
+
+onSessionChange((account) => {
+  renderHeader();
+  if (account) { live.start(); refreshUnread(); } else live.stop();
+});
+onLangChange(() => { renderHeader(); refresh(); });
+
+async function boot() {
+  renderHeader(document.getElementById('app-header'));
+  try {
+    await loadSession();
+  } catch {
+    document.body.classList.add('offline');
+  }
+  await startRouter(document.getElementById('main'));
+}
+
+window.addEventListener('offline', () => document.body.classList.add('offline'));
+window.addEventListener('online', () => document.body.classList.remove('offline'));
+if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+  window.addEventListener('load', () => navigator.serviceWorker.register('/sw.js').catch(() => {}));
+}
+boot();

@@ -1,0 +1,120 @@
+// The client-side router (history API). A screen module registers its paths:
+//
+//   route('/@:username/:id', { render(ctx) {...}, public: false });
+//
+// ":name" captures one path segment (also after a literal prefix, as in
+// "/@:username"). On navigation the previous screen's ctx.signal is aborted
+// (its fetches, live subscriptions and listeners end with it), <main> is
+// emptied, and render(ctx) runs with ctx = {params, query, main, signal,
+// path}. Screens are for signed-in people unless `public: true`; others are
+// sent to /sign_in?next=PATH. Clicks on same-origin links are handled here
+// (links with target, download or rel="external" are left to the browser).
+const routes = [];
+let notFound = null;
+let guard = () => true;
+let current = null; // {controller, path}
+let main;
+const afterRender = new Set();
+
+function compile(pattern) {
+  const names = [];
+  const src = pattern.split('/').map((seg) =>
+    seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (m, n) => { names.push(n); return '([^/]+)'; }),
+  ).join('/');
+  return { re: new RegExp(`^${src}/?$`), names };
+}
+
+export function route(pattern, screen) {
+  routes.push({ pattern, screen, ...compile(pattern) });
+}
+export function setNotFound(screen) { notFound = screen; }
+// guard(screen, url) → true to render, or false after redirecting.
+export function setGuard(fn) { guard = fn; }
+// Called after every render with the path (the header highlights its link).
+export function onNavigate(fn) { afterRender.add(fn); return () => afterRender.delete(fn); }
+
+function find(pathname) {
+  for (const r of routes) {
+    const m = r.re.exec(pathname);
+    if (m) {
+      const params = {};
+      r.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+      return { screen: r.screen, params };
+    }
+  }
+  return { screen: notFound, params: {} };
+}
+
+export function navigate(to, { replace = false, state = null } = {}) {
+  const url = new URL(to, location.href);
+  if (url.origin !== location.origin) { location.href = url.href; return; }
+  if (replace) history.replaceState(state, '', url.pathname + url.search + url.hash);
+  else history.pushState(state, '', url.pathname + url.search + url.hash);
+  return render({ focus: true });
+}
+
+// Renders the screen for the current location again (after a language change).
+export const refresh = () => render({ focus: false, keepScroll: true });
+
+async function render({ focus, keepScroll = false }) {
+  const url = new URL(location.href);
+  const { screen, params } = find(url.pathname);
+  if (!guard(screen, url)) return;
+  if (current) current.controller.abort();
+  const controller = new AbortController();
+  current = { controller, path: url.pathname };
+  const ctx = {
+    params, query: url.searchParams, main, signal: controller.signal, path: url.pathname,
+  };
+  const scrollY = window.scrollY;
+  main.replaceChildren();
+  main.setAttribute('aria-busy', 'true');
+  try {
+    await screen.render(ctx);
+  } catch (e) {
+    if (e.name !== 'AbortError') {
+      console.error(e);
+      if (!controller.signal.aborted) {
+        const p = document.createElement('p');
+        p.className = 'error';
+        p.setAttribute('role', 'alert');
+        p.textContent = e.message;
+        main.append(p);
+      }
+    }
+  } finally {
+    if (!controller.signal.aborted) main.removeAttribute('aria-busy');
+  }
+  if (controller.signal.aborted) return;
+  if (keepScroll) window.scrollTo(0, scrollY);
+  else if (!url.hash) window.scrollTo(0, 0);
+  if (focus) {
+    const h1 = main.querySelector('h1');
+    const target = h1 || main;
+    if (h1) h1.setAttribute('tabindex', '-1');
+    target.focus({ preventScroll: true });
+  }
+  for (const fn of afterRender) fn(url.pathname);
+}
+
+function onClick(e) {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = e.target.closest('a[href]');
+  if (!a || a.target || a.hasAttribute('download') || a.rel.split(' ').includes('external')) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin) return;
+  if (/^\/(api|oauth|auth|avatars|headers)\//.test(url.pathname)) return;
+  e.preventDefault();
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) {
+    location.hash = url.hash;
+    return;
+  }
+  navigate(url.href);
+}
+
+export function start(mainEl) {
+  main = mainEl;
+  document.addEventListener('click', onClick);
+  window.addEventListener('popstate', () => render({ focus: true }));
+  return render({ focus: false });
+}
