@@ -90,7 +90,8 @@ static bool server_path(const char *path)
 {
 	for (size_t i = 0; i < sizeof(server_prefixes) / sizeof(server_prefixes[0]); i++) {
 		size_t n = strlen(server_prefixes[i]);
-		if (strncmp(path, server_prefixes[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
+		if (strncmp(path, server_prefixes[i], n) == 0 &&
+		    (path[n] == '\0' || path[n] == '/'))
 			return true;
 	}
 	return false;
@@ -133,7 +134,8 @@ static bool accepts(const char *header, const char *coding)
 		if ((size_t)(end - p) >= n && strncasecmp(p, coding, n) == 0 &&
 		    (p + n == end || p[n] == ';' || p[n] == ' ')) {
 			const char *q = strstr(p, "q=");
-			bool zero = q && q < end && q[2] == '0' && strspn(q + 3, ".0") == (size_t)(end - q - 3);
+			bool zero = q && q < end && q[2] == '0' &&
+				    strspn(q + 3, ".0") == (size_t)(end - q - 3);
 			return !zero;
 		}
 		p = end;
@@ -188,8 +190,8 @@ static void serve(struct http_request *req, const char *rel, enum cache cache, b
 	struct stat st;
 	const char *path = pick_variant(req, web_dir(req->app->cfg), rel, &encoding, &st);
 	if (!path) {
-		http_error(req, 404, html ? "not found (the web app is not built: run make)"
-					  : "not found");
+		http_error(req, 404,
+			   html ? "not found (the web app is not built: run make)" : "not found");
 		return;
 	}
 	const char *type = content_type(rel);
@@ -202,11 +204,11 @@ static void serve(struct http_request *req, const char *rel, enum cache cache, b
 	if (cache == CACHE_IMMUTABLE) {
 		http_set_header(req, "Cache-Control", "public, max-age=31536000, immutable");
 	} else {
-		const char *etag = arena_printf(
-		    req->arena, "\"%llx-%llx%s%s\"", (unsigned long long)st.st_size,
-		    (unsigned long long)st.st_mtim.tv_sec * 1000000000ull +
-			(unsigned long long)st.st_mtim.tv_nsec,
-		    encoding ? "-" : "", encoding ? encoding : "");
+		const char *etag =
+		    arena_printf(req->arena, "\"%llx-%llx%s%s\"", (unsigned long long)st.st_size,
+				 (unsigned long long)st.st_mtim.tv_sec * 1000000000ull +
+				     (unsigned long long)st.st_mtim.tv_nsec,
+				 encoding ? "-" : "", encoding ? encoding : "");
 		http_set_header(req, "Cache-Control", "no-cache");
 		http_set_header(req, "ETag", etag);
 		if (etag_matches(http_header(req, "If-None-Match"), etag)) {
