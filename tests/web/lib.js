@@ -48,6 +48,7 @@ export async function signedInPage(t, username, { viewport, lang = 'en', path = 
   await page.getByLabel(lang === 'fr' ? 'Mot de passe' : 'Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: lang === 'fr' ? 'Se connecter' : 'Sign in' }).click();
   await page.locator('#app-header nav').waitFor();
+  await page.locator('html[data-live=open]').waitFor({ state: 'attached' });
   return page;
 }
 

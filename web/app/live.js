@@ -29,7 +29,11 @@ function dispatch(type, data) {
 
 function connect() {
   source = new EventSource('/api/v1/streaming/user');
-  source.addEventListener('open', () => { retry = 1000; dispatch('open'); });
+  source.addEventListener('open', () => {
+    retry = 1000;
+    document.documentElement.dataset.live = 'open'; // for tests and styles
+    dispatch('open');
+  });
   for (const type of ['update', 'status.update', 'notification']) {
     source.addEventListener(type, (e) => {
       let data;
@@ -39,6 +43,7 @@ function connect() {
   }
   source.addEventListener('delete', (e) => dispatch('delete', String(e.data).trim()));
   source.addEventListener('error', () => {
+    document.documentElement.dataset.live = 'closed';
     // EventSource retries by itself after a dropped connection; after a
     // refusal (401, server gone) it is CLOSED: retry later with backoff.
     if (source.readyState === EventSource.CLOSED && wanted) {
@@ -60,6 +65,7 @@ export function stop() {
   clearTimeout(retryTimer);
   if (source) source.close();
   source = null;
+  delete document.documentElement.dataset.live;
 }
 
 export const connected = () => !!source && source.readyState === EventSource.OPEN;

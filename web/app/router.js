@@ -3,7 +3,7 @@
 //   route('/@:username/:id', { render(ctx) {...}, public: false });
 //
 // ":name" captures one path segment (also after a literal prefix, as in
-// "/@:username"). On navigation the previous screen's ctx.signal is aborted
+// "/@:username"); ":name(regexp)" only what the regexp matches ("/:id(\\d+)"). On navigation the previous screen's ctx.signal is aborted
 // (its fetches, live subscriptions and listeners end with it), <main> is
 // emptied, and render(ctx) runs with ctx = {params, query, main, signal,
 // path}. Screens are for signed-in people unless `public: true`; others are
@@ -19,7 +19,11 @@ const afterRender = new Set();
 function compile(pattern) {
   const names = [];
   const src = pattern.split('/').map((seg) =>
-    seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (m, n) => { names.push(n); return '([^/]+)'; }),
+    seg.replace(/:(\w+)(?:\(([^)]+)\))?|([^:]+)/g, (m, n, re, lit) => {
+      if (lit) return lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(n);
+      return `(${re || '[^/]+'})`;
+    }),
   ).join('/');
   return { re: new RegExp(`^${src}/?$`), names };
 }

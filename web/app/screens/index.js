@@ -6,4 +6,5 @@
 import './signin.js';
 import './home.js';
 import './thread.js';
+import './extra.js'; // profile, edit profile, network, notifications, company/tag streams, settings
 export { notFound } from './notfound.js';
