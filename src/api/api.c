@@ -11,5 +11,6 @@ void api_register_all(void)
 	api_timelines_register();
 	api_notifications_register();
 	api_streaming_register();
+	api_communities_register();
 	web_register(); /* the web app answers GET paths no route knows */
 }

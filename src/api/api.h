@@ -17,5 +17,6 @@ void api_statuses_register(void);
 void api_timelines_register(void);
 void api_notifications_register(void);
 void api_streaming_register(void);
+void api_communities_register(void);
 
 #endif

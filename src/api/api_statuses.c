@@ -86,7 +86,7 @@ static int param_visibility(struct http_request *req, enum visibility *out)
 	if (visibility_parse(s, out) < 0)
 		return http_error(req, 422,
 				  "visibility: expected public, unlisted, network, "
-				  "connections, private or direct");
+				  "connections, private, direct or community");
 	return 1;
 }
 
@@ -142,7 +142,8 @@ static int draft_params(struct http_request *req, struct posts_draft *d)
 	    http_param_bool(req, "sensitive", &d->sensitive) < 0 ||
 	    param_visibility(req, &d->visibility) < 0 || param_question(req, &d->question) < 0 ||
 	    param_id(req, "in_reply_to_id", &d->in_reply_to_id) < 0 ||
-	    param_id(req, "board_id", &d->board_owner_id) < 0)
+	    param_id(req, "board_id", &d->board_owner_id) < 0 ||
+	    param_id(req, "community_id", &d->community_id) < 0)
 		return -1;
 	d->text = text;
 	d->text_len = strlen(text);

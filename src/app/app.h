@@ -28,6 +28,7 @@ struct store;
 struct store_conn;
 struct graph;
 struct feed;
+struct communities;
 struct posts_cache;
 struct hub;
 struct http_server;
@@ -41,6 +42,7 @@ struct app {
 	pthread_rwlock_t mem_lock;
 	struct graph *graph;
 	struct feed *feed;
+	struct communities *communities; /* membership index (communities/) */
 	struct posts_cache *posts_cache; /* rendered Status JSON (posts/) */
 	struct hub *hub;
 	struct http_server *http;

@@ -4,13 +4,14 @@
  */
 #include "audience/audience.h"
 #include "app/app.h"
+#include "communities/communities.h"
 #include "feed/feed.h"
 #include "graph/graph.h"
 
 #include <string.h>
 
-static const char *const names[] = {"public",	   "unlisted", "network",
-				    "connections", "private",  "direct"};
+static const char *const names[] = {"public",  "unlisted", "network",  "connections",
+				    "private", "direct",   "community"};
 
 int visibility_parse(const char *s, enum visibility *out)
 {
@@ -100,6 +101,8 @@ static bool own(struct audience_ctx *c, const struct feed *f, uint32_t slot)
 {
 	const struct feed_post *p = feed_post(f, slot);
 	uint32_t v = (uint32_t)c->viewer;
+	if (p->visibility == VIS_COMMUNITY)
+		return p->author == v || communities_can_read_locked(c->app, p->community, v);
 	if (p->author == v || ((p->flags & FEED_BOARD) && p->ref == v))
 		return true;
 	const uint32_t *m;
@@ -157,10 +160,14 @@ bool audience_draft_visible(struct audience_ctx *c, const struct feed_new *d)
 	int64_t v = c->viewer;
 	if (!v || !f)
 		return false;
+	if (d->visibility == VIS_COMMUNITY &&
+	    !(d->author == v || communities_can_read_locked(c->app, d->community_id, v)))
+		return false;
 	bool named = d->author == v || d->board_owner_id == v;
 	for (size_t i = 0; !named && i < d->n_mentions; i++)
 		named = d->mentions[i] == v;
-	if (!named && !own_rule(c, (uint32_t)d->author, d->visibility))
+	if (!named && d->visibility != VIS_COMMUNITY &&
+	    !own_rule(c, (uint32_t)d->author, d->visibility))
 		return false;
 	int64_t ref = d->reblog_of_id ? d->reblog_of_id : d->in_reply_to_id;
 	if (!ref)

@@ -11,6 +11,11 @@
  *   - connections: distance 1;
  *   - private (Mastodon's): distance 1, or v follows the author;
  *   - direct: nobody else;
+ *   - community: whoever may read its community (public and moderated
+ *     communities: every signed-in person; restricted ones: their
+ *     members), and nobody else — neither a mention nor a board widens
+ *     it. Membership is read at check time, so leaving or being removed
+ *     takes a community's posts away at once, live streams included;
  * and moreover:
  *   - a reply is visible only if v may also see its parent, and so on up
  *     the thread: a reply never widens the audience of what it answers.
@@ -46,13 +51,15 @@ enum visibility {
 	VIS_CONNECTIONS = 3, /* the author's connections (distance 1) */
 	VIS_PRIVATE = 4,     /* Mastodon's "private": connections and followers */
 	VIS_DIRECT = 5,	     /* only the people mentioned */
+	VIS_COMMUNITY = 6,   /* who may read its community (communities.h) */
 };
 
 /* Parses a visibility name (Moka's and Mastodon's); -1 if unknown. */
 int visibility_parse(const char *s, enum visibility *out);
-/* Moka's name for v ("public", "unlisted", "network", "connections", "private", "direct"). */
+/* Moka's name for v ("public", "unlisted", "network", "connections", "private", "direct",
+ * "community"). */
 const char *visibility_name(enum visibility v);
-/* The value Mastodon clients understand ("network"/"connections" → "private"). */
+/* The value Mastodon clients understand ("network"/"connections"/"community" → "private"). */
 const char *visibility_mastodon(enum visibility v);
 
 /* May viewer (0 = anonymous) see post_id? Takes the memory read lock itself.

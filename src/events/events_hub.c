@@ -25,6 +25,7 @@
 #include "events/events.h"
 #include "app/app.h"
 #include "audience/audience.h"
+#include "communities/communities.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/clock.h"
@@ -407,7 +408,8 @@ struct post_facts {
 	bool listed;	/* in the company stream */
 	bool unlisted;	/* kept out of hashtag streams too */
 	int64_t *homes; /* whose home streams it may reach: author, board owner,
-			 * the author's connections and followers */
+			 * the author's connections and followers, and the
+			 * members of its community */
 	size_t n_homes;
 	const char *tags[HUB_POST_TAGS_MAX];
 	int n_tags;
@@ -430,7 +432,9 @@ static int post_facts_load(struct hub *h, struct arena *a, int64_t post_id, stru
 	size_t nc = 0, nf = 0;
 	const uint32_t *conn = graph_connections(app->graph, p->author, &nc);
 	const uint32_t *fol = graph_followers(app->graph, p->author, &nf);
-	pf->homes = xmalloc((nc + nf + 2) * sizeof(*pf->homes));
+	const uint32_t *members = NULL;
+	size_t nm = p->community ? communities_members_locked(app, p->community, &members) : 0;
+	pf->homes = xmalloc((nc + nf + nm + 2) * sizeof(*pf->homes));
 	pf->homes[pf->n_homes++] = p->author;
 	if (p->flags & FEED_BOARD)
 		pf->homes[pf->n_homes++] = p->ref;
@@ -438,6 +442,8 @@ static int post_facts_load(struct hub *h, struct arena *a, int64_t post_id, stru
 		pf->homes[pf->n_homes++] = conn[i];
 	for (size_t i = 0; i < nf; i++)
 		pf->homes[pf->n_homes++] = fol[i];
+	for (size_t i = 0; i < nm; i++) /* a community's members (each still checked) */
+		pf->homes[pf->n_homes++] = members[i];
 	app_unlock(app);
 	if (tagged)
 		pf->n_tags = (int)store_post_tags(store_reader(app->store), a, post_id, pf->tags,

@@ -94,6 +94,9 @@ void feed_free(struct feed *f)
 		free(f->tags[i].name);
 		free(f->tags[i].posts.v);
 	}
+	for (uint32_t i = 0; i < f->communities_cap; i++)
+		free(f->communities[i].v);
+	free(f->communities);
 	free(f->users);
 	free(f->tags);
 	free(f->listed.v);
@@ -319,7 +322,38 @@ static void open_slot(struct feed *f, uint32_t pos)
 	for (uint32_t i = 0; i < f->tags_cap; i++)
 		if (f->tags[i].name)
 			fvec_shift(&f->tags[i].posts, pos);
+	for (uint32_t i = 0; i < f->communities_cap; i++)
+		fvec_shift(&f->communities[i], pos);
 	fvec_shift(&f->listed, pos);
+}
+
+struct fvec *feed_community_at(struct feed *f, int64_t id, bool create)
+{
+	if (id <= 0 || id >= UINT32_MAX)
+		return NULL;
+	if ((uint64_t)id >= f->communities_cap) {
+		if (!create)
+			return NULL;
+		uint32_t cap = f->communities_cap ? f->communities_cap : 64;
+		while (cap <= (uint64_t)id)
+			cap *= 2;
+		f->communities = xrealloc(f->communities, cap * sizeof(*f->communities));
+		memset(f->communities + f->communities_cap, 0,
+		       (cap - f->communities_cap) * sizeof(*f->communities));
+		f->communities_cap = cap;
+	}
+	return &f->communities[id];
+}
+
+int feed_set_community(struct feed *f, int64_t id, int64_t community)
+{
+	uint32_t slot = feed_slot(f, id);
+	struct fvec *v = feed_community_at(f, community, true);
+	if (slot == FEED_NONE || !v)
+		return -1;
+	f->posts[slot].community = (uint32_t)community;
+	fvec_add(v, slot);
+	return 0;
 }
 
 /* Counts a live reply in (delta 1) or out (delta -1) of its parent. */
@@ -374,9 +408,11 @@ static bool listed(const struct feed *f, const struct feed_post *fp)
 int feed_insert(struct feed *f, const struct feed_new *p)
 {
 	if (p->author <= 0 || p->author > GRAPH_ID_MAX || p->visibility < 0 ||
-	    p->visibility > VIS_DIRECT || p->id <= 0)
+	    p->visibility > VIS_COMMUNITY || p->id <= 0 || p->community_id < 0 ||
+	    p->community_id >= UINT32_MAX)
 		return -1;
-	struct feed_post fp = {.author = (uint32_t)p->author};
+	struct feed_post fp = {.author = (uint32_t)p->author,
+			       .community = (uint32_t)p->community_id};
 	if (link_post(f, p, &fp) < 0)
 		return -1;
 	uint32_t pos = f->n;
@@ -416,6 +452,8 @@ int feed_insert(struct feed *f, const struct feed_new *p)
 		fvec_add(&feed_user_at(f, m[i], true)->mentioned, pos);
 	for (size_t i = 0; i < p->n_tags; i++)
 		fvec_add(&feed_tag_at(f, p->tags[i], strlen(p->tags[i]), true)->posts, pos);
+	if (fp.community)
+		fvec_add(feed_community_at(f, fp.community, true), pos);
 	if ((fp.flags & FEED_REPLY) && !p->deleted)
 		count_reply(f, &fp, 1);
 	return 0;

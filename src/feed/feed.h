@@ -15,11 +15,14 @@
  *     the posts others wrote on their board, the posts mentioning them;
  *   - the company stream: public posts that are neither reposts nor
  *     replies to someone else (a reply to oneself, a thread, stays);
- *   - per hashtag (normalised name): the posts carrying it.
+ *   - per hashtag (normalised name): the posts carrying it;
+ *   - per community: the posts that belong to it (their audience is
+ *     "community"; the home stream merges the lists of the viewer's
+ *     communities).
  * Deleted posts stay in place with FEED_DELETED set; every read goes
  * through the audience check, which refuses them.
  *
- * Memory: 36 bytes per post, plus 4 bytes per list entry (one for the
+ * Memory: 40 bytes per post, plus 4 bytes per list entry (one for the
  * author's list, one more for public, tagged, board and mentioned posts),
  * plus 80 bytes per person: about 450 MB for 10 million posts.
  *
@@ -60,7 +63,7 @@ enum {
 /* "No such slot". */
 #define FEED_NONE UINT32_MAX
 
-/* One indexed post (28 bytes). Its id is feed_id(f, slot). */
+/* One indexed post (32 bytes). Its id is feed_id(f, slot). */
 struct feed_post {
 	uint32_t author;
 	uint32_t ref;		 /* see FEED_REPLY, FEED_REBLOG, FEED_BOARD */
@@ -71,6 +74,7 @@ struct feed_post {
 	uint16_t closed_replies; /* the other live direct replies (saturating) */
 	uint8_t visibility;	 /* enum visibility */
 	uint8_t flags;
+	uint32_t community; /* the community it belongs to (VIS_COMMUNITY); 0: none */
 };
 
 /* An empty index. Never NULL (aborts on OOM). */
@@ -111,6 +115,7 @@ struct feed_new {
 	int visibility;
 	int64_t in_reply_to_id, reblog_of_id, board_owner_id; /* 0 when not */
 	bool question, deleted;
+	int64_t community_id;	 /* VIS_COMMUNITY: its community (0 while loading) */
 	const int64_t *mentions; /* user ids */
 	size_t n_mentions;
 	const char *const *tags; /* normalised names */
@@ -132,6 +137,9 @@ int feed_delete(struct feed *f, int64_t id);
 int feed_favourite(struct feed *f, int64_t id, int delta);
 /* Replaces the mentions of id (after an edit). 0 or -1 (unknown id). */
 int feed_set_mentions(struct feed *f, int64_t id, const int64_t *users, size_t n);
+/* Files id under community (loading: community posts are indexed before
+ * the communities are read). 0 or -1 (unknown id or bad community). */
+int feed_set_community(struct feed *f, int64_t id, int64_t community);
 /* Replaces the hashtags of id, given its old ones. 0 or -1 (unknown id). */
 int feed_set_tags(struct feed *f, int64_t id, const char *const *old, size_t n_old,
 		  const char *const *tags, size_t n);
@@ -161,12 +169,14 @@ int feed_page_parse(const char *max_id, const char *since_id, const char *min_id
 		    struct feed_page *out, const char **why);
 
 enum feed_stream {
-	FEED_HOME,     /* viewer's own posts, those on their board, and those of
-			* the people they follow or are connected to */
-	FEED_WALL,     /* user's posts and the posts on user's board */
-	FEED_PUBLIC,   /* the company stream */
-	FEED_TAG,      /* posts with hashtag tag (unlisted ones left out) */
-	FEED_MENTIONS, /* posts mentioning viewer */
+	FEED_HOME,	/* viewer's own posts, those on their board, those of
+			 * the people they follow or are connected to, and
+			 * those of viewer's communities */
+	FEED_WALL,	/* user's posts and the posts on user's board */
+	FEED_PUBLIC,	/* the company stream */
+	FEED_TAG,	/* posts with hashtag tag (unlisted ones left out) */
+	FEED_MENTIONS,	/* posts mentioning viewer */
+	FEED_COMMUNITY, /* the posts of one community (replies included) */
 };
 
 struct feed_query {
@@ -174,6 +184,7 @@ struct feed_query {
 	int64_t viewer;
 	int64_t user;			       /* FEED_WALL */
 	const char *tag;		       /* FEED_TAG, normalised */
+	int64_t community;		       /* FEED_COMMUNITY */
 	bool exclude_replies, exclude_reblogs; /* FEED_WALL */
 };
 

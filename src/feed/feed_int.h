@@ -38,7 +38,13 @@ struct feed {
 	struct fvec listed;    /* the company stream */
 	struct feed_tag *tags; /* open addressing, power-of-two capacity */
 	uint32_t tags_cap, tags_used;
+	struct fvec *communities; /* [community id]: its posts */
+	uint32_t communities_cap;
 };
+
+/* The list of community id (grown on demand), or NULL for a bad id or,
+ * when !create, an absent one. */
+struct fvec *feed_community_at(struct feed *f, int64_t id, bool create);
 
 /* Adds slot to v, keeping it sorted (appending when it is the largest). */
 void fvec_add(struct fvec *v, uint32_t slot);

@@ -13,6 +13,7 @@
 #include "feed/feed_int.h"
 #include "app/app.h"
 #include "audience/audience.h"
+#include "communities/communities.h"
 #include "core/arena.h"
 #include "graph/graph.h"
 
@@ -211,10 +212,12 @@ static void stream_lists(struct app *app, struct arena *a, const struct feed_que
 	struct feed *f = app->feed;
 	size_t cap = 2;
 	uint32_t *authors = NULL;
-	size_t n_authors = 0;
+	const uint32_t *groups = NULL;
+	size_t n_authors = 0, n_groups = 0;
 	if (q->stream == FEED_HOME) {
 		n_authors = home_authors(app, a, q->viewer, &authors);
-		cap += n_authors;
+		n_groups = communities_of_locked(app, q->viewer, &groups);
+		cap += n_authors + n_groups;
 	}
 	m->heap = arena_alloc(a, cap * sizeof(*m->heap));
 	m->n = 0;
@@ -225,6 +228,11 @@ static void stream_lists(struct app *app, struct arena *a, const struct feed_que
 		for (size_t i = 0; i < n_authors; i++)
 			if (authors[i] != q->viewer)
 				merge_add(m, user_list(f, authors[i], 0), lo, hi);
+		for (size_t i = 0; i < n_groups; i++)
+			merge_add(m, feed_community_at(f, groups[i], false), lo, hi);
+		break;
+	case FEED_COMMUNITY:
+		merge_add(m, feed_community_at(f, q->community, false), lo, hi);
 		break;
 	case FEED_WALL:
 		merge_add(m, user_list(f, q->user, 0), lo, hi);

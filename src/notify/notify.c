@@ -5,6 +5,7 @@
  * pages, unread counts, dismissal, and read markers.
  */
 #include "notify/notify.h"
+#include "communities/communities.h"
 #include "app/app.h"
 #include "audience/audience.h"
 #include "core/arena.h"
@@ -114,8 +115,18 @@ static int render_row(struct app *app, struct arena *a, struct jw *w, int64_t vi
 		jw_key(w, "status");
 		jw_raw(w, status.ptr, status.len);
 	}
-	if (n->invitation_id)
+	if (n->invitation_id && !strncmp(n->type, "moka.community_", 15)) {
+		/* community notifications keep the community's id in invitation_id */
+		jw_key(w, "moka");
+		jw_obj_begin(w);
+		jw_kid(w, "community_id", n->invitation_id);
+		jw_key(w, "community");
+		if (communities_render(app, a, w, viewer, n->invitation_id) < 0)
+			jw_null(w);
+		jw_obj_end(w);
+	} else if (n->invitation_id) {
 		render_invitation(app, a, w, viewer, n->invitation_id);
+	}
 	jw_obj_end(w);
 	rc = 0;
 out:

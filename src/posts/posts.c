@@ -6,6 +6,7 @@
 #include "posts/posts.h"
 #include "posts/posts_int.h"
 #include "app/app.h"
+#include "communities/communities.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -226,7 +227,8 @@ static int notify_new(struct app *app, struct tx *tx, const struct feed_new *d,
 /* The rows of a new post; the transaction is open. */
 static enum posts_rc insert_post(struct app *app, struct tx *tx, struct arena *a,
 				 struct post_row *row, struct feed_new *d,
-				 const struct text_rendered *r, int64_t parent_author)
+				 const struct text_rendered *r, int64_t parent_author,
+				 const char *topic)
 {
 	struct store_conn *w = tx_conn(tx);
 	row->id = d->id = clock_id_next(); /* under the writer lock: commit order is id order */
@@ -239,6 +241,9 @@ static enum posts_rc insert_post(struct app *app, struct tx *tx, struct arena *a
 	    store_user_touch_status(w, row->author_id, row->created_at) != STORE_OK ||
 	    notify_new(app, tx, d, parent_author) < 0)
 		return POSTS_ERROR;
+	if (d->community_id && communities_post_written(app, tx, row->id, row->author_id,
+							d->community_id, topic, row->root_id) < 0)
+		return POSTS_ERROR;
 	struct feed_new *hook = arena_alloc(a, sizeof(*hook));
 	*hook = *d;
 	tx_after_commit(tx, hook_insert, hook);
@@ -246,11 +251,50 @@ static enum posts_rc insert_post(struct app *app, struct tx *tx, struct arena *a
 	return POSTS_OK;
 }
 
+/* The community a new post belongs to: its parent's, else the one asked. */
+static int64_t community_of(struct app *app, const struct posts_draft *d, int64_t parent)
+{
+	if (!parent)
+		return d->community_id;
+	app_rdlock(app);
+	int64_t c = communities_post_community_locked(app, parent);
+	app_unlock(app);
+	return c;
+}
+
+/* May author post in community? Maps the refusal to a post error. */
+static enum posts_rc community_check(struct app *app, int64_t author, int64_t community,
+				     const char **why)
+{
+	switch (communities_may_post(app, author, community)) {
+	case COMMUNITIES_OK:
+		return POSTS_OK;
+	case COMMUNITIES_FORBIDDEN:
+		*why = "community_id: only members post in this community";
+		return POSTS_FORBIDDEN;
+	case COMMUNITIES_CONFLICT:
+		*why = "community_id: this community is archived";
+		return POSTS_FORBIDDEN;
+	default:
+		*why = "community_id: no such community";
+		return POSTS_NOT_FOUND;
+	}
+}
+
 static enum posts_rc check_draft(struct app *app, struct arena *a, int64_t author,
 				 const struct posts_draft *d, int64_t *board, const char **why)
 {
-	if ((unsigned)d->visibility > VIS_DIRECT) {
+	if ((unsigned)d->visibility > VIS_COMMUNITY) {
 		*why = "visibility: unknown";
+		return POSTS_INVALID;
+	}
+	if (!d->in_reply_to_id && (d->visibility == VIS_COMMUNITY) != (d->community_id != 0)) {
+		*why = d->community_id ? "visibility: must be \"community\" with community_id"
+				       : "community_id: required with visibility \"community\"";
+		return POSTS_INVALID;
+	}
+	if (d->community_id && d->board_owner_id && d->board_owner_id != author) {
+		*why = "board_id: a community post cannot also be a board post";
 		return POSTS_INVALID;
 	}
 	if (d->idempotency_key && strlen(d->idempotency_key) > POSTS_KEY_MAX) {
@@ -316,18 +360,32 @@ enum posts_rc posts_create(struct app *app, struct arena *a, int64_t author,
 		row.in_reply_to_account_id = parent.author_id;
 		row.root_id = parent.root_id ? parent.root_id : parent.id;
 	}
+	int64_t community = community_of(app, d, parent.id);
+	rc = community ? community_check(app, author, community, why) : POSTS_OK;
+	if (!community && d->visibility == VIS_COMMUNITY) {
+		*why = "visibility: \"community\" is for posts in a community";
+		rc = POSTS_INVALID;
+	}
+	if (rc != POSTS_OK) {
+		tx_rollback(tx);
+		return rc;
+	}
+	if (community)
+		row.visibility = VIS_COMMUNITY;
 	struct feed_new fd = {
 	    .author = author,
 	    .visibility = row.visibility,
 	    .in_reply_to_id = row.in_reply_to_id,
 	    .board_owner_id = board,
 	    .question = d->question,
+	    .community_id = community,
 	    .mentions = mention_ids(a, &r),
 	    .n_mentions = r.mentions_len,
 	    .tags = r.tags,
 	    .n_tags = r.tags_len,
 	};
-	rc = insert_post(app, tx, a, &row, &fd, &r, parent.author_id);
+	rc = insert_post(app, tx, a, &row, &fd, &r, parent.author_id,
+			 community && !parent.id ? d->topic_title : NULL);
 	if (rc != POSTS_OK) {
 		tx_rollback(tx);
 		*why = "the post could not be stored";

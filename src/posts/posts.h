@@ -19,6 +19,10 @@
  *     repost acts on its original.
  *   - Deleting is soft; the replies stay (orphaned), reposts of it go.
  *   - replies_count counts only the replies the viewer may see.
+ *   - A community post (visibility "community") is written by a member of
+ *     a community that is not archived; replies to it belong to the same
+ *     community (their visibility becomes "community"), so the thread
+ *     stays in the community's stream and under its audience.
  */
 #ifndef MOKA_POSTS_H
 #define MOKA_POSTS_H
@@ -57,6 +61,11 @@ struct posts_draft {
 	int64_t board_owner_id; /* 0 when not a board post */
 	bool question;
 	const char *idempotency_key; /* NULL when none */
+	/* A community post (visibility VIS_COMMUNITY): its community; a reply
+	 * in a community's thread belongs to that community whatever is asked.
+	 * topic_title: it opens a forum topic (communities/). */
+	int64_t community_id;
+	const char *topic_title;
 };
 
 /*

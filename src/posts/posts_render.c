@@ -359,6 +359,8 @@ static void write_static(struct render *r, struct jw *w, const struct post_row *
 	jw_kstr(w, "visibility", visibility_name((enum visibility)row->visibility));
 	jw_kbool(w, "question", row->question);
 	kid_or_null(w, "board_owner_id", row->board_owner_id);
+	if (p->meta.community) /* community posts only */
+		jw_kid(w, "community_id", p->meta.community);
 	jw_obj_end(w);
 	jw_obj_end(w);
 }

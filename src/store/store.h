@@ -65,6 +65,7 @@ int store_integrity_check(struct store *s, char *msg, size_t msg_size);
 int64_t store_disk_bytes(struct store *s);
 
 #include "store/store_auth.h"
+#include "store/store_communities.h"
 #include "store/store_demo.h"
 #include "store/store_network.h"
 #include "store/store_notify.h"

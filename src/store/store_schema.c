@@ -167,6 +167,37 @@ const char *const store_migrations[] = {
 	"  ip TEXT, user_agent TEXT);"
 	"CREATE INDEX sessions_user ON sessions(user_id);"
 	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+	/* 2: communities, their members, posts, pins and forum topics */
+	"CREATE TABLE communities ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  tags TEXT NOT NULL DEFAULT '',"          /* normalised, space-separated */
+	"  type INTEGER NOT NULL,"                  /* 0 public, 1 moderated, 2 restricted */
+	"  listed INTEGER NOT NULL DEFAULT 0,"
+	"  created_by INTEGER NOT NULL REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  archived_at INTEGER);"
+	/* state 0 member (role 1 member, 2 owner), 1 requested, 2 invited */
+	"CREATE TABLE community_members ("
+	"  community_id INTEGER NOT NULL REFERENCES communities(id),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  state INTEGER NOT NULL, role INTEGER NOT NULL DEFAULT 0,"
+	"  by_id INTEGER, created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (community_id, user_id)) WITHOUT ROWID;"
+	"CREATE INDEX community_members_user ON community_members(user_id, community_id);"
+	"CREATE TABLE community_posts ("
+	"  post_id INTEGER PRIMARY KEY, community_id INTEGER NOT NULL);"
+	"CREATE INDEX community_posts_community ON community_posts(community_id, post_id);"
+	"CREATE TABLE community_pins ("
+	"  community_id INTEGER NOT NULL, post_id INTEGER NOT NULL, pinned_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (community_id, post_id)) WITHOUT ROWID;"
+	"CREATE TABLE community_topics ("
+	"  post_id INTEGER PRIMARY KEY, community_id INTEGER NOT NULL, title TEXT NOT NULL,"
+	"  last_activity_at INTEGER NOT NULL, replies INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX community_topics_activity ON community_topics(community_id,"
+	"  last_activity_at, post_id);",
 };
 
 // clang-format on

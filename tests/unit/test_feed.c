@@ -185,6 +185,8 @@ static bool bf_in_stream(const struct model *m, int i, const struct feed_query *
 		return p->vis != VIS_UNLISTED && p->reblog < 0 && has_tag(p, q->tag);
 	case FEED_MENTIONS:
 		return mentions_has(p, q->viewer);
+	case FEED_COMMUNITY: /* the model has no community posts (test_communities.c) */
+		return false;
 	}
 	return false;
 }
