@@ -37,8 +37,7 @@ export function parseLink(header) {
   return out;
 }
 
-// api(method, path, {query, json, form, signal, headers}) → {data, link, status, headers}
-export async function api(method, path, { query, json, form, signal, headers = {} } = {}) {
+function withQuery(path, query) {
   let url = path;
   if (query) {
     const qs = new URLSearchParams();
@@ -48,6 +47,28 @@ export async function api(method, path, { query, json, form, signal, headers = {
     }
     const s = qs.toString();
     if (s) url += (url.includes('?') ? '&' : '?') + s;
+  }
+  return url;
+}
+
+// GET answers asked for ahead of time (the first screen's data, fetched
+// while the session loads): the next api('GET') of the same URL within 10 s
+// takes the answer instead of asking again.
+const early = new Map();
+export function prefetch(path, query) {
+  const url = withQuery(path, query);
+  if (!early.has(url)) early.set(url, { at: Date.now(), answer: api('GET', url, { quiet: true }).catch((e) => e) });
+}
+
+// api(method, path, {query, json, form, signal, headers}) → {data, link, status, headers}
+// quiet: a 401 does not sign the app out (for prefetches).
+export async function api(method, path, { query, json, form, signal, headers = {}, quiet = false } = {}) {
+  const url = withQuery(path, query);
+  if (method === 'GET' && early.has(url)) {
+    const { at, answer } = early.get(url);
+    early.delete(url);
+    const r = Date.now() - at < 10000 ? await answer : null;
+    if (r && !(r instanceof Error)) return r;
   }
   const h = { Accept: 'application/json', ...headers };
   let body;
@@ -64,7 +85,7 @@ export async function api(method, path, { query, json, form, signal, headers = {
   const type = res.headers.get('content-type') || '';
   const data = type.includes('json') ? await res.json().catch(() => null) : await res.text();
   if (!res.ok) {
-    if (res.status === 401 && !path.startsWith('/auth/')) onUnauthorized();
+    if (res.status === 401 && !quiet && !path.startsWith('/auth/')) onUnauthorized();
     const msg = data && typeof data === 'object' && data.error
       ? String(data.error_description || data.error) : t('api.failed', { status: res.status });
     throw new ApiError(res.status, msg, data);

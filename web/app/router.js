@@ -11,6 +11,7 @@
 // (links with target, download or rel="external" are left to the browser).
 const routes = [];
 let notFound = null;
+let more = null, moreLoaded = null; // screens loaded after the first one
 let guard = () => true;
 let current = null; // {controller, path}
 let main;
@@ -32,6 +33,14 @@ export function route(pattern, screen) {
   routes.push({ pattern, screen, ...compile(pattern) });
 }
 export function setNotFound(screen) { notFound = screen; }
+// load() imports more screen modules (they register their routes). It runs
+// when a path matches no route yet, or when loadMoreScreens() is called
+// (after the first screen shows, so they are ready before they are needed).
+export function setMoreScreens(load) { more = load; }
+export function loadMoreScreens() {
+  if (!moreLoaded && more) moreLoaded = more().catch((e) => { moreLoaded = null; throw e; });
+  return moreLoaded || Promise.resolve();
+}
 // guard(screen, url) → true to render, or false after redirecting.
 export function setGuard(fn) { guard = fn; }
 // Called after every render with the path (the header highlights its link).
@@ -62,7 +71,11 @@ export const refresh = () => render({ focus: false, keepScroll: true });
 
 async function render({ focus, keepScroll = false }) {
   const url = new URL(location.href);
-  const { screen, params } = find(url.pathname);
+  let { screen, params } = find(url.pathname);
+  if (screen === notFound && more) {
+    await loadMoreScreens();
+    ({ screen, params } = find(url.pathname));
+  }
   if (!guard(screen, url)) return;
   if (current) current.controller.abort();
   const controller = new AbortController();
