@@ -106,3 +106,40 @@ test('French from the browser, and the language switch is remembered', async () 
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   await page.context().close();
 });
+
+test('installable and offline: the service worker caches the shell only, and the app says it is offline', async () => {
+  const context = await t.browser.newContext(); // service workers allowed
+  const page = await context.newPage();
+  await page.goto(t.srv.base + '/sign_in');
+  await page.getByLabel('Username or email').fill('alice');
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('html[data-live=open]').waitFor({ state: 'attached' });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null
+    || navigator.serviceWorker.ready.then(() => true));
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cached = await page.evaluate(async () => {
+    const out = [];
+    for (const name of await caches.keys()) {
+      for (const req of await (await caches.open(name)).keys()) out.push(new URL(req.url).pathname);
+    }
+    return out;
+  });
+  assert.ok(cached.includes('/'), 'index.html is cached');
+  assert.ok(cached.some((p) => /^\/assets\/main\.[0-9a-f]+\.js$/.test(p)));
+  assert.deepEqual(cached.filter((p) => !(p === '/' || p.startsWith('/assets/'))), [], 'nothing private');
+  const manifest = await page.evaluate(() => document.querySelector('link[rel=manifest]').href);
+  assert.ok(manifest.endsWith('/manifest.webmanifest'));
+
+  // Offline: a reload comes from the cache and says it is offline.
+  await page.reload();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Offline' }).waitFor();
+  await page.getByText('You are offline').first().waitFor();
+  await context.setOffline(false);
+  await page.locator('#app-header nav').waitFor(); // back online: it starts again
+  await context.close();
+});
