@@ -310,3 +310,23 @@ test('leaving takes access away on an open stream', async () => {
   assert.ok(!updates(live).some((u) => u.id === p2.id));
   assert.equal((await get(bob, `/api/v1/statuses/${p1.id}`)).status, 404);
 });
+
+test('after a restart: communities, members, posts and their audience are loaded', async () => {
+  const c = await community(owner, { name: 'Durable', type: 'restricted', tags: ['kept'] });
+  await post(owner, `${C}/${c.id}/invite`, { account_id: ann.id });
+  await post(ann, `${C}/${c.id}/invitation/accept`);
+  const p = await say(ann, c.id, 'still here after a restart');
+  const t = await post(owner, `${C}/${c.id}/topics`, { title: 'Kept topic', status: 'body' });
+  await stopServer(srv, { keep: true });
+  srv = await startServer({ dir: srv.dir });
+  const got = await get(ann, `${C}/${c.id}`);
+  assert.equal(got.body.role, 'member');
+  assert.deepEqual(got.body.tags, ['kept']);
+  assert.equal(got.body.members_count, 2);
+  assert.deepEqual((await get(ann, `${C}/${c.id}/timeline`)).body.map((s) => s.id), [t.body.id, p.id]);
+  assert.equal((await get(bob, `/api/v1/statuses/${p.id}`)).status, 404);
+  assert.equal((await get(owner, `/api/v1/statuses/${p.id}`)).body.moka.community_id, c.id);
+  assert.ok((await get(owner, '/api/v1/timelines/home')).body.some((s) => s.id === p.id));
+  assert.deepEqual((await get(bob, `${C}/${c.id}/topics`)).status, 404);
+  assert.deepEqual((await get(ann, `${C}/${c.id}/topics`)).body.map((x) => x.title), ['Kept topic']);
+});

@@ -233,3 +233,80 @@ test('after a disconnect the audience shrinks at once, on every path', async () 
   const count = await get('conn', `/api/v1/statuses/${counted.id}`);
   assert.equal(count.body.replies_count, 2);
 });
+
+// Communities: the owner, a member, and an outsider who is as close as can
+// be (connected to the owner, following them, mentioned in every post)
+// against posts of public, moderated and restricted (listed) communities.
+const TYPES = ['public', 'moderated', 'restricted'];
+const CSEES = { cowner: TYPES, cmember: TYPES, cout: ['public', 'moderated'] };
+const CP = {}; // type -> the owner's community post
+const CR = {}; // type -> the member's reply to it
+const CID = {};
+const inC = (list, set) => TYPES.filter((t) => list.includes(set[t].id));
+
+test('communities: set-up (owner, member, close outsider; one post and one reply per type)', async () => {
+  for (const n of ['cowner', 'cmember', 'cout']) u[n] = createUser(srv, n);
+  await connect('cowner', 'cout');
+  assert.equal((await api(srv, 'POST', `/api/v1/accounts/${u.cowner.id}/follow`, as('cout'))).status, 200);
+  for (const t of TYPES) {
+    const c = await api(srv, 'POST', '/api/moka/v1/communities', { ...as('cowner'), json: { name: `matrix ${t}`, type: t, listed: true } });
+    assert.equal(c.status, 200);
+    CID[t] = c.body.id;
+    await api(srv, 'POST', `/api/moka/v1/communities/${CID[t]}/invite`, { ...as('cowner'), json: { account_id: u.cmember.id } });
+    const acc = await api(srv, 'POST', `/api/moka/v1/communities/${CID[t]}/invitation/accept`, as('cmember'));
+    assert.equal(acc.body.role, 'member');
+    CP[t] = await post('cowner', { status: `community ${t} @cout #communitymatrix`, visibility: 'community', community_id: CID[t] });
+    CR[t] = await post('cmember', { status: `reply in ${t} @cout`, in_reply_to_id: CP[t].id });
+    assert.equal((await api(srv, 'POST', `/api/v1/statuses/${CP[t].id}/favourite`, as('cmember'))).status, 200);
+  }
+});
+
+async function communityRows(sees) {
+  for (const who of Object.keys(sees)) {
+    const vis = sees[who];
+    for (const t of TYPES) {
+      const ok = vis.includes(t);
+      for (const path of [`/api/v1/statuses/${CP[t].id}`, `/api/v1/statuses/${CR[t].id}`,
+        `/api/v1/statuses/${CP[t].id}/context`, `/api/v1/statuses/${CP[t].id}/favourited_by`,
+        `/api/moka/v1/communities/${CID[t]}/timeline`, `/api/moka/v1/communities/${CID[t]}/members`]) {
+        const r = await get(who, path);
+        assert.equal(r.status, ok ? 200 : 404, `${who} ${t} ${path}`);
+      }
+      if (ok) assert.equal((await get(who, `/api/v1/statuses/${CP[t].id}`)).body.replies_count, 1, `${who} ${t} count`);
+    }
+    assert.deepEqual(inC(await stream(who, '/api/v1/timelines/home'), CP), vis, `${who} home`);
+    assert.deepEqual(inC(await stream(who, '/api/v1/timelines/tag/communitymatrix'), CP), vis, `${who} tag`);
+    assert.deepEqual(inC(await stream(who, `/api/v1/accounts/${u.cowner.id}/statuses`), CP), vis, `${who} wall`);
+    assert.deepEqual(inC(await stream(who, `/api/v1/accounts/${u.cmember.id}/statuses`), CR), vis, `${who} member's wall`);
+    assert.deepEqual(inC(await stream(who, '/api/v1/timelines/public'), CP), [], `${who} company stream`);
+    const notes = (await get(who, '/api/v1/notifications?limit=80')).body;
+    const ids = JSON.stringify(notes);
+    for (const t of TYPES) if (!vis.includes(t)) assert.ok(!ids.includes(CP[t].id) && !ids.includes(CR[t].id), `${who} notifications ${t}`);
+    const unread = (await get(who, '/api/v1/notifications/unread_count?limit=1000')).body.count;
+    assert.equal(unread, notes.length, `${who} unread count`);
+  }
+}
+
+test('communities: every read path follows the community type and membership', async () => {
+  await communityRows(CSEES);
+  // the outsider is mentioned in every post but told only of what they may read
+  const notes = (await get('cout', '/api/v1/notifications?limit=80')).body;
+  assert.deepEqual(TYPES.filter((t) => notes.some((n) => n.type === 'mention' && n.status.id === CP[t].id)), ['public', 'moderated']);
+  assert.equal((await get('cout', `/api/moka/v1/communities/${CID.restricted}`)).body.limited, true);
+});
+
+test('communities: a member removed from a restricted community loses it at once, everywhere', async () => {
+  const r = await api(srv, 'DELETE', `/api/moka/v1/communities/${CID.restricted}/members/${u.cmember.id}`, as('cowner'));
+  assert.equal(r.status, 200);
+  // their own reply stays theirs; everything else of the community goes
+  assert.equal((await get('cmember', `/api/v1/statuses/${CR.restricted.id}`)).status, 200);
+  for (const path of [`/api/v1/statuses/${CP.restricted.id}`, `/api/v1/statuses/${CP.restricted.id}/context`,
+    `/api/moka/v1/communities/${CID.restricted}/timeline`]) {
+    assert.equal((await get('cmember', path)).status, 404, path);
+  }
+  assert.deepEqual(inC(await stream('cmember', '/api/v1/timelines/home'), CP), ['public', 'moderated']);
+  assert.deepEqual(inC(await stream('cmember', '/api/v1/timelines/tag/communitymatrix'), CP), ['public', 'moderated']);
+  assert.deepEqual(inC(await stream('cmember', `/api/v1/accounts/${u.cowner.id}/statuses`), CP), ['public', 'moderated']);
+  const notes = JSON.stringify((await get('cmember', '/api/v1/notifications?limit=80')).body);
+  assert.ok(!notes.includes(CP.restricted.id));
+});

@@ -270,6 +270,29 @@ static void test_unknown_posts_and_viewers(void **state)
 	app_del(app);
 }
 
+/* Without a communities index (none loaded), a community post is closed
+ * to all but its author — mentions and boards do not open it. The full
+ * community rows are in test_communities.c. */
+static void test_community_posts_closed_without_index(void **state)
+{
+	(void)state;
+	struct app *app = app_new();
+	int64_t p = post(app, AUTHOR, VIS_COMMUNITY, 0, 0, 0, mention, 1);
+	assert_true(audience_post_visible(app, AUTHOR, p));
+	for (int64_t v = CONN; v <= PEOPLE; v++)
+		assert_false(audience_post_visible(app, v, p));
+	int64_t reply = post(app, CONN, VIS_PUBLIC, p, 0, 0, NULL, 0);
+	assert_true(audience_post_visible(app, AUTHOR, reply)); /* under their own post */
+	assert_true(audience_post_visible(app, CONN, reply));	/* their own words */
+	assert_false(audience_post_visible(app, OTHER, reply));
+	assert_false(audience_post_visible(app, MENTIONED, reply));
+	enum visibility vis;
+	assert_int_equal(visibility_parse("community", &vis), 0);
+	assert_int_equal(vis, VIS_COMMUNITY);
+	assert_string_equal(visibility_mastodon(VIS_COMMUNITY), "private");
+	app_del(app);
+}
+
 static void test_visibility_names(void **state)
 {
 	const char *moka[] = {"public", "unlisted", "network", "connections", "private", "direct"};
@@ -301,6 +324,7 @@ int main(void)
 	    cmocka_unit_test(test_graph_changes_apply_at_once),
 	    cmocka_unit_test(test_draft_matches_indexed_post),
 	    cmocka_unit_test(test_unknown_posts_and_viewers),
+	    cmocka_unit_test(test_community_posts_closed_without_index),
 	    cmocka_unit_test(test_visibility_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
