@@ -10,13 +10,16 @@
 // - sw.js gets the list of shell files and a version.
 // - Text files get .gz and .br siblings (node:zlib) when smaller.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, posix } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { logoSvg, logoPng } from './build-web-icons.mjs';
 
 const SRC = resolve('web');
-const OUT = resolve(process.argv[2] || 'build/web');
+// Built beside the destination, then swapped in, so a server running from
+// it never sees a half-written app.
+const DEST = resolve(process.argv[2] || 'build/web');
+const OUT = `${DEST}.tmp-${process.pid}`;
 const ASSETS = join(OUT, 'assets');
 
 const hash = (data) => createHash('sha256').update(data).digest('hex').slice(0, 10);
@@ -137,5 +140,9 @@ for (const rel of written) {
   if (b.length < data.length) writeFileSync(join(OUT, rel + '.br'), b);
   raw += data.length; br += Math.min(b.length, data.length);
 }
-console.log(`build-web: ${written.length} files in ${relative(process.cwd(), OUT) || OUT} ` +
+rmSync(`${DEST}.old`, { recursive: true, force: true });
+try { renameSync(DEST, `${DEST}.old`); } catch { /* first build */ }
+renameSync(OUT, DEST);
+rmSync(`${DEST}.old`, { recursive: true, force: true });
+console.log(`build-web: ${written.length} files in ${relative(process.cwd(), DEST) || DEST} ` +
   `(${(raw / 1024).toFixed(1)} KiB, ${(br / 1024).toFixed(1)} KiB brotli), version ${version}`);

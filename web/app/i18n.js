@@ -26,9 +26,18 @@ export function addStrings(t) {
   for (const l of LANGS) Object.assign(tables[l], t[l] || {});
 }
 
+// Intl formatters are costly to create: one per language and options.
+const formatters = new Map();
+function fmt(Kind, opts) {
+  const key = `${Kind.name}:${lang}:${JSON.stringify(opts)}`;
+  let f = formatters.get(key);
+  if (!f) { f = new Kind(lang, opts); formatters.set(key, f); }
+  return f;
+}
+
 export function t(key, vars = {}) {
   let s = tables[lang][key] ?? tables.en[key] ?? key;
-  if (typeof s === 'object') s = s[new Intl.PluralRules(lang).select(vars.count ?? 0)] ?? s.other;
+  if (typeof s === 'object') s = s[fmt(Intl.PluralRules).select(vars.count ?? 0)] ?? s.other;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? (k === 'count' ? formatNumber(vars[k]) : vars[k]) : m));
 }
 
@@ -45,17 +54,17 @@ export function onLangChange(fn) {
   return () => listeners.delete(fn);
 }
 
-export const formatNumber = (n) => new Intl.NumberFormat(lang).format(n);
+export const formatNumber = (n) => fmt(Intl.NumberFormat).format(n);
 
 export function formatDate(iso, opts = { dateStyle: 'medium', timeStyle: 'short' }) {
-  return new Intl.DateTimeFormat(lang, opts).format(new Date(iso));
+  return fmt(Intl.DateTimeFormat, opts).format(new Date(iso));
 }
 
 // "3 min ago", "yesterday"… (older than a week: the date).
 export function formatRelative(iso, now = Date.now()) {
   const secs = Math.round((new Date(iso).getTime() - now) / 1000);
   const abs = Math.abs(secs);
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' });
+  const rtf = fmt(Intl.RelativeTimeFormat, { numeric: 'auto', style: 'short' });
   if (abs < 45) return rtf.format(0, 'second');
   if (abs < 3600) return rtf.format(Math.round(secs / 60), 'minute');
   if (abs < 86400) return rtf.format(Math.round(secs / 3600), 'hour');

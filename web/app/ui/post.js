@@ -191,6 +191,11 @@ export function postCard(status, { focus = false, onReply } = {}) {
   return el;
 }
 
+// Relative times ("3 min ago") move on with the clock.
+setInterval(() => {
+  for (const el of document.querySelectorAll('.post-time time')) el.textContent = formatRelative(el.dateTime);
+}, 60000);
+
 live.on('status.update', updatePost);
 live.on('delete', markDeleted);
 live.on('update', (s) => { if (s.in_reply_to_id) refreshPost(s.in_reply_to_id); });
