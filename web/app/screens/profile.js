@@ -29,7 +29,9 @@ addStrings({
     'profile.nocommon': 'Nobody connects you with {name} yet.', 'profile.direct': 'You and {name} are connected.',
     'profile.org': 'Org chart', 'profile.chain': 'Reporting line', 'profile.peers': 'Peers', 'profile.reports': 'Direct reports',
     'profile.top': '{name} is at the top of the org chart.', 'profile.nopeers': 'No peers.', 'profile.noreports': 'No direct reports.',
-    'profile.here': '(this profile)',
+    'profile.here': '(this profile)', 'profile.side': 'Connections and org chart',
+    'profile.allPeers': { one: 'Show the {count} peer', other: 'Show all {count} peers' },
+    'profile.allReports': { one: 'Show the {count} report', other: 'Show all {count} direct reports' },
     'profile.board': 'Post on {name}’s board', 'profile.boardText': 'Your message to {name}', 'profile.boardSend': 'Post',
     'profile.boardPosting': 'Posting…', 'profile.boardPosted': 'Posted on {name}’s board.', 'profile.boardEmpty': 'Write something first.',
     'profile.audience': 'Audience', 'profile.aud.public': 'Company', 'profile.aud.network': 'My network',
@@ -51,7 +53,9 @@ addStrings({
     'profile.nocommon': "Personne ne vous relie encore à {name}.", 'profile.direct': 'Vous êtes en relation avec {name}.',
     'profile.org': 'Organigramme', 'profile.chain': 'Ligne hiérarchique', 'profile.peers': 'Collègues directs', 'profile.reports': 'Collaborateurs directs',
     'profile.top': "{name} est au sommet de l'organigramme.", 'profile.nopeers': 'Aucun collègue direct.', 'profile.noreports': 'Aucun collaborateur direct.',
-    'profile.here': '(ce profil)',
+    'profile.here': '(ce profil)', 'profile.side': 'Relations et organigramme',
+    'profile.allPeers': { one: 'Afficher le collègue direct', other: 'Afficher les {count} collègues directs' },
+    'profile.allReports': { one: 'Afficher le collaborateur direct', other: 'Afficher les {count} collaborateurs directs' },
     'profile.board': 'Publier sur le mur de {name}', 'profile.boardText': 'Votre message pour {name}', 'profile.boardSend': 'Publier',
     'profile.boardPosting': 'Publication…', 'profile.boardPosted': 'Publié sur le mur de {name}.', 'profile.boardEmpty': "Écrivez d'abord quelque chose.",
     'profile.audience': 'Audience', 'profile.aud.public': 'Entreprise', 'profile.aud.network': 'Mon réseau',
@@ -154,13 +158,26 @@ function connects(p) {
   return s;
 }
 
+// People in a list, the first few only until "Show all N" is pressed.
+const SHORT = 6;
+function shortList(items, moreKey) {
+  const ul = h('ul', { class: 'people people-compact' }, items.slice(0, SHORT).map((a) => personRow(a, { size: 40 })));
+  if (items.length <= SHORT) return ul;
+  const more = h('button', { type: 'button', class: 'btn btn-small show-all' }, t(moreKey, { count: items.length }));
+  more.addEventListener('click', () => {
+    const rest = items.slice(SHORT).map((a) => personRow(a, { size: 40 }));
+    ul.append(...rest);
+    more.remove();
+    rest[0].querySelector('a').focus();
+  });
+  return h('div', null, ul, more);
+}
+
 function orgChart(p) {
   const chain = [...p.org.managers].reverse();
   const me = h('li', { class: 'org-self', 'aria-current': 'true' },
-    avatar(p, 40), h('span', { class: 'org-name' }, nameOf(p)), ' ', h('span', { class: 'muted' }, t('profile.here')));
-  const list = (items, none) => (items.length
-    ? h('ul', { class: 'people people-compact' }, items.map((a) => personRow(a, { size: 40 })))
-    : h('p', { class: 'muted' }, none));
+    avatar(p, 40), h('span', null, h('span', { class: 'org-name' }, nameOf(p)), h('span', { class: 'muted' }, t('profile.here'))));
+  const list = (items, none, moreKey) => (items.length ? shortList(items, moreKey) : h('p', { class: 'muted' }, none));
   const chainId = uid('chain'), peersId = uid('peers'), reportsId = uid('reports');
   const s = section(t('profile.org'),
     h('h3', { id: chainId }, t('profile.chain')),
@@ -171,9 +188,9 @@ function orgChart(p) {
         a.title ? h('span', { class: 'person-role' }, a.title) : null))),
       me),
     h('h3', { id: peersId }, `${t('profile.peers')} (${formatNumber(p.org.peers.length)})`),
-    list(p.org.peers, t('profile.nopeers')),
+    list(p.org.peers, t('profile.nopeers'), 'profile.allPeers'),
     h('h3', { id: reportsId }, `${t('profile.reports')} (${formatNumber(p.org.reports.length)})`),
-    list(p.org.reports, t('profile.noreports')));
+    list(p.org.reports, t('profile.noreports'), 'profile.allReports'));
   s.classList.add('org-chart');
   return s;
 }
@@ -249,12 +266,14 @@ async function renderProfile({ main, signal }, acct) {
     label: t('profile.wall'), empty: t('profile.wallEmpty'),
   });
   const wallId = uid('wall');
+  // Wide screens: the head across, then the details, board and wall beside
+  // the connections and org chart (before the endless wall in tab order).
   append(main, h('div', { class: 'profile' },
     headEl,
-    ...details(p),
-    connectsEl,
-    orgChart(p),
-    self ? null : boardForm(p, (s) => wall.prepend(s)),
-    h('section', { class: 'profile-wall', 'aria-labelledby': wallId }, h('h2', { id: wallId }, t('profile.wall')), wall.el)));
+    h('aside', { class: 'profile-side', 'aria-label': t('profile.side') }, connectsEl, orgChart(p)),
+    h('div', { class: 'profile-body' },
+      ...details(p),
+      self ? null : boardForm(p, (s) => wall.prepend(s)),
+      h('section', { class: 'profile-wall', 'aria-labelledby': wallId }, h('h2', { id: wallId }, t('profile.wall')), wall.el))));
   await wall.ready;
 }
