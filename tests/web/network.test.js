@@ -31,6 +31,10 @@ test('connect with a message; the invitation arrives live on the other\'s networ
   await nedPage.getByRole('button', { name: 'Withdraw (Ora Okafor)' }).waitFor();
   assert.equal((await rel(ned, ora)).requested, true);
 
+  // Ned's own network page lists it as sent (until Ora answers, below).
+  const nedNet = await signedInPage(t, 'ned', { path: '/network' });
+  await nedNet.getByRole('list', { name: 'Invitations sent' }).getByRole('link', { name: 'Ora Okafor' }).waitFor();
+
   // Ora's open network page gets it live, with the message.
   const received = oraPage.getByRole('list', { name: 'Invitations received' });
   await received.getByRole('link', { name: 'Ned Nakamura' }).waitFor();
@@ -46,8 +50,10 @@ test('connect with a message; the invitation arrives live on the other\'s networ
   await oraPage.waitForURL(/\/network\/connections$/);
   await oraPage.getByRole('list', { name: 'Connections' }).getByRole('link', { name: 'Ned Nakamura' }).waitFor();
 
-  // Ned's notification says so, and his view of Ora's profile now shows it.
-  await nedPage.reload();
+  // Ned's open pages follow live: the sent invitation goes, the profile
+  // shows the connection; his notification says so.
+  await nedNet.getByText('You have no invitations waiting for an answer.').waitFor();
+  await nedNet.context().close();
   await nedPage.getByRole('button', { name: 'Disconnect' }).waitFor();
   assert.equal(await nedPage.locator('.distance').innerText(), 'Direct connection');
   assert.match(await nedPage.locator('.profile-stats').innerText(), /1 connection/);

@@ -212,6 +212,12 @@ test('org chart: from a profile to the manager, then to one of their reports', a
   await page.getByRole('heading', { name: 'Dora Dev', level: 1 }).waitFor();
   await page.goBack();
   await page.getByRole('heading', { name: 'Vera Vice', level: 1 }).waitFor();
+  // Profiles by id lead to the @username address.
+  await page.goto(t.srv.base + '/profile/me');
+  await page.waitForURL(/\/@dev1$/);
+  await page.getByRole('heading', { name: 'Dan Dev', level: 1 }).waitFor();
+  await page.goto(t.srv.base + '/@nobody-by-that-name');
+  await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
   await page.context().close();
 });
 

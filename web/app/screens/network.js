@@ -117,7 +117,11 @@ function invitationList(items, empty, label) {
   };
   for (const inv of items) ul.append(invitationRow(inv, gone));
   none.hidden = items.length > 0;
-  return { el: h('div', null, ul, none), ul, add: (inv) => { ul.prepend(invitationRow(inv, gone)); none.hidden = true; } };
+  return {
+    el: h('div', null, ul, none), ul,
+    add: (inv) => { ul.prepend(invitationRow(inv, gone)); none.hidden = true; },
+    remove: (row) => { row.remove(); none.hidden = ul.children.length > 0; },
+  };
 }
 
 function suggestionNote(s) {
@@ -145,8 +149,13 @@ async function overview({ main, signal, path }) {
     block(t('network.received'), received.el),
     block(t('network.suggestions'), sugg),
     block(t('network.sent'), sent.el));
-  // A new invitation while the page is open.
+  // A new invitation while the page is open; one of mine accepted.
   live.on('notification', (n) => {
+    if (n.type === 'moka.connection_accepted') {
+      const row = sent.ul.querySelector(`[data-id="${CSS.escape(n.account.id)}"]`);
+      if (row) sent.remove(row);
+      return;
+    }
     const i = n.type === 'follow_request' && n.moka && n.moka.invitation;
     if (!i || received.ul.querySelector(`[data-id="${CSS.escape(n.account.id)}"]`)) return;
     received.add({ id: i.id, direction: 'received', account: n.account, message: i.message, created_at: i.created_at });

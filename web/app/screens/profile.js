@@ -9,6 +9,7 @@ import { route, navigate } from '../router.js';
 import { t, addStrings, formatNumber } from '../i18n.js';
 import { get, api, ApiError } from '../api.js';
 import { session } from '../session.js';
+import * as live from '../live.js';
 import { stream } from '../ui/stream.js';
 import { avatar, nameOf, personRow, profilePath, connectActions, followButton, relationshipOf } from '../ui/person.js';
 import { notFound } from './notfound.js';
@@ -101,6 +102,8 @@ function distanceBadge(p) {
   return h('p', { class: ['distance', `distance-${d}`], dataset: { distance: d } }, t(`profile.distance${d}`));
 }
 
+const relationActions = (p, rel, onChange) => [connectActions(p, rel, { withMessage: true, onChange }), followButton(p, rel, { onChange })];
+
 function head(p, self, rel, onChange) {
   const name = nameOf(p);
   const where = [p.department, p.location].filter(Boolean).join(' · ');
@@ -110,7 +113,7 @@ function head(p, self, rel, onChange) {
   photo.classList.add('profile-photo');
   const actions = self
     ? [h('a', { href: '/profile/edit', class: 'btn btn-primary' }, t('profile.edit')), h('a', { href: '/settings', class: 'btn' }, t('profile.settings'))]
-    : [connectActions(p, rel, { withMessage: true, onChange }), followButton(p, rel, { onChange })];
+    : relationActions(p, rel, onChange);
   return h('section', { class: 'panel profile-head' },
     photo,
     h('div', { class: 'profile-id' },
@@ -247,17 +250,33 @@ async function renderProfile({ main, signal }, acct) {
   if (signal.aborted) return;
   document.title = `${nameOf(p)} · Moka`;
 
-  const headEl = head(p, self, rel, refresh);
+  const changed = () => refresh(false);
+  const headEl = head(p, self, rel, changed);
   let connectsEl = connects(p);
-  // After a connect / follow change: new counts, distance and "who connects us".
-  async function refresh() {
-    let fresh;
-    try { fresh = await get(`/api/moka/v1/profiles/${p.id}`, { signal }); } catch { return; }
+  // After a connect / follow change: new counts, distance and "who connects
+  // us"; after one made elsewhere (live), the actions too.
+  async function refresh(actions) {
+    let fresh, r;
+    try {
+      [fresh, r] = await Promise.all([get(`/api/moka/v1/profiles/${p.id}`, { signal }), actions ? relationshipOf(p.id, signal) : null]);
+    } catch { return; }
     if (signal.aborted) return;
     replace(headEl.querySelector('.profile-stats-box'), stats(fresh));
     headEl.querySelector('.distance').replaceWith(distanceBadge(fresh));
     const c = connects(fresh);
     if (connectsEl && c) { connectsEl.replaceWith(c); connectsEl = c; }
+    if (r) {
+      const box = headEl.querySelector('.profile-actions');
+      const hadFocus = box.contains(document.activeElement);
+      replace(box, relationActions(p, r, changed));
+      if (hadFocus) { const b = box.querySelector('button'); if (b) b.focus(); }
+    }
+  }
+  // Their answer to an invitation, their invitation or follow, as it happens.
+  if (!self) {
+    live.on('notification', (n) => {
+      if (n.account && n.account.id === p.id && ['follow_request', 'moka.connection_accepted', 'follow'].includes(n.type)) refresh(true);
+    }, signal);
   }
 
   const isHere = (s) => s.account.id === p.id || (s.moka && s.moka.board_owner_id === p.id);
