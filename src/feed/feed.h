@@ -24,7 +24,7 @@
  *
  * Memory: 40 bytes per post, plus 4 bytes per list entry (one for the
  * author's list, one more for public, tagged, board and mentioned posts),
- * plus 80 bytes per person: about 450 MB for 10 million posts.
+ * plus 80 bytes per person: about 490 MB for 10 million posts.
  *
  * Loading: feed_open() reads four ordered scans (posts through a covering
  * index, mentions, tags, likes) and appends, without sorting.

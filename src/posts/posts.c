@@ -251,15 +251,19 @@ static enum posts_rc insert_post(struct app *app, struct tx *tx, struct arena *a
 	return POSTS_OK;
 }
 
+/* The community post_id belongs to (0: none). */
+static int64_t post_community(struct app *app, int64_t post_id)
+{
+	app_rdlock(app);
+	int64_t c = communities_post_community_locked(app, post_id);
+	app_unlock(app);
+	return c;
+}
+
 /* The community a new post belongs to: its parent's, else the one asked. */
 static int64_t community_of(struct app *app, const struct posts_draft *d, int64_t parent)
 {
-	if (!parent)
-		return d->community_id;
-	app_rdlock(app);
-	int64_t c = communities_post_community_locked(app, parent);
-	app_unlock(app);
-	return c;
+	return parent ? post_community(app, parent) : d->community_id;
 }
 
 /* May author post in community? Maps the refusal to a post error. */
@@ -459,6 +463,7 @@ static enum posts_rc edit_rows(struct app *app, struct tx *tx, struct arena *a,
 	    .visibility = row->visibility,
 	    .in_reply_to_id = row->in_reply_to_id,
 	    .board_owner_id = row->board_owner_id,
+	    .community_id = post_community(app, row->id),
 	    .mentions = h->mentions,
 	    .n_mentions = h->n_mentions,
 	};

@@ -330,3 +330,16 @@ test('after a restart: communities, members, posts and their audience are loaded
   assert.deepEqual((await get(bob, `${C}/${c.id}/topics`)).status, 404);
   assert.deepEqual((await get(ann, `${C}/${c.id}/topics`)).body.map((x) => x.title), ['Kept topic']);
 });
+
+test('editing a community post notifies newly mentioned members only', async () => {
+  const c = await community(owner, { name: 'Edits', type: 'restricted' });
+  await post(owner, `${C}/${c.id}/invite`, { account_id: dora.id });
+  await post(dora, `${C}/${c.id}/invitation/accept`);
+  const p = await say(owner, c.id, 'draft');
+  const e = await req(owner, 'PUT', `/api/v1/statuses/${p.id}`, { status: 'now with @dora and @bob' });
+  assert.equal(e.status, 200);
+  const dn = (await get(dora, '/api/v1/notifications')).body;
+  assert.ok(dn.some((n) => n.type === 'mention' && n.status.id === p.id));
+  const bn = (await get(bob, '/api/v1/notifications')).body;
+  assert.ok(!JSON.stringify(bn).includes(p.id));
+});
