@@ -132,6 +132,32 @@ test('people you may know: connect, withdraw from the sent list; ignore; disconn
   await page.context().close();
 });
 
+test('keyboard only: invite from a profile with a message, then withdraw', async () => {
+  createUser(t.srv, 'kim', { name: 'Kim Key' });
+  const lou = createUser(t.srv, 'lou', { name: 'Lou Board' });
+  const kim = { id: null };
+  const page = await signedInPage(t, 'kim', { path: '/@lou' });
+  await page.getByRole('heading', { name: 'Lou Board', level: 1 }).waitFor();
+  await page.waitForFunction(() => document.activeElement.tagName === 'H1');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Connect');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Hello from the keyboard');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Send invitation');
+  await page.keyboard.press('Enter');
+  await page.getByText('Invitation sent', { exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Withdraw (Lou Board)', 'focus stays on the actions');
+  const inv = (await api(t.srv, 'GET', '/api/moka/v1/invitations', { token: lou.token })).body;
+  assert.equal(inv.received[0].message, 'Hello from the keyboard');
+  kim.id = inv.received[0].account.id;
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Connect');
+  assert.equal((await rel(lou, kim)).requested_by, false);
+  await page.context().close();
+});
+
 test('who connects us: the shared connections on a second-degree profile', async () => {
   const uma = createUser(t.srv, 'uma', { name: 'Uma Ueda' });
   const vic = createUser(t.srv, 'vic', { name: 'Vic Vega', title: 'Bridge' });

@@ -108,8 +108,10 @@ export function connectActions(a, rel, { withMessage = false, onChange = () => {
   const box = h('div', { class: 'connect-actions' });
   const name = nameOf(a);
   let focusAfter = null;
+  // After a change the focus goes to the new first button (the one pressed is gone).
   const update = (r, message) => {
     rel = r;
+    focusAfter = true;
     draw();
     if (message) announce(message);
     onChange(r);
