@@ -310,12 +310,14 @@ static void members(struct http_request *req)
 		api_page_link(req, (size_t)n, ids[0], ids[n - 1]);
 	struct jw *w = &req->jw;
 	jw_arr_begin(w);
+	struct user u;
 	for (long i = 0; i < n; i++) {
+		if (people_user_visible(req->app, req->arena, ids[i], &u) < 0)
+			continue; /* deactivated: left out, as in every list */
 		jw_obj_begin(w);
 		jw_kstr(w, "role", roles[i] == COMMUNITY_OWNER ? "owner" : "member");
 		jw_key(w, "account");
-		if (people_render_account(req->app, req->arena, w, ids[i]) < 0)
-			jw_null(w);
+		people_render_account_user(req->app, req->arena, w, &u);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
