@@ -179,6 +179,7 @@ function detailsForm(p, manager, signal) {
     const input = h('input', { id: uid(name), name, type, autocomplete: auto, maxlength: max * 2, value: p[name] || '' });
     if (name === 'display_name') input.required = true;
     fields[name] = { ...field(name, t(name === 'title' ? 'edit.title_' : `edit.${name}`), input), max };
+    fields[name].wrap.classList.add('field-short');
     controls.push(fields[name].wrap);
   }
   const about = h('textarea', { id: uid('about'), name: 'about', rows: 6, value: p.about || '' });
