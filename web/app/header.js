@@ -38,9 +38,13 @@ function paintBadge() {
 
 export function setUnread(n) { unread = Math.max(0, n); paintBadge(); }
 
-export async function refreshUnread() {
-  if (!session.account) return;
-  try { setUnread((await get('/api/v1/notifications/unread_count')).count); } catch { /* keep */ }
+let asking = null; // one request at a time (sign-in and the stream opening both ask)
+export function refreshUnread() {
+  if (!session.account) return Promise.resolve();
+  asking ||= get('/api/v1/notifications/unread_count')
+    .then((r) => setUnread(r.count), () => { /* keep the last count */ })
+    .finally(() => { asking = null; });
+  return asking;
 }
 
 live.on('notification', () => setUnread(unread + 1));

@@ -109,7 +109,7 @@ function fill(el, s) {
     h('span', { class: 'post-meta' }, `@${s.account.username}`),
     h('span', { class: 'post-meta' }, '·'),
     h('a', { href: threadPath(s), class: 'post-meta post-time' },
-      h('time', { datetime: s.created_at, title: formatDate(s.created_at) }, formatRelative(s.created_at))),
+      h('time', { datetime: s.created_at }, formatRelative(s.created_at))),
     s.edited_at ? h('span', { class: 'post-meta' }, `(${t('post.edited')})`) : null,
     h('span', { class: 'post-tag post-audience', title: t('post.audience', { name: t(`post.${aud}`) }) },
       h('span', { class: 'visually-hidden' }, t('post.audience', { name: '' })), t(`post.${aud}`)),
@@ -190,6 +190,16 @@ export function postCard(status, { focus = false, onReply } = {}) {
   }
   return el;
 }
+
+// The full date shows on hover or focus (set then: formatting every card's
+// date up front would cost more than the whole stream).
+function dateTitle(e) {
+  const time = e.target.closest && e.target.closest('.post-time');
+  const el = time && time.querySelector('time');
+  if (el && !el.title) el.title = formatDate(el.dateTime);
+}
+document.addEventListener('pointerover', dateTitle);
+document.addEventListener('focusin', dateTitle);
 
 // Relative times ("3 min ago") move on with the clock.
 setInterval(() => {
