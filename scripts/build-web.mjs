@@ -1,9 +1,10 @@
 // Builds Moka's web app from web/ into OUT (build/web by default).
 //
-// - Every module under web/app/ is copied to OUT/assets/ under a name
-//   holding its content hash (app/screens/home.js → screens.home.1a2b3c4d.js),
-//   with its relative imports rewritten to the hashed names. Modules are
-//   processed leaves first, so an import cycle is a build error.
+// - JavaScript: bundled and minified by esbuild when it is installed (the
+//   npm devDependency), split at dynamic imports; otherwise every module
+//   under web/app/ is copied to OUT/assets/ under a name holding its content
+//   hash (app/screens/home.js → screens.home.1a2b3c4d.js), with its relative
+//   imports rewritten to the hashed names (leaves first: a cycle is an error).
 // - web/styles/*.css likewise; icons (SVG and PNG 192/512) are drawn here.
 // - index.html gets the hashed names and <link rel=modulepreload> for every
 //   module main.js reaches statically; the manifest gets the icons.
@@ -43,7 +44,45 @@ function emit(rel, data) {
   return '/' + rel;
 }
 
-// --- JavaScript modules ------------------------------------------------------
+// --- JavaScript -----------------------------------------------------------------
+// With esbuild (a devDependency, installed by scripts/install-deps) the app is
+// bundled and minified: main.HASH.js with what the first screen needs, a
+// chunk per dynamic import (screens/extra.js), and shared chunks — a cold
+// load of Home fetches two or three files instead of eighteen. Without it
+// (or with MOKA_WEB_BUNDLE=0, handy to debug), every module is copied as is.
+let esbuild = null;
+if (process.env.MOKA_WEB_BUNDLE !== '0') {
+  try { esbuild = await import('esbuild'); } catch { /* modules as they are */ }
+}
+
+async function bundle() {
+  const entry = join(SRC, 'app', 'main.js');
+  const result = await esbuild.build({
+    entryPoints: [entry], bundle: true, splitting: true, format: 'esm', minify: true,
+    target: ['es2022'], outdir: ASSETS, entryNames: '[name].[hash]', chunkNames: 'chunk.[hash]',
+    legalComments: 'none', metafile: true, write: true, logLevel: 'warning',
+  });
+  const outputs = result.metafile.outputs;
+  let mainUrl = null;
+  for (const [file, out] of Object.entries(outputs)) {
+    const rel = relative(OUT, resolve(file)).split('\\').join('/');
+    written.push(rel);
+    if (out.entryPoint && resolve(out.entryPoint) === entry) mainUrl = '/' + rel;
+  }
+  const urlOf = (file) => '/' + relative(OUT, resolve(file)).split('\\').join('/');
+  const mainFile = Object.keys(outputs).find((f) => urlOf(f) === mainUrl);
+  const pre = [];
+  (function reach(file) {
+    for (const imp of outputs[file].imports) {
+      if (imp.kind !== 'import-statement' || pre.includes(urlOf(imp.path))) continue;
+      pre.push(urlOf(imp.path));
+      reach(imp.path);
+    }
+  })(mainFile);
+  return { main: { url: mainUrl }, preload: pre };
+}
+
+// Without esbuild: each module copied under a hashed name, imports rewritten.
 const IMPORT_RE = /(\bimport\s*\(\s*|\bfrom\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\2/g;
 const modules = new Map(); // absolute source path → { url, deps: [abs], dynamic: [abs] }
 const visiting = new Set();
@@ -70,20 +109,24 @@ function buildModule(file) {
   return mod;
 }
 
-for (const f of walk(join(SRC, 'app'))) if (f.endsWith('.js')) buildModule(f);
-const main = modules.get(join(SRC, 'app', 'main.js'));
-if (!main) throw new Error('build-web: web/app/main.js is missing');
+function copyModules() {
+  for (const f of walk(join(SRC, 'app'))) if (f.endsWith('.js')) buildModule(f);
+  const mainMod = modules.get(join(SRC, 'app', 'main.js'));
+  if (!mainMod) throw new Error('build-web: web/app/main.js is missing');
+  // Modules main.js reaches through static imports: preloaded by index.html.
+  const pre = [];
+  (function reach(file, seen = new Set()) {
+    for (const d of modules.get(file).deps) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      pre.push(modules.get(d).url);
+      reach(d, seen);
+    }
+  })(join(SRC, 'app', 'main.js'));
+  return { main: mainMod, preload: pre };
+}
 
-// Modules main.js reaches through static imports: preloaded by index.html.
-const preload = [];
-(function reach(file, seen = new Set()) {
-  for (const d of modules.get(file).deps) {
-    if (seen.has(d)) continue;
-    seen.add(d);
-    preload.push(modules.get(d).url);
-    reach(d, seen);
-  }
-})(join(SRC, 'app', 'main.js'));
+const { main, preload } = esbuild ? await bundle() : copyModules();
 
 // --- styles and icons --------------------------------------------------------
 const styles = {};
@@ -144,5 +187,5 @@ rmSync(`${DEST}.old`, { recursive: true, force: true });
 try { renameSync(DEST, `${DEST}.old`); } catch { /* first build */ }
 renameSync(OUT, DEST);
 rmSync(`${DEST}.old`, { recursive: true, force: true });
-console.log(`build-web: ${written.length} files in ${relative(process.cwd(), DEST) || DEST} ` +
+console.log(`build-web: ${esbuild ? 'bundled' : 'modules'}, ${written.length} files in ${relative(process.cwd(), DEST) || DEST} ` +
   `(${(raw / 1024).toFixed(1)} KiB, ${(br / 1024).toFixed(1)} KiB brotli), version ${version}`);

@@ -24,7 +24,7 @@ test('index.html: CSP without unsafe-inline, nosniff, referrer policy, no-cache,
     assert.equal(res.headers.get('referrer-policy'), 'same-origin');
     assert.equal(res.headers.get('cache-control'), 'no-cache');
     const body = await res.text();
-    assert.match(body, /<script type="module" src="\/assets\/main\.[0-9a-f]+\.js"><\/script>/);
+    assert.match(body, /<script type="module" src="\/assets\/main\.[0-9A-Za-z]+\.js"><\/script>/);
     assert.doesNotMatch(body, /<script>|<style>|style="/);
     const again = await fetch(t.srv.base + path, { headers: { 'If-None-Match': res.headers.get('etag') } });
     assert.equal(again.status, 304);
@@ -38,7 +38,7 @@ test('server paths stay the server\'s; assets are immutable and precompressed', 
     assert.deepEqual(await res.json(), { error: 'not found' });
   }
   const html = await (await fetch(t.srv.base + '/')).text();
-  const js = /src="(\/assets\/main\.[0-9a-f]+\.js)"/.exec(html)[1];
+  const js = /src="(\/assets\/main\.[0-9A-Za-z]+\.js)"/.exec(html)[1];
   const plain = await fetch(t.srv.base + js, { headers: { 'Accept-Encoding': 'identity' } });
   assert.equal(plain.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   assert.equal(plain.headers.get('content-encoding'), null);
@@ -126,7 +126,7 @@ test('installable and offline: the service worker caches the shell only, and the
     return out;
   });
   assert.ok(cached.includes('/'), 'index.html is cached');
-  assert.ok(cached.some((p) => /^\/assets\/main\.[0-9a-f]+\.js$/.test(p)));
+  assert.ok(cached.some((p) => /^\/assets\/main\.[0-9A-Za-z]+\.js$/.test(p)));
   assert.deepEqual(cached.filter((p) => !(p === '/' || p.startsWith('/assets/'))), [], 'nothing private');
   const manifest = await page.evaluate(() => document.querySelector('link[rel=manifest]').href);
   assert.ok(manifest.endsWith('/manifest.webmanifest'));
