@@ -12,5 +12,9 @@ void api_register_all(void)
 	api_notifications_register();
 	api_streaming_register();
 	api_communities_register();
+	api_files_register();
+	api_questions_register();
+	api_conversations_register();
+	api_search_register();
 	web_register(); /* the web app answers GET paths no route knows */
 }

@@ -18,5 +18,9 @@ void api_timelines_register(void);
 void api_notifications_register(void);
 void api_streaming_register(void);
 void api_communities_register(void);
+void api_files_register(void);
+void api_questions_register(void);
+void api_conversations_register(void);
+void api_search_register(void);
 
 #endif

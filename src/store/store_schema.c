@@ -1,6 +1,8 @@
 /*
  * store_schema: the numbered migrations. Migration N brings the database
  * to PRAGMA user_version N. Never edit a released migration: add one.
+ * Areas added later (files, questions, messages, search) keep their own
+ * migration lists in store_schema_<area>.c, recorded in schema_areas.
  *
  * Times are milliseconds since the epoch. Post and notification ids are
  * time-ordered (core/clock.h). Booleans are 0/1.
@@ -202,3 +204,13 @@ const char *const store_migrations[] = {
 
 // clang-format on
 const int store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);
+
+/* Areas after the numbered migrations, applied in this order on a new
+ * database; each list lives in store_schema_<area>.c. */
+const struct store_area_schema store_area_schemas[] = {
+    {"files", store_schema_files},
+    {"questions", store_schema_questions},
+    {"messages", store_schema_messages},
+    {"search", store_schema_search},
+};
+const int store_area_schemas_count = sizeof(store_area_schemas) / sizeof(store_area_schemas[0]);

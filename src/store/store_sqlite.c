@@ -152,6 +152,65 @@ int sq_exec(struct store_conn *c, sqlite3_stmt *st)
 	return STORE_ERROR;
 }
 
+/*
+ * Areas added after the numbered migrations keep their own lists
+ * (store_schema_<area>.c), so each area's schema changes live with its
+ * code. schema_areas records how many of an area's migrations ran.
+ */
+static int migrate_area(sqlite3 *db, const struct store_area_schema *a)
+{
+	sqlite3_stmt *st;
+	int done = 0;
+	if (sqlite3_prepare_v2(db, "SELECT version FROM schema_areas WHERE name=?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		done = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	int count = 0;
+	while (a->migrations[count])
+		count++;
+	if (done > count) {
+		log_error("store: the %s schema %d is newer than this moka (%d)", a->name, done,
+			  count);
+		return -1;
+	}
+	for (int i = done; i < count; i++) {
+		char *err = NULL;
+		char *mark =
+		    sqlite3_mprintf("INSERT INTO schema_areas(name, version) VALUES(%Q, %d)"
+				    " ON CONFLICT(name) DO UPDATE SET version=excluded.version;",
+				    a->name, i + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(db, a->migrations[i], NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(db, mark, NULL, NULL, &err) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
+			log_error("store: %s migration %d failed: %s", a->name, i + 1,
+				  err ? err : "?");
+			sqlite3_free(err);
+			sqlite3_free(mark);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		sqlite3_free(mark);
+	}
+	return 0;
+}
+
+static int migrate_areas(sqlite3 *db)
+{
+	if (sqlite3_exec(db,
+			 "CREATE TABLE IF NOT EXISTS schema_areas (name TEXT PRIMARY KEY,"
+			 " version INTEGER NOT NULL) WITHOUT ROWID",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	for (int i = 0; i < store_area_schemas_count; i++)
+		if (migrate_area(db, &store_area_schemas[i]) < 0)
+			return -1;
+	return 0;
+}
+
 static int migrate(struct store *s)
 {
 	sqlite3 *db = s->writer->db;
@@ -179,7 +238,7 @@ static int migrate(struct store *s)
 		}
 	}
 	s->version = store_migrations_count;
-	return 0;
+	return migrate_areas(db);
 }
 
 struct store *store_open(const char *dir)

@@ -40,4 +40,16 @@ void sq_log(struct store_conn *c, const char *what);
 extern const char *const store_migrations[];
 extern const int store_migrations_count;
 
+/* An area's own migrations, NULL-terminated (store_schema_<area>.c). */
+struct store_area_schema {
+	const char *name;
+	const char *const *migrations;
+};
+extern const char *const store_schema_files[];
+extern const char *const store_schema_questions[];
+extern const char *const store_schema_messages[];
+extern const char *const store_schema_search[];
+extern const struct store_area_schema store_area_schemas[];
+extern const int store_area_schemas_count;
+
 #endif
