@@ -438,42 +438,96 @@ static void unpin(struct http_request *req)
 	pin_set(req, false);
 }
 
-/* GET topics: [{id, title, question, last_activity_at, replies_count, status}]. */
+/* One topic: {id, title, last_activity_at, replies_count, status}. */
+static void topic_write(struct http_request *req, const struct community_topic *t)
+{
+	struct jw *w = &req->jw;
+	jw_obj_begin(w);
+	jw_kid(w, "id", t->post_id);
+	jw_kstr(w, "title", t->title);
+	jw_ktime(w, "last_activity_at", t->last_activity_at);
+	jw_kint(w, "replies_count", t->replies);
+	jw_key(w, "status");
+	posts_render_status(req->app, req->arena, w, req->viewer, t->post_id);
+	jw_obj_end(w);
+}
+
+/* The topics cursor "AT.ID" (the last topic's activity time and id): -1
+ * after a 422. */
+static int topics_cursor(struct http_request *req, int64_t *at, int64_t *post)
+{
+	const char *s = NULL;
+	*at = *post = 0;
+	if (http_param_str(req, "cursor", 48, &s) < 0 || !s || !*s)
+		return 0;
+	const char *dot = strchr(s, '.');
+	char head[24];
+	size_t hl = dot ? (size_t)(dot - s) : 0;
+	if (!dot || hl == 0 || hl >= sizeof(head))
+		return http_error(req, 422, "cursor: expected the value of a Link rel=\"next\"");
+	memcpy(head, s, hl);
+	head[hl] = 0;
+	if (!(*at = http_parse_id(head)) || !(*post = http_parse_id(dot + 1)))
+		return http_error(req, 422, "cursor: expected the value of a Link rel=\"next\"");
+	return 0;
+}
+
+/* GET topics, most recent activity first; keyset pages (Link rel="next"
+ * carries the cursor of the last topic). */
 static void topics(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), limit = 0, offset = 0;
+	int64_t id = path_id(req, "id"), limit = 0, at, after;
 	if (!id || readable(req, id) < 0 ||
 	    http_param_int(req, "limit", 1, INT32_MAX, &limit) < 0 ||
-	    http_param_int(req, "offset", 0, INT32_MAX, &offset) < 0)
+	    topics_cursor(req, &at, &after) < 0)
 		return;
 	limit = limit <= 0 ? LIST_DEFAULT : limit > LIST_MAX ? LIST_MAX : limit;
 	struct community_topic *t = arena_calloc(req->arena, (size_t)limit, sizeof(*t));
-	int n = store_community_topics(store_reader(req->app->store), req->arena, id,
-				       (size_t)offset, (int)limit, t);
+	int n = store_community_topics(store_reader(req->app->store), req->arena, id, at, after,
+				       (int)limit, t);
 	if (n < 0) {
 		http_error(req, 500, "store error");
 		return;
 	}
-	struct jw *w = &req->jw;
-	jw_arr_begin(w);
-	for (int i = 0; i < n; i++) {
-		if (!audience_post_visible(req->app, req->viewer, t[i].post_id))
-			continue; /* deleted */
-		jw_obj_begin(w);
-		jw_kid(w, "id", t[i].post_id);
-		jw_kstr(w, "title", t[i].title);
-		jw_ktime(w, "last_activity_at", t[i].last_activity_at);
-		jw_kint(w, "replies_count", t[i].replies);
-		jw_key(w, "status");
-		posts_render_status(req->app, req->arena, w, req->viewer, t[i].post_id);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	if (n == (int)limit)
+	jw_arr_begin(&req->jw);
+	for (int i = 0; i < n; i++)
+		if (audience_post_visible(req->app, req->viewer, t[i].post_id))
+			topic_write(req, &t[i]); /* (deleted ones are left out) */
+	jw_arr_end(&req->jw);
+	if (n == (int)limit) {
+		const char *b = req->app->base_url ? req->app->base_url : "";
+		size_t bn = strlen(b);
+		while (bn && b[bn - 1] == '/')
+			bn--;
 		http_set_header(req, "Link",
 				arena_printf(req->arena,
-					     "<%s?limit=%lld&offset=%lld>; rel=\"next\"", req->path,
-					     (long long)limit, (long long)(offset + limit)));
+					     "<%.*s%s?limit=%lld&cursor=%lld.%lld>; rel=\"next\"",
+					     (int)bn, b, req->path, (long long)limit,
+					     (long long)t[n - 1].last_activity_at,
+					     (long long)t[n - 1].post_id));
+	}
+	http_json(req, 200);
+}
+
+/* GET one topic (404 unless it is a topic of this community the viewer reads). */
+static void topic_show(struct http_request *req)
+{
+	int64_t id = path_id(req, "id"), post = id ? path_id(req, "topic_id") : 0, community = 0;
+	if (!post || readable(req, id) < 0)
+		return;
+	struct community_topic t;
+	int rc = store_community_topic_get(store_reader(req->app->store), req->arena, post,
+					   &community, &t);
+	if (rc == STORE_ERROR) {
+		http_error(req, 500, "store error");
+		return;
+	}
+	if (rc != STORE_OK || community != id ||
+	    !audience_post_visible(req->app, req->viewer, post)) {
+		http_error(req, 404, NOT_FOUND);
+		return;
+	}
+	topic_write(req, &t);
 	http_json(req, 200);
 }
 
@@ -545,6 +599,7 @@ static const struct route routes[] = {
     {"POST", C "/:id/pins/:status_id", pin, ROUTE_AUTH, "write"},
     {"DELETE", C "/:id/pins/:status_id", unpin, ROUTE_AUTH, "write"},
     {"GET", C "/:id/topics", topics, ROUTE_AUTH, "read"},
+    {"GET", C "/:id/topics/:topic_id", topic_show, ROUTE_AUTH, "read"},
     {"POST", C "/:id/topics", topic_create, ROUTE_AUTH, "write"},
 };
 #undef C

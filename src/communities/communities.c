@@ -543,7 +543,7 @@ int communities_post_written(struct app *app, struct tx *tx, int64_t post_id, in
 		who[n++] = m[i];
 	app_unlock(app);
 	for (size_t i = 0; i < n; i++)
-		if (notify_add(tx, who[i], "moka.community_topic", author, post_id, 0) < 0)
+		if (notify_add(tx, who[i], "moka.community_topic", author, post_id, id) < 0)
 			return -1;
 	return 0;
 }

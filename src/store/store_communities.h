@@ -69,10 +69,16 @@ struct community_topic {
 	const char *title;
 	int64_t last_activity_at, replies;
 };
-/* Topics of community, most recent activity first, skipping offset: the
- * count (at most max), or -1. */
-int store_community_topics(struct store_conn *c, struct arena *a, int64_t community, size_t offset,
-			   int max, struct community_topic *out);
+/* Topics of community, most recent activity first, from just after
+ * (before_at, before_id) in that order (before_at 0: from the most recent):
+ * the count (at most max), or -1. */
+int store_community_topics(struct store_conn *c, struct arena *a, int64_t community,
+			   int64_t before_at, int64_t before_id, int max,
+			   struct community_topic *out);
+/* The topic whose first post is post, and its community: STORE_OK,
+ * STORE_NOT_FOUND or STORE_ERROR. */
+int store_community_topic_get(struct store_conn *c, struct arena *a, int64_t post,
+			      int64_t *community, struct community_topic *out);
 /* The topic title of post, or NULL. */
 const char *store_community_topic_title(struct store_conn *c, struct arena *a, int64_t post);
 

@@ -176,26 +176,49 @@ int store_community_topic_touch(struct store_conn *w, int64_t root, int64_t at)
 	return sq_exec(w, st);
 }
 
-int store_community_topics(struct store_conn *c, struct arena *a, int64_t community, size_t offset,
-			   int max, struct community_topic *out)
+/* Fills t from the current row of st (post_id, title, last_activity_at, replies). */
+static void topic_row(sqlite3_stmt *st, struct arena *a, struct community_topic *t)
+{
+	t->post_id = sqlite3_column_int64(st, 0);
+	t->title = sq_col_text(a, st, 1);
+	t->last_activity_at = sqlite3_column_int64(st, 2);
+	t->replies = sqlite3_column_int64(st, 3);
+}
+
+int store_community_topics(struct store_conn *c, struct arena *a, int64_t community,
+			   int64_t before_at, int64_t before_id, int max,
+			   struct community_topic *out)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT post_id, title, last_activity_at, replies"
 				      " FROM community_topics WHERE community_id = ?1"
-				      " ORDER BY last_activity_at DESC, post_id DESC"
-				      " LIMIT ?2 OFFSET ?3");
+				      " AND (last_activity_at, post_id) < (?3, ?4)"
+				      " ORDER BY last_activity_at DESC, post_id DESC LIMIT ?2");
 	sq_int(st, 1, community);
 	sq_int(st, 2, max);
-	sq_int(st, 3, (int64_t)offset);
+	sq_int(st, 3, before_at ? before_at : INT64_MAX);
+	sq_int(st, 4, before_at ? before_id : INT64_MAX);
 	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
-		out[n].post_id = sqlite3_column_int64(st, 0);
-		out[n].title = sq_col_text(a, st, 1);
-		out[n].last_activity_at = sqlite3_column_int64(st, 2);
-		out[n].replies = sqlite3_column_int64(st, 3);
-		n++;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		topic_row(st, a, &out[n++]);
+	if (n == max)
+		rc = SQLITE_DONE;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+int store_community_topic_get(struct store_conn *c, struct arena *a, int64_t post,
+			      int64_t *community, struct community_topic *out)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT post_id, title, last_activity_at, replies,"
+				      " community_id FROM community_topics WHERE post_id = ?");
+	sq_int(st, 1, post);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		topic_row(st, a, out);
+		*community = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
 const char *store_community_topic_title(struct store_conn *c, struct arena *a, int64_t post)

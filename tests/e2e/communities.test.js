@@ -202,6 +202,8 @@ test('pins and topics', async () => {
   const t2 = await post(owner, `${C}/${c.id}/topics`, { title: 'Second', status: 'news' });
   const note = (await get(ann, '/api/v1/notifications')).body.find((n) => n.type === 'moka.community_topic');
   assert.equal(note.status.id, t2.body.id);
+  assert.equal(note.moka.community_id, c.id);
+  assert.equal(note.moka.community.name, 'Forum');
   let list = await get(bob, `${C}/${c.id}/topics`);
   assert.deepEqual(list.body.map((t) => t.title), ['Second', 'First topic']);
   await say(owner, c.id, 'an answer', { in_reply_to_id: t1.body.id });
@@ -218,6 +220,30 @@ test('pins and topics', async () => {
   assert.deepEqual((await get(bob, `${C}/${c.id}/pins`)).body.map((s) => s.id), [t1.body.id]);
   assert.equal((await req(owner, 'DELETE', `${C}/${c.id}/pins/${t1.body.id}`)).status, 200);
   assert.deepEqual((await get(bob, `${C}/${c.id}/pins`)).body, []);
+});
+
+test('topics: one topic, keyset pages by last activity (Link rel="next"), bad cursors', async () => {
+  const c = await community(owner, { name: 'Paged forum', type: 'public' });
+  const ids = [];
+  for (let i = 0; i < 5; i++) ids.push((await post(owner, `${C}/${c.id}/topics`, { title: `T${i}`, status: `body ${i}` })).body.id);
+  await say(owner, c.id, 'bump', { in_reply_to_id: ids[1] }); // T1 moves to the top
+  const one = await get(bob, `${C}/${c.id}/topics/${ids[1]}`);
+  assert.equal(one.status, 200);
+  assert.deepEqual([one.body.id, one.body.title, one.body.replies_count, one.body.status.id], [ids[1], 'T1', 1, ids[1]]);
+  assert.equal((await get(bob, `${C}/${c.id}/topics/999999`)).status, 404);
+  const elsewhere = await community(owner, { name: 'Other forum', type: 'public' });
+  assert.equal((await get(bob, `${C}/${elsewhere.id}/topics/${ids[1]}`)).status, 404);
+  const seen = [];
+  let path = `${C}/${c.id}/topics?limit=2`;
+  for (let i = 0; path && i < 5; i++) {
+    const r = await get(bob, path);
+    assert.equal(r.status, 200);
+    seen.push(...r.body.map((x) => x.title));
+    const next = /<([^>]+)>; rel="next"/.exec(r.headers.get('link') || '');
+    path = next ? (({ pathname, search }) => pathname + search)(new URL(next[1], srv.base)) : null;
+  }
+  assert.deepEqual(seen, ['T1', 'T4', 'T3', 'T2', 'T0']);
+  assert.equal((await get(bob, `${C}/${c.id}/topics?cursor=nope`)).status, 422);
 });
 
 test('browse and filter; restricted communities are invisible unless listed', async () => {

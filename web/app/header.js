@@ -10,14 +10,14 @@ import * as live from './live.js';
 
 addStrings({
   en: {
-    'nav.label': 'Main', 'nav.home': 'Home', 'nav.company': 'Company', 'nav.network': 'My network',
+    'nav.label': 'Main', 'nav.home': 'Home', 'nav.company': 'Company', 'nav.network': 'My network', 'nav.communities': 'Communities',
     'nav.notifications': 'Notifications', 'nav.profile': 'Profile', 'nav.signout': 'Sign out',
     'nav.unread': { one: '{count} unread notification', other: '{count} unread notifications' },
     'search.label': 'Find people', 'search.placeholder': 'Find people by name',
     'search.none': 'Nobody found', 'lang.label': 'Language', 'lang.en': 'English', 'lang.fr': 'Français',
   },
   fr: {
-    'nav.label': 'Principale', 'nav.home': 'Accueil', 'nav.company': 'Entreprise', 'nav.network': 'Mon réseau',
+    'nav.label': 'Principale', 'nav.home': 'Accueil', 'nav.company': 'Entreprise', 'nav.network': 'Mon réseau', 'nav.communities': 'Communautés',
     'nav.notifications': 'Notifications', 'nav.profile': 'Profil', 'nav.signout': 'Se déconnecter',
     'nav.unread': { one: '{count} notification non lue', other: '{count} notifications non lues' },
     'search.label': 'Trouver des personnes', 'search.placeholder': 'Chercher une personne par son nom',
@@ -119,6 +119,7 @@ export function renderHeader(el = headerEl) {
       navLink('/', t('nav.home')),
       navLink('/company', t('nav.company')),
       navLink('/network', t('nav.network')),
+      navLink('/communities', t('nav.communities')),
       navLink('/notifications', t('nav.notifications'), badge),
       navLink(`/@${me.username}`, t('nav.profile')))),
     h('div', { class: 'header-tools' },

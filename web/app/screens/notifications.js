@@ -21,6 +21,9 @@ addStrings({
     'notif.update': '{name} edited a post you reposted', 'notif.follow_request': '{name} invited you to connect',
     'notif.moka.connection_accepted': '{name} accepted your invitation', 'notif.moka.board_post': '{name} posted on your board',
     'notif.other': '{name} did something', 'notif.invitationGone': 'This invitation has been answered.',
+    'notif.moka.community_invitation': '{name} invited you to the community {community}',
+    'notif.moka.community_request': '{name} asks to join {community}', 'notif.moka.community_approved': '{name} let you into {community}',
+    'notif.moka.community_topic': '{name} opened a topic in {community}',
   },
   fr: {
     'notif.title': 'Notifications', 'notif.list': 'Vos notifications', 'notif.empty': 'Aucune notification pour le moment.',
@@ -30,20 +33,29 @@ addStrings({
     'notif.update': '{name} a modifié une publication que vous avez republiée', 'notif.follow_request': '{name} vous invite à vous connecter',
     'notif.moka.connection_accepted': '{name} a accepté votre invitation', 'notif.moka.board_post': '{name} a publié sur votre mur',
     'notif.other': '{name} a fait quelque chose', 'notif.invitationGone': 'Cette invitation a reçu une réponse.',
+    'notif.moka.community_invitation': '{name} vous invite dans la communauté {community}',
+    'notif.moka.community_request': '{name} demande à rejoindre {community}', 'notif.moka.community_approved': '{name} vous a accepté dans {community}',
+    'notif.moka.community_topic': '{name} a ouvert un sujet dans {community}',
   },
 });
 
-const KNOWN = ['mention', 'favourite', 'reblog', 'follow', 'update', 'follow_request', 'moka.connection_accepted', 'moka.board_post'];
+const KNOWN = ['mention', 'favourite', 'reblog', 'follow', 'update', 'follow_request', 'moka.connection_accepted', 'moka.board_post',
+  'moka.community_invitation', 'moka.community_request', 'moka.community_approved', 'moka.community_topic'];
+const community = (n) => (n.type.startsWith('moka.community_') && n.moka && n.moka.community_id ? n.moka : null);
 
 function what(n) {
   const name = nameOf(n.account);
   if (n.type === 'mention' && n.status && n.status.in_reply_to_account_id === (session.account && session.account.id)) return t('notif.reply', { name });
-  return t(KNOWN.includes(n.type) ? `notif.${n.type}` : 'notif.other', { name });
+  const c = community(n);
+  return t(KNOWN.includes(n.type) ? `notif.${n.type}` : 'notif.other', { name, community: c && c.community ? c.community.name : '' });
 }
 
 // Where a notification leads.
 function target(n) {
   if (n.type === 'follow_request' && n.moka && n.moka.invitation) return '/network';
+  const c = community(n);
+  if (c && n.type === 'moka.community_topic' && n.status) return `/communities/${c.community_id}/topics/${n.status.id}`;
+  if (c) return `/communities/${c.community_id}${n.type === 'moka.community_request' ? '/members' : ''}`;
   if (n.status) return threadPath(n.status.reblog || n.status);
   return profilePath(n.account);
 }

@@ -2,9 +2,10 @@
 // (Company / My network / My connections / Only people mentioned → public /
 // network / connections / direct), "this is a question", a character
 // counter, and Post (also Ctrl+Enter). A refused post keeps everything typed
-// and shows the server's message.
+// and shows the server's message. In a community (or replying to one of its
+// posts) the audience is the community's, shown instead of the choice.
 //
-//   composer({ inReplyTo: status | null, onPosted(status), signal, label })  → <form>
+//   composer({ inReplyTo: status | null, community: Community | null, onPosted(status), signal, label })  → <form>
 import { h, replace, uid } from '../dom.js';
 import { t, addStrings } from '../i18n.js';
 import { session } from '../session.js';
@@ -19,6 +20,7 @@ addStrings({
     'composer.over': { one: '{count} character too many', other: '{count} characters too many' },
     'composer.posted': 'Posted.', 'composer.suggestions': 'Suggestions', 'composer.empty': 'Write something first.',
     'audience.public': 'Company', 'audience.network': 'My network', 'audience.connections': 'My connections', 'audience.direct': 'Only people mentioned',
+    'audience.community': 'Audience: the community {name}', 'audience.thisCommunity': 'Audience: this community',
   },
   fr: {
     'composer.label': 'Écrire une publication', 'composer.reply': 'Écrire une réponse', 'composer.placeholder': 'Partagez quelque chose avec vos collègues…',
@@ -27,6 +29,7 @@ addStrings({
     'composer.over': { one: '{count} caractère de trop', other: '{count} caractères de trop' },
     'composer.posted': 'Publié.', 'composer.suggestions': 'Suggestions', 'composer.empty': "Écrivez d'abord quelque chose.",
     'audience.public': 'Entreprise', 'audience.network': 'Mon réseau', 'audience.connections': 'Mes relations', 'audience.direct': 'Personnes mentionnées',
+    'audience.community': 'Audience : la communauté {name}', 'audience.thisCommunity': 'Audience : cette communauté',
   },
 });
 
@@ -111,7 +114,8 @@ function autocomplete(textarea, signal) {
   return list;
 }
 
-export function composer({ inReplyTo = null, onPosted, signal, label } = {}) {
+export function composer({ inReplyTo = null, community = null, onPosted, signal, label } = {}) {
+  const inCommunity = community || (inReplyTo && inReplyTo.moka && inReplyTo.moka.community_id);
   loadLimits().then(() => count());
   const areaId = uid('text'), errId = uid('err'), countId = uid('count'), audId = uid('aud'), qId = uid('q');
   const textarea = h('textarea', {
@@ -150,7 +154,8 @@ export function composer({ inReplyTo = null, onPosted, signal, label } = {}) {
       textarea.focus();
       return;
     }
-    const body = { status: textarea.value, visibility: audience.value };
+    const body = { status: textarea.value, visibility: inCommunity ? 'community' : audience.value };
+    if (community) body.community_id = community.id;
     if (question.checked) body.question = true;
     if (inReplyTo) body.in_reply_to_id = inReplyTo.id;
     const key = JSON.stringify(body);
@@ -183,7 +188,8 @@ export function composer({ inReplyTo = null, onPosted, signal, label } = {}) {
       h('label', { for: areaId }, label || (inReplyTo ? t('composer.reply') : t('composer.label'))), textarea, suggest),
     error,
     h('div', { class: 'composer-row' },
-      h('label', { for: audId, class: 'label' }, t('composer.audience')), audience,
+      inCommunity ? h('span', { class: 'label composer-community' }, community ? t('audience.community', { name: community.name }) : t('audience.thisCommunity'))
+        : [h('label', { for: audId, class: 'label' }, t('composer.audience')), audience],
       h('span', { class: 'switch' }, question, h('label', { for: qId }, t('composer.question')))),
     h('div', { class: 'composer-row' }, counter, h('span', { class: 'spacer' }), button));
 }

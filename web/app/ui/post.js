@@ -18,7 +18,7 @@ import * as live from '../live.js';
 addStrings({
   en: {
     'post.public': 'Company', 'post.network': 'My network', 'post.connections': 'My connections',
-    'post.direct': 'Only people mentioned', 'post.unlisted': 'Unlisted', 'post.private': 'Followers',
+    'post.direct': 'Only people mentioned', 'post.unlisted': 'Unlisted', 'post.private': 'Followers', 'post.community': 'Community',
     'post.audience': 'Audience: {name}', 'post.question': 'Question', 'post.reposted': '{name} reposted',
     'post.reply': 'Reply', 'post.repost': 'Repost', 'post.like': 'Like',
     'post.replies': { one: '{count} reply', other: '{count} replies' },
@@ -28,7 +28,7 @@ addStrings({
   },
   fr: {
     'post.public': 'Entreprise', 'post.network': 'Mon réseau', 'post.connections': 'Mes relations',
-    'post.direct': 'Personnes mentionnées', 'post.unlisted': 'Non listé', 'post.private': 'Abonnés',
+    'post.direct': 'Personnes mentionnées', 'post.unlisted': 'Non listé', 'post.private': 'Abonnés', 'post.community': 'Communauté',
     'post.audience': 'Audience : {name}', 'post.question': 'Question', 'post.reposted': '{name} a republié',
     'post.reply': 'Répondre', 'post.repost': 'Republier', 'post.like': "J'aime",
     'post.replies': { one: '{count} réponse', other: '{count} réponses' },
