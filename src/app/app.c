@@ -6,6 +6,7 @@
 #include "core/xmalloc.h"
 #include "events/events.h"
 #include "communities/communities.h"
+#include "questions/questions.h"
 #include "feed/feed.h"
 #include "graph/graph.h"
 #include "people/people.h"
@@ -50,7 +51,8 @@ struct app *app_open(struct config *cfg)
 	if (!app->store)
 		goto fail;
 	app->graph = graph_new();
-	if (people_load(app) < 0 || feed_open(app) < 0 || communities_open(app) < 0)
+	if (people_load(app) < 0 || feed_open(app) < 0 || communities_open(app) < 0 ||
+	    questions_open(app) < 0)
 		goto fail;
 	app->posts_cache = posts_cache_new();
 	app->hub = hub_new(app);
@@ -68,6 +70,7 @@ void app_close(struct app *app)
 		return;
 	if (app->hub)
 		hub_free(app->hub);
+	questions_close(app);
 	communities_close(app);
 	if (app->feed)
 		feed_close(app);

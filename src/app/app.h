@@ -29,6 +29,7 @@ struct store_conn;
 struct graph;
 struct feed;
 struct communities;
+struct questions;
 struct posts_cache;
 struct hub;
 struct http_server;
@@ -43,6 +44,7 @@ struct app {
 	struct graph *graph;
 	struct feed *feed;
 	struct communities *communities; /* membership index (communities/) */
+	struct questions *questions;	 /* questions and accepted answers (questions/) */
 	struct posts_cache *posts_cache; /* rendered Status JSON (posts/) */
 	struct hub *hub;
 	struct http_server *http;

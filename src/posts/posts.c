@@ -13,6 +13,7 @@
 #include "events/events.h"
 #include "feed/feed.h"
 #include "notify/notify.h"
+#include "questions/questions.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -129,6 +130,8 @@ static void hook_insert(struct app *app, void *arg)
 	const struct feed_new *p = arg;
 	if (feed_insert(app->feed, p) < 0)
 		log_error("feed: post %lld could not be indexed", (long long)p->id);
+	else if (p->question)
+		questions_post_indexed_locked(app, p->id);
 }
 
 static void hook_delete(struct app *app, void *arg)
@@ -211,14 +214,19 @@ static enum posts_rc load_parent(struct app *app, struct tx *tx, struct arena *a
 	return audience_post_visible(app, author, parent->id) ? POSTS_OK : POSTS_NOT_FOUND;
 }
 
+/* The parent's author is told of a reply as a "mention" — or, for an
+ * answer to their question (a direct reply), as a "moka.answer". */
 static int notify_new(struct app *app, struct tx *tx, const struct feed_new *d,
-		      int64_t parent_author)
+		      int64_t parent_author, bool answer)
 {
 	int64_t who[TEXT_LOOKUPS_MAX + 1];
 	size_t n = recipients(app, d, parent_author, who);
-	for (size_t i = 0; i < n; i++)
-		if (notify_add(tx, who[i], "mention", d->author, d->id, 0) < 0)
+	for (size_t i = 0; i < n; i++) {
+		bool asker = answer && who[i] == parent_author;
+		if (notify_add(tx, who[i], asker ? "moka.answer" : "mention", d->author, d->id, 0) <
+		    0)
 			return -1;
+	}
 	if (d->board_owner_id)
 		return notify_add(tx, d->board_owner_id, "moka.board_post", d->author, d->id, 0);
 	return 0;
@@ -227,7 +235,7 @@ static int notify_new(struct app *app, struct tx *tx, const struct feed_new *d,
 /* The rows of a new post; the transaction is open. */
 static enum posts_rc insert_post(struct app *app, struct tx *tx, struct arena *a,
 				 struct post_row *row, struct feed_new *d,
-				 const struct text_rendered *r, int64_t parent_author,
+				 const struct text_rendered *r, const struct post_row *parent,
 				 const char *topic)
 {
 	struct store_conn *w = tx_conn(tx);
@@ -239,7 +247,8 @@ static enum posts_rc insert_post(struct app *app, struct tx *tx, struct arena *a
 	    (row->in_reply_to_id &&
 	     store_post_count_add(w, row->in_reply_to_id, POST_REPLIES, 1) != STORE_OK) ||
 	    store_user_touch_status(w, row->author_id, row->created_at) != STORE_OK ||
-	    notify_new(app, tx, d, parent_author) < 0)
+	    notify_new(app, tx, d, parent->author_id, parent->question && !parent->in_reply_to_id) <
+		0)
 		return POSTS_ERROR;
 	if (d->community_id && communities_post_written(app, tx, row->id, row->author_id,
 							d->community_id, topic, row->root_id) < 0)
@@ -388,7 +397,7 @@ enum posts_rc posts_create(struct app *app, struct arena *a, int64_t author,
 	    .tags = r.tags,
 	    .n_tags = r.tags_len,
 	};
-	rc = insert_post(app, tx, a, &row, &fd, &r, parent.author_id,
+	rc = insert_post(app, tx, a, &row, &fd, &r, &parent,
 			 community && !parent.id ? d->topic_title : NULL);
 	if (rc != POSTS_OK) {
 		tx_rollback(tx);

@@ -121,7 +121,9 @@ void posts_render_statuses(struct app *app, struct arena *a, struct jw *w, int64
 			   const int64_t *ids, size_t n);
 /* Mastodon's Context for post_id: {"ancestors": [...], "descendants":
  * [...]}, each filtered by the audience check, descendants in thread
- * order. -1, writing nothing, when viewer may not see post_id. */
+ * order (depth first; a question's answers accepted first, then by likes,
+ * then oldest first; other replies oldest first). -1, writing nothing,
+ * when viewer may not see post_id. */
 int posts_render_context(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
 			 int64_t post_id);
 /* The accounts that liked (reblogs false) or reposted post_id, newest

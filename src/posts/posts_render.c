@@ -33,6 +33,7 @@
 #include "graph/graph.h"
 #include "json/json_writer.h"
 #include "people/people.h"
+#include "questions/questions.h"
 #include "store/store.h"
 
 #include <string.h>
@@ -57,7 +58,8 @@ struct rpost {
 	int64_t *children;
 	size_t n_children;
 	bool favourited, reblogged;
-	const char *members; /* the static part: "\"id\":…" without braces */
+	struct questions_status q; /* question state, accepted answers */
+	const char *members;	   /* the static part: "\"id\":…" without braces */
 	size_t members_len;
 	const char *text; /* the source text as a JSON string */
 	size_t text_len;
@@ -130,10 +132,13 @@ static void collect_locked(struct render *r, const int64_t *ids, size_t n, struc
 		if (slot == FEED_NONE || !audience_slot_visible(&c, slot))
 			continue;
 		take_meta(f, slot, &out[i]);
+		questions_status_locked(&c, r->a, slot, &out[i].q);
 		account_add_locked(r, out[i].meta.author);
 		if (out[i].meta.flags & FEED_REBLOG) {
 			out[i].original = arena_calloc(r->a, 1, sizeof(*out[i].original));
 			take_meta(f, feed_ref_slot(&out[i].meta), out[i].original);
+			questions_status_locked(&c, r->a, feed_ref_slot(&out[i].meta),
+						&out[i].original->q);
 			account_add_locked(r, out[i].original->meta.author);
 			out[i].replies = 0;
 		}
@@ -354,14 +359,22 @@ static void write_static(struct render *r, struct jw *w, const struct post_row *
 	empty_array(w, "emojis");
 	jw_knull(w, "card");
 	jw_knull(w, "poll");
+	jw_obj_end(w);
+}
+
+/* Moka's extras (the index knows them all): the audience, the question
+ * flag and state, the board, the community. Dynamic: accepting an answer
+ * changes them without an edit. */
+static void write_moka(struct jw *w, const struct rpost *p)
+{
 	jw_key(w, "moka");
 	jw_obj_begin(w);
-	jw_kstr(w, "visibility", visibility_name((enum visibility)row->visibility));
-	jw_kbool(w, "question", row->question);
-	kid_or_null(w, "board_owner_id", row->board_owner_id);
+	jw_kstr(w, "visibility", visibility_name((enum visibility)p->meta.visibility));
+	jw_kbool(w, "question", p->meta.flags & FEED_QUESTION);
+	kid_or_null(w, "board_owner_id", p->meta.flags & FEED_BOARD ? p->meta.ref : 0);
 	if (p->meta.community) /* community posts only */
 		jw_kid(w, "community_id", p->meta.community);
-	jw_obj_end(w);
+	questions_write_status(w, &p->q, p->replies);
 	jw_obj_end(w);
 }
 
@@ -552,6 +565,7 @@ static void write_status(struct render *r, struct jw *w, const struct rpost *p)
 		jw_raw(w, ac->json, ac->len);
 	else
 		jw_null(w);
+	write_moka(w, p);
 	jw_obj_end(w);
 }
 

@@ -9,8 +9,10 @@
 #include "feed/feed.h"
 #include "json/json_writer.h"
 #include "people/people.h"
+#include "questions/questions.h"
 #include "store/store.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Most posts of a thread a context looks at; most accounts listed. */
@@ -41,8 +43,49 @@ static long thread_index(const struct thread *t, uint32_t slot)
 	return lo < t->n && t->slots[lo] == slot ? (long)lo : -1;
 }
 
-/* Descendants of index top, depth first, children oldest first, keeping
- * the visible ones. */
+/* An answer's place among its question's answers. */
+struct answer_key {
+	long index;
+	bool accepted;
+	uint32_t likes;
+};
+
+/* Accepted answers first, then by likes, then oldest first. */
+static int answer_cmp(const void *x, const void *y)
+{
+	const struct answer_key *a = x, *b = y;
+	if (a->accepted != b->accepted)
+		return a->accepted ? -1 : 1;
+	if (a->likes != b->likes)
+		return a->likes > b->likes ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Pushes the children of a question (index top) on the stack so that
+ * they pop in answer order; returns the new stack size. */
+static size_t push_answers(struct arena *a, struct audience_ctx *c, const struct thread *t,
+			   const long *first, const long *next, long top, long *stack, size_t sp)
+{
+	const struct feed *f = c->app->feed;
+	size_t n = 0;
+	for (long ch = first[top]; ch >= 0; ch = next[ch])
+		n++;
+	struct answer_key *k = arena_alloc(a, (n + 1) * sizeof(*k));
+	n = 0;
+	for (long ch = first[top]; ch >= 0; ch = next[ch]) {
+		k[n].index = ch;
+		k[n].accepted = questions_accepted_locked(c->app, t->ids[top], t->ids[ch]);
+		k[n++].likes = feed_post(f, t->slots[ch])->favourites;
+	}
+	qsort(k, n, sizeof(*k), answer_cmp);
+	while (n)
+		stack[sp++] = k[--n].index;
+	return sp;
+}
+
+/* Descendants of index top, depth first, children oldest first — but a
+ * question's answers accepted first, then by likes — keeping the visible
+ * ones. */
 static void descendants_locked(struct arena *a, struct audience_ctx *c, struct thread *t, long top)
 {
 	const struct feed *f = c->app->feed;
@@ -61,8 +104,11 @@ static void descendants_locked(struct arena *a, struct audience_ctx *c, struct t
 		first[parent] = (long)i;
 	}
 	size_t sp = 0;
-	for (long ch = first[top]; ch >= 0; ch = next[ch])
-		stack[sp++] = ch;
+	if (questions_is_question(feed_post(f, t->slots[top])))
+		sp = push_answers(a, c, t, first, next, top, stack, sp);
+	else
+		for (long ch = first[top]; ch >= 0; ch = next[ch])
+			stack[sp++] = ch;
 	while (sp) {
 		long i = stack[--sp];
 		if (audience_slot_visible(c, t->slots[i]))

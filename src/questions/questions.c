@@ -1,0 +1,442 @@
+/*
+ * questions: the in-memory index of questions and accepted answers, the
+ * moka members of a Status about them, the lists, and accepting. The
+ * rules are in questions.h.
+ *
+ * The index is two sorted arrays: question ids (ascending, so newest
+ * last; a list page walks it backwards), and accepted (question, answer)
+ * pairs ordered by question then answer, so a question's accepted
+ * answers are one binary search away and "is this reply accepted" is
+ * another (its question is its parent).
+ */
+#include "questions/questions.h"
+#include "app/app.h"
+#include "audience/audience.h"
+#include "communities/communities.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xmalloc.h"
+#include "events/events.h"
+#include "feed/feed.h"
+#include "graph/graph.h"
+#include "json/json_writer.h"
+#include "notify/notify.h"
+#include "store/store.h"
+#include "store/store_questions.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct qpair {
+	int64_t question, answer;
+};
+
+struct questions {
+	int64_t *ids; /* questions, ascending */
+	size_t n, cap;
+	struct qpair *acc; /* accepted, by (question, answer) */
+	size_t n_acc, cap_acc;
+};
+
+/* --- the index -------------------------------------------------------------- */
+
+static size_t ids_lower(const int64_t *v, size_t n, int64_t x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool pair_less(const struct qpair *a, int64_t q, int64_t ans)
+{
+	return a->question < q || (a->question == q && a->answer < ans);
+}
+
+static size_t acc_lower(const struct questions *qs, int64_t q, int64_t ans)
+{
+	size_t lo = 0, hi = qs->n_acc;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pair_less(&qs->acc[mid], q, ans))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void ids_add(struct questions *qs, int64_t id)
+{
+	size_t i = qs->n && qs->ids[qs->n - 1] < id ? qs->n : ids_lower(qs->ids, qs->n, id);
+	if (i < qs->n && qs->ids[i] == id)
+		return;
+	if (qs->n == qs->cap) {
+		qs->cap = qs->cap ? qs->cap * 2 : 256;
+		qs->ids = xrealloc(qs->ids, qs->cap * sizeof(*qs->ids));
+	}
+	memmove(qs->ids + i + 1, qs->ids + i, (qs->n - i) * sizeof(*qs->ids));
+	qs->ids[i] = id;
+	qs->n++;
+}
+
+static void acc_set(struct questions *qs, int64_t q, int64_t ans, bool on)
+{
+	size_t i = acc_lower(qs, q, ans);
+	bool there = i < qs->n_acc && qs->acc[i].question == q && qs->acc[i].answer == ans;
+	if (on == there)
+		return;
+	if (!on) {
+		memmove(qs->acc + i, qs->acc + i + 1, (qs->n_acc - i - 1) * sizeof(*qs->acc));
+		qs->n_acc--;
+		return;
+	}
+	if (qs->n_acc == qs->cap_acc) {
+		qs->cap_acc = qs->cap_acc ? qs->cap_acc * 2 : 64;
+		qs->acc = xrealloc(qs->acc, qs->cap_acc * sizeof(*qs->acc));
+	}
+	memmove(qs->acc + i + 1, qs->acc + i, (qs->n_acc - i) * sizeof(*qs->acc));
+	qs->acc[i] = (struct qpair){q, ans};
+	qs->n_acc++;
+}
+
+bool questions_is_question(const struct feed_post *p)
+{
+	return (p->flags & FEED_QUESTION) && !(p->flags & (FEED_REPLY | FEED_REBLOG));
+}
+
+static int load_accept(void *ctx, const struct question_accept_row *r)
+{
+	acc_set(ctx, r->question_id, r->answer_id, true);
+	return 0;
+}
+
+int questions_open(struct app *app)
+{
+	struct questions *qs = xcalloc(1, sizeof(*qs));
+	app->questions = qs;
+	const struct feed *f = app->feed;
+	uint32_t n = f ? feed_count(f) : 0;
+	for (uint32_t s = 0; s < n; s++)
+		if (questions_is_question(feed_post(f, s)))
+			ids_add(qs, feed_id(f, s));
+	if (store_question_accepts_scan(store_reader(app->store), load_accept, qs) != STORE_OK) {
+		log_error("questions: could not load the accepted answers");
+		return -1;
+	}
+	return 0;
+}
+
+void questions_close(struct app *app)
+{
+	struct questions *qs = app->questions;
+	if (!qs)
+		return;
+	free(qs->ids);
+	free(qs->acc);
+	free(qs);
+	app->questions = NULL;
+}
+
+void questions_post_indexed_locked(struct app *app, int64_t id)
+{
+	uint32_t slot = app->questions && app->feed ? feed_slot(app->feed, id) : FEED_NONE;
+	if (slot != FEED_NONE && questions_is_question(feed_post(app->feed, slot)))
+		ids_add(app->questions, id);
+}
+
+bool questions_accepted_locked(struct app *app, int64_t question_id, int64_t answer_id)
+{
+	const struct questions *qs = app->questions;
+	if (!qs)
+		return false;
+	size_t i = acc_lower(qs, question_id, answer_id);
+	return i < qs->n_acc && qs->acc[i].question == question_id &&
+	       qs->acc[i].answer == answer_id;
+}
+
+/* The accepted answers of question q: the first index into qs->acc, and the count. */
+static size_t accepted_range(const struct questions *qs, int64_t q, size_t *first)
+{
+	size_t i = acc_lower(qs, q, INT64_MIN), j = i;
+	while (j < qs->n_acc && qs->acc[j].question == q)
+		j++;
+	*first = i;
+	return j - i;
+}
+
+/* Has question q a live accepted answer? Lock held. */
+static bool answered_locked(struct app *app, int64_t q)
+{
+	size_t first, n = accepted_range(app->questions, q, &first);
+	for (size_t i = first; i < first + n; i++) {
+		uint32_t s = feed_slot(app->feed, app->questions->acc[i].answer);
+		if (s != FEED_NONE && !(feed_post(app->feed, s)->flags & FEED_DELETED))
+			return true;
+	}
+	return false;
+}
+
+/* --- Status extras -------------------------------------------------------------- */
+
+void questions_status_locked(struct audience_ctx *c, struct arena *a, uint32_t slot,
+			     struct questions_status *out)
+{
+	struct app *app = c->app;
+	memset(out, 0, sizeof(*out));
+	if (!app->questions || !app->feed)
+		return;
+	const struct feed *f = app->feed;
+	const struct feed_post *p = feed_post(f, slot);
+	int64_t id = feed_id(f, slot);
+	if (questions_is_question(p)) {
+		out->question = true;
+		out->answered = answered_locked(app, id);
+		size_t first, n = accepted_range(app->questions, id, &first);
+		out->accepted = arena_alloc(a, (n + 1) * sizeof(*out->accepted));
+		for (size_t i = first; i < first + n; i++) {
+			int64_t ans = app->questions->acc[i].answer;
+			uint32_t s = feed_slot(f, ans);
+			if (s != FEED_NONE && audience_slot_visible(c, s))
+				out->accepted[out->n_accepted++] = ans;
+		}
+		return;
+	}
+	if (!(p->flags & FEED_REPLY))
+		return;
+	uint32_t parent = feed_ref_slot(p);
+	if (parent != FEED_NONE && questions_is_question(feed_post(f, parent)))
+		out->accepted_answer = questions_accepted_locked(app, feed_id(f, parent), id);
+}
+
+void questions_write_status(struct jw *w, const struct questions_status *s, int64_t answers)
+{
+	if (s->question) {
+		jw_kstr(w, "question_state", s->answered ? "answered" : "open");
+		jw_kint(w, "answers_count", answers);
+		jw_key(w, "accepted_answer_ids");
+		jw_arr_begin(w);
+		for (size_t i = 0; i < s->n_accepted; i++)
+			jw_id(w, s->accepted[i]);
+		jw_arr_end(w);
+	}
+	if (s->accepted_answer)
+		jw_kbool(w, "accepted_answer", true);
+}
+
+/* --- lists ------------------------------------------------------------------------ */
+
+static bool list_match(struct app *app, const struct questions_query *q, uint32_t slot, int64_t id)
+{
+	const struct feed_post *p = feed_post(app->feed, slot);
+	if (p->flags & FEED_DELETED)
+		return false;
+	switch (q->list) {
+	case QUESTIONS_MINE:
+		return p->author == q->viewer;
+	case QUESTIONS_NETWORK:
+		return !p->community && p->author != q->viewer &&
+		       graph_distance(app->graph, (uint32_t)q->viewer, p->author) <= 2 &&
+		       !answered_locked(app, id);
+	case QUESTIONS_COMMUNITIES:
+		return p->community && (!q->community || p->community == q->community) &&
+		       communities_role_locked(app, p->community, q->viewer) != COMMUNITY_NONE &&
+		       !answered_locked(app, id);
+	case QUESTIONS_UNANSWERED: {
+		int64_t now = q->now_ms ? q->now_ms : clock_now_ms();
+		return p->open_replies == 0 && p->closed_replies == 0 &&
+		       clock_id_to_ms(id) <= now - q->min_age_ms && !answered_locked(app, id);
+	}
+	}
+	return false;
+}
+
+bool questions_match_locked(struct app *app, struct audience_ctx *c,
+			    const struct questions_query *q, int64_t question_id)
+{
+	uint32_t slot = app->feed ? feed_slot(app->feed, question_id) : FEED_NONE;
+	return slot != FEED_NONE && questions_is_question(feed_post(app->feed, slot)) &&
+	       list_match(app, q, slot, question_id) && audience_slot_visible(c, slot);
+}
+
+/* Examines ids[i] for the page; true when it belongs on it. */
+static bool take(struct app *app, struct audience_ctx *c, const struct questions_query *q,
+		 int64_t id)
+{
+	uint32_t slot = feed_slot(app->feed, id);
+	return slot != FEED_NONE && list_match(app, q, slot, id) && audience_slot_visible(c, slot);
+}
+
+void questions_list_locked(struct app *app, const struct questions_query *q,
+			   const struct feed_page *pg, struct feed_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	const struct questions *qs = app->questions;
+	if (!qs || !app->feed || q->viewer <= 0)
+		return;
+	struct audience_ctx c;
+	audience_ctx_init(&c, app, q->viewer);
+	size_t limit =
+	    pg->limit > 0 && pg->limit <= FEED_LIMIT_MAX ? (size_t)pg->limit : FEED_LIMIT_DEFAULT;
+	bool stopped = false; /* out of budget before the end */
+	if (pg->min_id) {
+		/* the page just above min_id: walk up, then turn it around */
+		size_t i = ids_lower(qs->ids, qs->n, pg->min_id + 1);
+		for (; i < qs->n && out->n < limit; i++) {
+			if ((pg->max_id && qs->ids[i] >= pg->max_id) ||
+			    (stopped = out->scanned == QUESTIONS_SCAN_MAX))
+				break;
+			out->scanned++;
+			if (take(app, &c, q, qs->ids[i]))
+				out->ids[out->n++] = qs->ids[i];
+		}
+		for (size_t a = 0, b = out->n; a + 1 < b; a++, b--) {
+			int64_t t = out->ids[a];
+			out->ids[a] = out->ids[b - 1];
+			out->ids[b - 1] = t;
+		}
+		out->prev_min_id = out->n ? out->ids[0] : stopped ? qs->ids[i - 1] : 0;
+		out->next_max_id = out->n ? out->ids[out->n - 1] : 0;
+		return;
+	}
+	size_t i = pg->max_id ? ids_lower(qs->ids, qs->n, pg->max_id) : qs->n;
+	while (i > 0 && out->n < limit) {
+		if (pg->since_id && qs->ids[i - 1] <= pg->since_id)
+			break;
+		if ((stopped = out->scanned == QUESTIONS_SCAN_MAX))
+			break;
+		i--;
+		out->scanned++;
+		if (take(app, &c, q, qs->ids[i]))
+			out->ids[out->n++] = qs->ids[i];
+	}
+	if (out->n == limit)
+		out->next_max_id = out->ids[out->n - 1];
+	else if (stopped)
+		out->next_max_id = qs->ids[i];
+	out->prev_min_id = out->n ? out->ids[0] : 0;
+}
+
+void questions_list(struct app *app, const struct questions_query *q, const struct feed_page *pg,
+		    struct feed_result *out)
+{
+	app_rdlock(app);
+	questions_list_locked(app, q, pg, out);
+	app_unlock(app);
+}
+
+/* --- accepting ---------------------------------------------------------------------- */
+
+/* What an accept needs to know, checked under the lock. */
+struct accept_check {
+	int64_t answer_author;
+	uint32_t question_author;
+	int q_visibility, a_visibility;
+};
+
+static enum questions_rc accept_check_locked(struct app *app, int64_t viewer, int64_t qid,
+					     int64_t aid, struct accept_check *k, const char **why)
+{
+	const struct feed *f = app->feed;
+	struct audience_ctx c;
+	audience_ctx_init(&c, app, viewer);
+	uint32_t qs = f ? feed_slot(f, qid) : FEED_NONE;
+	if (qs == FEED_NONE || !audience_slot_visible(&c, qs) ||
+	    !questions_is_question(feed_post(f, qs))) {
+		*why = "no such question";
+		return QUESTIONS_NOT_FOUND;
+	}
+	const struct feed_post *q = feed_post(f, qs);
+	if (q->author != viewer &&
+	    !(q->community &&
+	      communities_role_locked(app, q->community, viewer) == COMMUNITY_OWNER)) {
+		*why = "only the asker (or an owner of the question's community) accepts answers";
+		return QUESTIONS_FORBIDDEN;
+	}
+	uint32_t as = feed_slot(f, aid);
+	if (as == FEED_NONE || !audience_slot_visible(&c, as)) {
+		*why = "answer_id: no such status";
+		return QUESTIONS_NOT_FOUND;
+	}
+	const struct feed_post *ans = feed_post(f, as);
+	if (!(ans->flags & FEED_REPLY) || feed_ref_slot(ans) != qs) {
+		*why = "answer_id: not an answer to this question (a direct reply)";
+		return QUESTIONS_INVALID;
+	}
+	k->answer_author = ans->author;
+	k->question_author = q->author;
+	k->q_visibility = q->visibility;
+	k->a_visibility = ans->visibility;
+	return QUESTIONS_OK;
+}
+
+struct accept_hook {
+	int64_t question, answer;
+	bool on;
+};
+
+static void hook_accept(struct app *app, void *arg)
+{
+	const struct accept_hook *h = arg;
+	if (app->questions)
+		acc_set(app->questions, h->question, h->answer, h->on);
+}
+
+static void publish_edit(struct tx *tx, int64_t id, int64_t author, int visibility)
+{
+	struct event ev = {
+	    .type = EVENT_POST_EDIT, .post_id = id, .author_id = author, .visibility = visibility};
+	tx_publish(tx, &ev);
+}
+
+enum questions_rc questions_accept(struct app *app, int64_t viewer, int64_t question_id,
+				   int64_t answer_id, bool on, const char **why)
+{
+	struct tx *tx = tx_begin(app);
+	if (!tx)
+		return QUESTIONS_ERROR;
+	struct accept_check k = {0};
+	app_rdlock(app);
+	enum questions_rc rc = accept_check_locked(app, viewer, question_id, answer_id, &k, why);
+	app_unlock(app);
+	if (rc != QUESTIONS_OK) {
+		tx_rollback(tx);
+		return rc;
+	}
+	struct store_conn *w = tx_conn(tx);
+	int src;
+	if (on) {
+		struct question_accept_row r = {question_id, answer_id, viewer, clock_now_ms()};
+		src = store_question_accept_insert(w, &r);
+		if (src == STORE_OK && notify_add(tx, k.answer_author, "moka.answer_accepted",
+						  viewer, answer_id, 0) < 0)
+			src = STORE_ERROR;
+	} else {
+		src = store_question_accept_delete(w, question_id, answer_id);
+	}
+	if (src == STORE_CONFLICT || src == STORE_NOT_FOUND) {
+		tx_rollback(tx); /* nothing changes */
+		return QUESTIONS_OK;
+	}
+	if (src != STORE_OK) {
+		tx_rollback(tx);
+		*why = "the store failed; try again";
+		return QUESTIONS_ERROR;
+	}
+	struct accept_hook *h = arena_alloc(tx_arena(tx), sizeof(*h));
+	*h = (struct accept_hook){question_id, answer_id, on};
+	tx_after_commit(tx, hook_accept, h);
+	publish_edit(tx, question_id, k.question_author, k.q_visibility);
+	publish_edit(tx, answer_id, k.answer_author, k.a_visibility);
+	if (tx_commit(tx) < 0) {
+		*why = "the store failed; try again";
+		return QUESTIONS_ERROR;
+	}
+	return QUESTIONS_OK;
+}
