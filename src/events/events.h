@@ -23,17 +23,26 @@ enum event_type {
 	EVENT_NOTIFICATION,	  /* "notification" to user_id's user stream */
 	EVENT_USER_REVOKED,	  /* close user_id's streams (deactivated) */
 	EVENT_CREDENTIAL_REVOKED, /* close the streams opened with one token or session */
+	/* Conversations (messages/): delivered on user streams to the
+	 * conversation's members at delivery time, as messages/ decides. */
+	EVENT_MESSAGE_NEW,	 /* "moka.message" */
+	EVENT_MESSAGE_EDIT,	 /* "moka.message.update" (text or reactions) */
+	EVENT_MESSAGE_DELETE,	 /* "moka.message.delete" */
+	EVENT_CONVERSATION,	 /* "moka.conversation" (to user_id only, if set) */
+	EVENT_CONVERSATION_GONE, /* "moka.conversation.delete" to user_id, who left */
 };
 
 struct event {
 	enum event_type type;
 	int64_t post_id;
 	int64_t notification_id;
-	int64_t user_id;	/* recipient (notification), or the user concerned */
-	int64_t author_id;	/* for post events */
-	int visibility;		/* for post events: enum visibility (audience.h) */
-	int64_t credential_id;	/* EVENT_CREDENTIAL_REVOKED: a token id, or a session id */
-	bool credential_cookie; /* ... true when it is a browser session */
+	int64_t user_id;	 /* recipient (notification), or the user concerned */
+	int64_t author_id;	 /* for post events */
+	int visibility;		 /* for post events: enum visibility (audience.h) */
+	int64_t credential_id;	 /* EVENT_CREDENTIAL_REVOKED: a token id, or a session id */
+	bool credential_cookie;	 /* ... true when it is a browser session */
+	int64_t conversation_id; /* conversation events */
+	int64_t message_id;	 /* message events */
 };
 
 struct hub;

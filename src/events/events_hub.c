@@ -35,6 +35,7 @@
 #include "graph/graph.h"
 #include "http/http.h"
 #include "json/json_writer.h"
+#include "messages/messages.h"
 #include "notify/notify.h"
 #include "posts/posts.h"
 #include "store/store.h"
@@ -600,6 +601,44 @@ static void on_notification(struct hub *h, const struct event *ev)
 	arena_free(a);
 }
 
+/*
+ * Conversation events (messages/): to the user streams of the people
+ * messages/ names — the conversation's members at this moment — each
+ * rendered through its rule, so someone removed or gone gets nothing
+ * more from the moment their removal committed, on streams already open.
+ */
+static void on_message(struct hub *h, const struct event *ev)
+{
+	unsigned user = 1u << STREAM_USER;
+	int64_t *who = NULL;
+	size_t n = messages_event_audience(h->app, ev, &who);
+	struct buf json, msg;
+	buf_init(&json, BUF_MAX_DEFAULT);
+	buf_init(&msg, BUF_MAX_DEFAULT);
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&h->lock);
+		bool listening = viewer_has_locked(h, who[i], user);
+		pthread_mutex_unlock(&h->lock);
+		if (!listening)
+			continue;
+		buf_reset(&json);
+		struct jw w;
+		jw_init(&w, &json);
+		const char *name = NULL;
+		struct arena *a = arena_new();
+		int rc = messages_event_render(h->app, a, ev, who[i], &name, &w);
+		arena_free(a);
+		if (rc < 0 || !json.len)
+			continue;
+		buf_reset(&msg);
+		if (sse_format(&msg, name, json.ptr, json.len) == 0)
+			deliver(h, who[i], user, NULL, 0, msg.ptr, msg.len);
+	}
+	buf_free(&json);
+	buf_free(&msg);
+	free(who);
+}
+
 static void on_revoked(struct hub *h, int64_t user)
 {
 	pthread_mutex_lock(&h->lock);
@@ -650,6 +689,13 @@ static void dispatch(struct hub *h, const struct event *ev)
 		break;
 	case EVENT_CREDENTIAL_REVOKED:
 		on_credential_revoked(h, ev->credential_id, ev->credential_cookie);
+		break;
+	case EVENT_MESSAGE_NEW:
+	case EVENT_MESSAGE_EDIT:
+	case EVENT_MESSAGE_DELETE:
+	case EVENT_CONVERSATION:
+	case EVENT_CONVERSATION_GONE:
+		on_message(h, ev);
 		break;
 	}
 	wakes_flush(h);
