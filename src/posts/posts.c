@@ -130,7 +130,7 @@ static void hook_insert(struct app *app, void *arg)
 	const struct feed_new *p = arg;
 	if (feed_insert(app->feed, p) < 0)
 		log_error("feed: post %lld could not be indexed", (long long)p->id);
-	else if (p->question)
+	else if (p->question || p->in_reply_to_id)
 		questions_post_indexed_locked(app, p->id);
 }
 

@@ -32,11 +32,17 @@ struct qpair {
 	int64_t question, answer;
 };
 
+/* A set of (question, answer) pairs, ordered by question then answer. */
+struct qpairs {
+	struct qpair *v;
+	size_t n, cap;
+};
+
 struct questions {
 	int64_t *ids; /* questions, ascending */
 	size_t n, cap;
-	struct qpair *acc; /* accepted, by (question, answer) */
-	size_t n_acc, cap_acc;
+	struct qpairs answers;	/* every answer (direct reply), deleted ones too */
+	struct qpairs accepted; /* the accepted ones */
 };
 
 /* --- the index -------------------------------------------------------------- */
@@ -59,12 +65,12 @@ static bool pair_less(const struct qpair *a, int64_t q, int64_t ans)
 	return a->question < q || (a->question == q && a->answer < ans);
 }
 
-static size_t acc_lower(const struct questions *qs, int64_t q, int64_t ans)
+static size_t pairs_lower(const struct qpairs *ps, int64_t q, int64_t ans)
 {
-	size_t lo = 0, hi = qs->n_acc;
+	size_t lo = 0, hi = ps->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (pair_less(&qs->acc[mid], q, ans))
+		if (pair_less(&ps->v[mid], q, ans))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -86,24 +92,42 @@ static void ids_add(struct questions *qs, int64_t id)
 	qs->n++;
 }
 
-static void acc_set(struct questions *qs, int64_t q, int64_t ans, bool on)
+static bool pairs_has(const struct qpairs *ps, int64_t q, int64_t ans)
 {
-	size_t i = acc_lower(qs, q, ans);
-	bool there = i < qs->n_acc && qs->acc[i].question == q && qs->acc[i].answer == ans;
+	size_t i = pairs_lower(ps, q, ans);
+	return i < ps->n && ps->v[i].question == q && ps->v[i].answer == ans;
+}
+
+/* Adds (on) or removes the pair; appending in order costs no search. */
+static void pairs_set(struct qpairs *ps, int64_t q, int64_t ans, bool on)
+{
+	bool last = ps->n && pair_less(&ps->v[ps->n - 1], q, ans);
+	size_t i = on && (last || !ps->n) ? ps->n : pairs_lower(ps, q, ans);
+	bool there = i < ps->n && ps->v[i].question == q && ps->v[i].answer == ans;
 	if (on == there)
 		return;
 	if (!on) {
-		memmove(qs->acc + i, qs->acc + i + 1, (qs->n_acc - i - 1) * sizeof(*qs->acc));
-		qs->n_acc--;
+		memmove(ps->v + i, ps->v + i + 1, (ps->n - i - 1) * sizeof(*ps->v));
+		ps->n--;
 		return;
 	}
-	if (qs->n_acc == qs->cap_acc) {
-		qs->cap_acc = qs->cap_acc ? qs->cap_acc * 2 : 64;
-		qs->acc = xrealloc(qs->acc, qs->cap_acc * sizeof(*qs->acc));
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 64;
+		ps->v = xrealloc(ps->v, ps->cap * sizeof(*ps->v));
 	}
-	memmove(qs->acc + i + 1, qs->acc + i, (qs->n_acc - i) * sizeof(*qs->acc));
-	qs->acc[i] = (struct qpair){q, ans};
-	qs->n_acc++;
+	memmove(ps->v + i + 1, ps->v + i, (ps->n - i) * sizeof(*ps->v));
+	ps->v[i] = (struct qpair){q, ans};
+	ps->n++;
+}
+
+/* The pairs of question q: the first index into ps->v, and the count. */
+static size_t pairs_range(const struct qpairs *ps, int64_t q, size_t *first)
+{
+	size_t i = pairs_lower(ps, q, INT64_MIN), j = i;
+	while (j < ps->n && ps->v[j].question == q)
+		j++;
+	*first = i;
+	return j - i;
 }
 
 bool questions_is_question(const struct feed_post *p)
@@ -113,8 +137,22 @@ bool questions_is_question(const struct feed_post *p)
 
 static int load_accept(void *ctx, const struct question_accept_row *r)
 {
-	acc_set(ctx, r->question_id, r->answer_id, true);
+	struct questions *qs = ctx;
+	pairs_set(&qs->accepted, r->question_id, r->answer_id, true);
 	return 0;
+}
+
+/* Files the post at slot: a question, or an answer to one. */
+static void index_post_locked(struct questions *qs, const struct feed *f, uint32_t slot)
+{
+	const struct feed_post *p = feed_post(f, slot);
+	if (questions_is_question(p)) {
+		ids_add(qs, feed_id(f, slot));
+		return;
+	}
+	uint32_t parent = p->flags & FEED_REPLY ? feed_ref_slot(p) : FEED_NONE;
+	if (parent != FEED_NONE && questions_is_question(feed_post(f, parent)))
+		pairs_set(&qs->answers, feed_id(f, parent), feed_id(f, slot), true);
 }
 
 int questions_open(struct app *app)
@@ -124,8 +162,7 @@ int questions_open(struct app *app)
 	const struct feed *f = app->feed;
 	uint32_t n = f ? feed_count(f) : 0;
 	for (uint32_t s = 0; s < n; s++)
-		if (questions_is_question(feed_post(f, s)))
-			ids_add(qs, feed_id(f, s));
+		index_post_locked(qs, f, s);
 	if (store_question_accepts_scan(store_reader(app->store), load_accept, qs) != STORE_OK) {
 		log_error("questions: could not load the accepted answers");
 		return -1;
@@ -139,7 +176,8 @@ void questions_close(struct app *app)
 	if (!qs)
 		return;
 	free(qs->ids);
-	free(qs->acc);
+	free(qs->answers.v);
+	free(qs->accepted.v);
 	free(qs);
 	app->questions = NULL;
 }
@@ -147,37 +185,23 @@ void questions_close(struct app *app)
 void questions_post_indexed_locked(struct app *app, int64_t id)
 {
 	uint32_t slot = app->questions && app->feed ? feed_slot(app->feed, id) : FEED_NONE;
-	if (slot != FEED_NONE && questions_is_question(feed_post(app->feed, slot)))
-		ids_add(app->questions, id);
+	if (slot != FEED_NONE)
+		index_post_locked(app->questions, app->feed, slot);
 }
 
 bool questions_accepted_locked(struct app *app, int64_t question_id, int64_t answer_id)
 {
-	const struct questions *qs = app->questions;
-	if (!qs)
-		return false;
-	size_t i = acc_lower(qs, question_id, answer_id);
-	return i < qs->n_acc && qs->acc[i].question == question_id &&
-	       qs->acc[i].answer == answer_id;
+	return app->questions && pairs_has(&app->questions->accepted, question_id, answer_id);
 }
 
-/* The accepted answers of question q: the first index into qs->acc, and the count. */
-static size_t accepted_range(const struct questions *qs, int64_t q, size_t *first)
+/* Has question q one of the pairs of ps (accepted answers, or answers)
+ * that c->viewer may see? Lock held. */
+static bool any_visible_locked(struct audience_ctx *c, const struct qpairs *ps, int64_t q)
 {
-	size_t i = acc_lower(qs, q, INT64_MIN), j = i;
-	while (j < qs->n_acc && qs->acc[j].question == q)
-		j++;
-	*first = i;
-	return j - i;
-}
-
-/* Has question q a live accepted answer? Lock held. */
-static bool answered_locked(struct app *app, int64_t q)
-{
-	size_t first, n = accepted_range(app->questions, q, &first);
+	size_t first, n = pairs_range(ps, q, &first);
 	for (size_t i = first; i < first + n; i++) {
-		uint32_t s = feed_slot(app->feed, app->questions->acc[i].answer);
-		if (s != FEED_NONE && !(feed_post(app->feed, s)->flags & FEED_DELETED))
+		uint32_t s = feed_slot(c->app->feed, ps->v[i].answer);
+		if (s != FEED_NONE && audience_slot_visible(c, s))
 			return true;
 	}
 	return false;
@@ -197,15 +221,16 @@ void questions_status_locked(struct audience_ctx *c, struct arena *a, uint32_t s
 	int64_t id = feed_id(f, slot);
 	if (questions_is_question(p)) {
 		out->question = true;
-		out->answered = answered_locked(app, id);
-		size_t first, n = accepted_range(app->questions, id, &first);
+		const struct qpairs *acc = &app->questions->accepted;
+		size_t first, n = pairs_range(acc, id, &first);
 		out->accepted = arena_alloc(a, (n + 1) * sizeof(*out->accepted));
 		for (size_t i = first; i < first + n; i++) {
-			int64_t ans = app->questions->acc[i].answer;
+			int64_t ans = acc->v[i].answer;
 			uint32_t s = feed_slot(f, ans);
 			if (s != FEED_NONE && audience_slot_visible(c, s))
 				out->accepted[out->n_accepted++] = ans;
 		}
+		out->answered = out->n_accepted > 0;
 		return;
 	}
 	if (!(p->flags & FEED_REPLY))
@@ -232,45 +257,50 @@ void questions_write_status(struct jw *w, const struct questions_status *s, int6
 
 /* --- lists ------------------------------------------------------------------------ */
 
-static bool list_match(struct app *app, const struct questions_query *q, uint32_t slot, int64_t id)
+/* Is the question at slot on q's list, as c->viewer sees it? Lock held. */
+static bool list_match(struct audience_ctx *c, const struct questions_query *q, uint32_t slot,
+		       int64_t id)
 {
+	struct app *app = c->app;
+	const struct questions *qs = app->questions;
 	const struct feed_post *p = feed_post(app->feed, slot);
 	if (p->flags & FEED_DELETED)
 		return false;
 	switch (q->list) {
 	case QUESTIONS_MINE:
-		return p->author == q->viewer;
+		return p->author == q->viewer && audience_slot_visible(c, slot);
 	case QUESTIONS_NETWORK:
 		return !p->community && p->author != q->viewer &&
 		       graph_distance(app->graph, (uint32_t)q->viewer, p->author) <= 2 &&
-		       !answered_locked(app, id);
+		       audience_slot_visible(c, slot) && !any_visible_locked(c, &qs->accepted, id);
 	case QUESTIONS_COMMUNITIES:
 		return p->community && (!q->community || p->community == q->community) &&
 		       communities_role_locked(app, p->community, q->viewer) != COMMUNITY_NONE &&
-		       !answered_locked(app, id);
+		       audience_slot_visible(c, slot) && !any_visible_locked(c, &qs->accepted, id);
 	case QUESTIONS_UNANSWERED: {
 		int64_t now = q->now_ms ? q->now_ms : clock_now_ms();
-		return p->open_replies == 0 && p->closed_replies == 0 &&
-		       clock_id_to_ms(id) <= now - q->min_age_ms && !answered_locked(app, id);
+		return p->open_replies == 0 && clock_id_to_ms(id) <= now - q->min_age_ms &&
+		       audience_slot_visible(c, slot) &&
+		       (p->closed_replies == 0 || !any_visible_locked(c, &qs->answers, id));
 	}
 	}
 	return false;
 }
 
-bool questions_match_locked(struct app *app, struct audience_ctx *c,
-			    const struct questions_query *q, int64_t question_id)
+bool questions_match_locked(struct audience_ctx *c, const struct questions_query *q,
+			    int64_t question_id)
 {
-	uint32_t slot = app->feed ? feed_slot(app->feed, question_id) : FEED_NONE;
-	return slot != FEED_NONE && questions_is_question(feed_post(app->feed, slot)) &&
-	       list_match(app, q, slot, question_id) && audience_slot_visible(c, slot);
+	const struct feed *f = c->app->feed;
+	uint32_t slot = f && c->app->questions ? feed_slot(f, question_id) : FEED_NONE;
+	return slot != FEED_NONE && questions_is_question(feed_post(f, slot)) &&
+	       list_match(c, q, slot, question_id);
 }
 
-/* Examines ids[i] for the page; true when it belongs on it. */
-static bool take(struct app *app, struct audience_ctx *c, const struct questions_query *q,
-		 int64_t id)
+/* Examines a question for the page; true when it belongs on it. */
+static bool take(struct audience_ctx *c, const struct questions_query *q, int64_t id)
 {
-	uint32_t slot = feed_slot(app->feed, id);
-	return slot != FEED_NONE && list_match(app, q, slot, id) && audience_slot_visible(c, slot);
+	uint32_t slot = feed_slot(c->app->feed, id);
+	return slot != FEED_NONE && list_match(c, q, slot, id);
 }
 
 void questions_list_locked(struct app *app, const struct questions_query *q,
@@ -293,7 +323,7 @@ void questions_list_locked(struct app *app, const struct questions_query *q,
 			    (stopped = out->scanned == QUESTIONS_SCAN_MAX))
 				break;
 			out->scanned++;
-			if (take(app, &c, q, qs->ids[i]))
+			if (take(&c, q, qs->ids[i]))
 				out->ids[out->n++] = qs->ids[i];
 		}
 		for (size_t a = 0, b = out->n; a + 1 < b; a++, b--) {
@@ -313,7 +343,7 @@ void questions_list_locked(struct app *app, const struct questions_query *q,
 			break;
 		i--;
 		out->scanned++;
-		if (take(app, &c, q, qs->ids[i]))
+		if (take(&c, q, qs->ids[i]))
 			out->ids[out->n++] = qs->ids[i];
 	}
 	if (out->n == limit)
@@ -385,7 +415,7 @@ static void hook_accept(struct app *app, void *arg)
 {
 	const struct accept_hook *h = arg;
 	if (app->questions)
-		acc_set(app->questions, h->question, h->answer, h->on);
+		pairs_set(&app->questions->accepted, h->question, h->answer, h->on);
 }
 
 static void publish_edit(struct tx *tx, int64_t id, int64_t author, int visibility)

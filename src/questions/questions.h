@@ -8,10 +8,11 @@
  * answers are its direct replies. The asker — or, for a question in a
  * community, an owner of that community — accepts one or more answers and
  * may take an acceptance back. A question is "answered" while at least
- * one accepted answer is live, else "open".
+ * one accepted answer is live and visible to whoever looks, else "open":
+ * an answer someone may not see is, for them, not there.
  *
- * The in-memory index (app->questions) holds the ids of every question
- * and the accepted (question, answer) pairs, loaded at start after the
+ * The in-memory index (app->questions) holds the ids of every question,
+ * its (question, answer) pairs and the accepted ones, loaded at start after the
  * post index and kept in step by after-commit hooks under the memory
  * write lock. Everything read from it goes through the audience check:
  * lists never hold a question the viewer may not see, and a Status lists
@@ -47,8 +48,8 @@ enum questions_rc {
  * feed_open. 0, or -1 on a store error (logged). */
 int questions_open(struct app *app);
 void questions_close(struct app *app);
-/* Notes that post id, just indexed (feed_insert), is a question when it
- * is one. Memory lock held for writing (after-commit hooks). */
+/* Notes post id, just indexed (feed_insert), when it is a question or a
+ * direct reply to one. Memory lock held for writing (after-commit hooks). */
 void questions_post_indexed_locked(struct app *app, int64_t id);
 
 /* Is the indexed post p a question (flagged, not a reply, not a repost)? */
@@ -83,7 +84,7 @@ enum questions_list {
 	QUESTIONS_NETWORK,     /* open, asked by the viewer's 1st and 2nd degree,
 				* outside communities */
 	QUESTIONS_COMMUNITIES, /* open, in the viewer's communities */
-	QUESTIONS_UNANSWERED,  /* open, no visible answer, older than min_age_ms */
+	QUESTIONS_UNANSWERED,  /* no answer the viewer may see, older than min_age_ms */
 };
 
 struct questions_query {
@@ -108,10 +109,10 @@ void questions_list_locked(struct app *app, const struct questions_query *q,
 			   const struct feed_page *pg, struct feed_result *out);
 void questions_list(struct app *app, const struct questions_query *q, const struct feed_page *pg,
 		    struct feed_result *out);
-/* Would question_id be in q's list (ignoring paging)? Lock held. For
- * callers that test single questions. */
-bool questions_match_locked(struct app *app, struct audience_ctx *c,
-			    const struct questions_query *q, int64_t question_id);
+/* Would question_id be in q's list, as c->viewer (q->viewer) sees it,
+ * ignoring paging? Lock held. For callers that test single questions. */
+bool questions_match_locked(struct audience_ctx *c, const struct questions_query *q,
+			    int64_t question_id);
 
 /* --- Accepting ------------------------------------------------------------------ */
 
