@@ -187,10 +187,9 @@ static void update(struct http_request *req)
 	    (has_history = http_param_bool(req, "history_visible", &history)) < 0)
 		return;
 	const char *why = NULL;
-	reply(req, id,
-	      messages_conversation_update(req->app, req->arena, req->viewer, id, title,
-					   has_history > 0, history, &why),
-	      why);
+	enum messages_rc rc = messages_conversation_update(req->app, req->arena, req->viewer, id,
+							   title, has_history > 0, history, &why);
+	reply(req, id, rc, why);
 }
 
 static void members_add(struct http_request *req)
@@ -200,8 +199,9 @@ static void members_add(struct http_request *req)
 	if (!id || account_ids(req, &ids, &n) < 0)
 		return;
 	const char *why = NULL;
-	reply(req, id, messages_members_add(req->app, req->arena, req->viewer, id, ids, n, &why),
-	      why);
+	enum messages_rc rc =
+	    messages_members_add(req->app, req->arena, req->viewer, id, ids, n, &why);
+	reply(req, id, rc, why);
 }
 
 static void member_remove(struct http_request *req)
@@ -210,15 +210,18 @@ static void member_remove(struct http_request *req)
 	if (!user)
 		return;
 	const char *why = NULL;
-	reply(req, id, messages_member_remove(req->app, req->viewer, id, user, &why), why);
+	enum messages_rc rc = messages_member_remove(req->app, req->viewer, id, user, &why);
+	reply(req, id, rc, why);
 }
 
 static void leave(struct http_request *req)
 {
 	int64_t id = path_id(req, "id");
 	const char *why = NULL;
-	if (id)
-		reply(req, id, messages_leave(req->app, req->viewer, id, &why), why);
+	if (!id)
+		return;
+	enum messages_rc rc = messages_leave(req->app, req->viewer, id, &why);
+	reply(req, id, rc, why);
 }
 
 static void set_flag(struct http_request *req, bool archive, bool on)
@@ -330,8 +333,8 @@ static void send(struct http_request *req)
 	if (files && (!json_is_array(files) || json_array_size(files) > 0))
 		in.n_files = json_is_array(files) ? json_array_size(files) : 1;
 	const char *why = NULL;
-	reply_message(req, msg,
-		      messages_send(req->app, req->arena, req->viewer, id, &in, &msg, &why), why);
+	enum messages_rc rc = messages_send(req->app, req->arena, req->viewer, id, &in, &msg, &why);
+	reply_message(req, msg, rc, why);
 }
 
 /* The message in the path, when it belongs to the conversation in the
@@ -362,9 +365,9 @@ static void message_edit(struct http_request *req)
 	if (!msg || http_param_require(req, "text", MESSAGES_TEXT_MAX * 4 + 16, &text) < 0)
 		return;
 	const char *why = NULL;
-	reply_message(
-	    req, msg,
-	    messages_edit(req->app, req->arena, req->viewer, msg, text, strlen(text), &why), why);
+	enum messages_rc rc =
+	    messages_edit(req->app, req->arena, req->viewer, msg, text, strlen(text), &why);
+	reply_message(req, msg, rc, why);
 }
 
 static void message_delete(struct http_request *req)
@@ -393,7 +396,8 @@ static void react(struct http_request *req)
 		return;
 	bool on = false;
 	const char *why = NULL;
-	reply_message(req, msg, messages_react(req->app, req->viewer, msg, emoji, &on, &why), why);
+	enum messages_rc rc = messages_react(req->app, req->viewer, msg, emoji, &on, &why);
+	reply_message(req, msg, rc, why);
 }
 
 static void search(struct http_request *req)

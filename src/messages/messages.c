@@ -171,10 +171,9 @@ enum messages_rc messages_conversation_create(struct app *app, struct arena *a, 
 		*why = "account_ids: a conversation holds at most 100 people";
 		return MESSAGES_INVALID;
 	}
-	bool group = in->group || n > 1;
-	if (in->title && *in->title && (!group || !title_ok(in->title))) {
-		*why = group ? "title: one line of at most 200 bytes"
-			     : "title: only groups have a title";
+	bool group = in->group || n > 1 || (in->title && *in->title); /* a title makes a group */
+	if (in->title && *in->title && !title_ok(in->title)) {
+		*why = "title: one line of at most 200 bytes";
 		return MESSAGES_INVALID;
 	}
 	struct tx *tx = tx_begin(app);
@@ -272,19 +271,20 @@ enum messages_rc messages_members_add(struct app *app, struct arena *a, int64_t 
 	size_t fresh = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct conversation_member_row m;
-		if (store_conversation_member_get(tx_conn(tx), id, add[i], &m) == STORE_OK)
-			continue; /* already in */
-		if (!active_user(tx, a, add[i])) {
-			*why = arena_printf(a, "account_ids: no such person (%lld)",
-					    (long long)add[i]);
-			return finish(tx, MESSAGES_NOT_FOUND);
-		}
-		add[fresh++] = add[i];
+		if (store_conversation_member_get(tx_conn(tx), id, add[i], &m) != STORE_OK)
+			add[fresh++] = add[i]; /* not in yet */
 	}
 	if (count < 0 || (size_t)count + fresh > MESSAGES_MEMBERS_MAX) {
 		*why = arena_printf(a, "account_ids: a group holds at most %d people (it has %d)",
 				    MESSAGES_MEMBERS_MAX, count);
 		return finish(tx, count < 0 ? MESSAGES_ERROR : MESSAGES_INVALID);
+	}
+	for (size_t i = 0; i < fresh; i++) {
+		if (!active_user(tx, a, add[i])) {
+			*why = arena_printf(a, "account_ids: no such person (%lld)",
+					    (long long)add[i]);
+			return finish(tx, MESSAGES_NOT_FOUND);
+		}
 	}
 	if (fresh == 0)
 		return finish(tx, MESSAGES_OK);
