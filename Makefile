@@ -11,7 +11,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium gdlib libmagic
+PKGS    := libmicrohttpd jansson sqlite3 libsodium gdlib libmagic zlib
 WERROR  ?=
 SANITIZE ?=
 

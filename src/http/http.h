@@ -38,6 +38,7 @@ enum {
 	ROUTE_UPLOAD = 1 << 1,	 /* body may be up to max_upload_bytes (multipart) */
 	ROUTE_NO_CSRF = 1 << 2,	 /* cookie-authenticated writes allowed without CSRF token */
 	ROUTE_RAW_BODY = 1 << 3, /* do not parse the body into parameters */
+	ROUTE_STREAM_BODY = 1 << 4, /* the body streams to the handler's sink (http_upload_register) */
 };
 
 struct route {
@@ -104,6 +105,8 @@ struct http_request {
 	bool responded;
 	void *stream;	       /* set by http_stream_start */
 	const char *file_path; /* set by http_send_file */
+	uint64_t file_offset, file_length; /* http_send_file_range; length 0: to the end */
+	struct http_upload *upload; /* a streamed body (http_upload.c) */
 	uint64_t bytes_out;    /* body bytes sent, for the access log */
 };
 
@@ -183,6 +186,9 @@ void http_body(struct http_request *req, int status, const char *content_type, c
 /* Sends a file from disk (the path is copied into the arena). */
 void http_send_file(struct http_request *req, int status, const char *content_type,
 		    const char *path);
+/* Sends length bytes of a file from offset (a 206 answer to a Range). */
+void http_send_file_range(struct http_request *req, int status, const char *content_type,
+			  const char *path, uint64_t offset, uint64_t length);
 void http_set_header(struct http_request *req, const char *name, const char *value);
 void http_redirect(struct http_request *req, int status, const char *location);
 
@@ -212,5 +218,37 @@ void http_stream_wake(struct http_stream *st);
  * that serves them: libmicrohttpd handles a burst of resumptions for one
  * thread far more cheaply than the same ones interleaved across threads. */
 void http_stream_wake_many(struct http_stream **v, size_t n);
+
+/* Whether an Accept-Encoding header accepts the coding (q=0 refuses it). */
+bool http_accepts_coding(const char *header, const char *coding);
+
+/* --- Streamed request bodies (http_upload.c) ---------------------------- */
+
+/*
+ * Where the body of a ROUTE_STREAM_BODY route goes, instead of memory.
+ * open() runs once the headers are in and the viewer is authenticated,
+ * before any body byte (req->viewer is set): it returns the sink's
+ * context, or NULL after setting an error response (the request is then
+ * answered at once). write() gets the body's bytes as they arrive — a raw
+ * body whole, or the first file part of a multipart/form-data body (the
+ * other fields land in the request's parameters); finish() runs when the
+ * body is complete. Both return 0, or -1 after setting an error response.
+ * close() runs once when the request ends, whatever happened. Then the
+ * handler runs, with http_upload_ctx() giving the sink's context.
+ */
+struct http_body_sink {
+	void *(*open)(struct http_request *req);
+	int (*write)(void *ctx, struct http_request *req, const char *data, size_t n);
+	int (*finish)(void *ctx, struct http_request *req);
+	void (*close)(void *ctx);
+};
+
+/* Gives handler's streamed bodies to sink (call before the server starts). */
+void http_upload_register(http_handler handler, const struct http_body_sink *sink);
+/* The sink's context of this request, or NULL. */
+void *http_upload_ctx(struct http_request *req);
+/* The multipart file part streamed to the sink (key, filename,
+ * content_type, len), or NULL for a raw body. */
+const struct http_param *http_upload_file(struct http_request *req);
 
 #endif

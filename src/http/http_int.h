@@ -10,5 +10,17 @@ const char *http_route_allowed(struct http_request *req, struct arena *a);
  * Returns 0, or -1 after setting an error response. */
 int http_params_parse(struct http_request *req);
 void http_params_free(struct http_request *req);
+/* The body gzip-compressed when the response and the client allow it
+ * (*len updated), else NULL. */
+char *http_compress_body(const struct http_request *req, char *body, size_t *len);
+
+/* Streamed bodies (http_upload.c): begin authenticates and opens the
+ * sink (after the headers), feed passes body bytes, end finishes it (before
+ * the handler); each returns 0, or -1 after setting an error response.
+ * free releases it with the request. */
+int http_upload_begin(struct http_request *req, http_authenticator auth);
+int http_upload_feed(struct http_request *req, const char *data, size_t n);
+int http_upload_end(struct http_request *req);
+void http_upload_free(struct http_request *req);
 
 #endif

@@ -76,6 +76,7 @@ static struct http_request *request_new(struct http_server *s, struct MHD_Connec
 
 static void request_free(struct http_request *req)
 {
+	http_upload_free(req);
 	http_params_free(req);
 	buf_free(&req->body);
 	buf_free(&req->out);
@@ -143,6 +144,14 @@ void http_send_file(struct http_request *req, int status, const char *content_ty
 	req->content_type = arena_strdup(req->arena, content_type);
 	req->file_path = arena_strdup(req->arena, path);
 	req->responded = true;
+}
+
+void http_send_file_range(struct http_request *req, int status, const char *content_type,
+			  const char *path, uint64_t offset, uint64_t length)
+{
+	http_send_file(req, status, content_type, path);
+	req->file_offset = offset;
+	req->file_length = length;
 }
 
 void http_set_header(struct http_request *req, const char *name, const char *value)
@@ -285,7 +294,9 @@ static void dispatch(struct http_server *s, struct http_request *req)
 		http_error(req, 413, "request body too large");
 		return;
 	}
-	if (!(r->flags & ROUTE_RAW_BODY) && http_params_parse(req) < 0)
+	if (req->upload && http_upload_end(req) < 0)
+		return;
+	if (!(r->flags & (ROUTE_RAW_BODY | ROUTE_STREAM_BODY)) && http_params_parse(req) < 0)
 		return;
 	if (s->auth && s->auth(req) < 0)
 		return;
@@ -325,12 +336,25 @@ static enum MHD_Result queue(struct http_server *s, struct http_request *req)
 			http_error(req, 404, "not found");
 			return queue(s, req);
 		}
-		resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+		uint64_t size = (uint64_t)sb.st_size, off = req->file_offset;
+		uint64_t len = off > size ? 0 : size - off;
+		if (req->file_length && req->file_length < len)
+			len = req->file_length;
+		resp = MHD_create_response_from_fd_at_offset64(len, fd, off);
 	} else {
 		size_t len;
 		char *body = buf_detach(&req->out, &len);
+		char *packed = http_compress_body(req, body, &len);
+		if (packed) {
+			free(body);
+			body = packed;
+		}
 		req->bytes_out = len;
 		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (resp && packed)
+			MHD_add_response_header(resp, "Content-Encoding", "gzip");
+		if (resp && (packed || !req->content_type))
+			MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 	}
 	if (!resp)
 		return MHD_NO;
@@ -371,6 +395,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		bool known;
 		req->route = http_route_find(req, &known);
+		if (req->route && (req->route->flags & ROUTE_STREAM_BODY))
+			return http_upload_begin(req, s->auth) < 0 ? queue(s, req) : MHD_YES;
 		if (req->route && (req->route->flags & ROUTE_UPLOAD))
 			req->body.max = s->lim.max_upload_bytes;
 		if (cl && strtoull(cl, NULL, 10) > req->body.max) {
@@ -379,6 +405,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return queue(s, req);
 		}
 		return MHD_YES;
+	}
+	if (*upload_data_size && req->upload) { /* a streamed body (http_upload.c) */
+		bool failed = !req->responded &&
+			      http_upload_feed(req, upload_data, *upload_data_size) < 0;
+		*upload_data_size = 0;
+		return failed ? queue(s, req) : MHD_YES; /* answered at once */
 	}
 	if (*upload_data_size) {
 		if (!req->responded && !req->body_too_large &&
@@ -473,7 +505,7 @@ struct http_server *http_server_start(struct app *app, const char *listen,
 	    lim->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->max_connections_per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, lim->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    lim->max_header_bytes, MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 0,
 	    MHD_OPTION_END);
 	if (!s->d) {
 		log_error("cannot listen on %s", listen);

@@ -123,26 +123,6 @@ static const char *content_type(const char *name)
 	return "application/octet-stream";
 }
 
-/* Whether an Accept-Encoding header accepts the coding (q=0 refuses it). */
-static bool accepts(const char *header, const char *coding)
-{
-	size_t n = strlen(coding);
-	for (const char *p = header; p && *p;) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		const char *end = strchrnul(p, ',');
-		if ((size_t)(end - p) >= n && strncasecmp(p, coding, n) == 0 &&
-		    (p + n == end || p[n] == ';' || p[n] == ' ')) {
-			const char *q = strstr(p, "q=");
-			bool zero = q && q < end && q[2] == '0' &&
-				    strspn(q + 3, ".0") == (size_t)(end - q - 3);
-			return !zero;
-		}
-		p = end;
-	}
-	return false;
-}
-
 /* Whether If-None-Match names the ETag (or is "*"). */
 static bool etag_matches(const char *inm, const char *etag)
 {
@@ -167,7 +147,7 @@ static const char *pick_variant(struct http_request *req, const char *dir, const
 	} codings[] = {{"br", ".br"}, {"gzip", ".gz"}};
 	const char *ae = http_header(req, "Accept-Encoding");
 	for (size_t i = 0; ae && i < sizeof(codings) / sizeof(codings[0]); i++) {
-		if (!accepts(ae, codings[i].coding))
+		if (!http_accepts_coding(ae, codings[i].coding))
 			continue;
 		const char *path = arena_printf(req->arena, "%s/%s%s", dir, rel, codings[i].suffix);
 		if (stat(path, st) == 0 && S_ISREG(st->st_mode)) {

@@ -21,9 +21,9 @@ export function moka(srv, args, input) {
 
 // Starts `moka serve` on 127.0.0.1 with a fresh data directory (or the one
 // given) and resolves once it answers /health.
-export async function startServer({ dir, settings = {}, env = {} } = {}) {
+export async function startServer({ dir, settings = {}, env = {}, listen = '127.0.0.1:0' } = {}) {
   dir = dir || mkdtempSync(join(tmpdir(), 'moka-e2e-'));
-  const args = ['serve', '--data', dir, '--listen', '127.0.0.1:0', '--set', 'access_log=off'];
+  const args = ['serve', '--data', dir, '--listen', listen, '--set', 'access_log=off'];
   for (const [k, v] of Object.entries(settings)) args.push('--set', `${k}=${v}`);
   const child = spawn(MOKA, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let log = '';

@@ -2,6 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { startServer, stopServer, api, createUser } from './lib.js';
 
 let srv;
@@ -121,4 +123,50 @@ test('what Mastodon apps read at start: v2 instance, emojis, preferences, and em
     assert.deepEqual([r.status, r.body], [200, []], p);
     assert.equal((await api(srv, 'GET', p)).status, 401, `${p} without a token`);
   }
+});
+
+// A raw GET (fetch would decompress): { status, headers, bytes }.
+function rawGet(path, headers) {
+  return new Promise((resolve, reject) => {
+    http.get(`${srv.base}${path}`, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+test('JSON answers of 1 KiB or more are gzip-compressed for clients that accept it, and only for them', async () => {
+  const u = createUser(srv, 'gzipper');
+  for (let i = 0; i < 8; i++) {
+    const r = await api(srv, 'POST', '/api/v1/statuses', { token: u.token, json: { status: `compressible post number ${i} `.repeat(8), visibility: 'public' } });
+    assert.equal(r.status, 200);
+  }
+  const auth = { authorization: `Bearer ${u.token}` };
+  const plain = await rawGet('/api/v1/timelines/home', auth);
+  assert.equal(plain.status, 200);
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.ok(plain.bytes.length > 1024, `home is ${plain.bytes.length} bytes`);
+  const packed = await rawGet('/api/v1/timelines/home', { ...auth, 'accept-encoding': 'br, gzip' });
+  assert.equal(packed.headers['content-encoding'], 'gzip');
+  assert.match(packed.headers.vary, /Accept-Encoding/);
+  assert.ok(packed.bytes.length < plain.bytes.length / 3, `${packed.bytes.length} vs ${plain.bytes.length}`);
+  assert.deepEqual(JSON.parse(zlib.gunzipSync(packed.bytes)), JSON.parse(plain.bytes));
+  // q=0 refuses gzip; a small answer is never compressed
+  const refused = await rawGet('/api/v1/timelines/home', { ...auth, 'accept-encoding': 'gzip;q=0' });
+  assert.equal(refused.headers['content-encoding'], undefined);
+  assert.equal(refused.bytes.length, plain.bytes.length);
+  const small = await rawGet('/health', { 'accept-encoding': 'gzip' });
+  assert.equal(small.headers['content-encoding'], undefined);
+  assert.equal(JSON.parse(small.bytes).status, 'ok');
+});
+
+test('a second server cannot take a port that one is listening on', async () => {
+  const other = await startServer().catch((e) => e); // port 0: its own port
+  assert.ok(!(other instanceof Error));
+  await stopServer(other);
+  const clash = await startServer({ settings: {}, listen: `127.0.0.1:${srv.port}` }).then(
+    async (s) => { await stopServer(s); return null; }, (e) => e);
+  assert.ok(clash instanceof Error, 'the second server must fail to start');
+  assert.match(clash.message, /cannot listen|exited/);
 });
