@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "events/events.h"
 #include "http/http.h"
+#include "search/search.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -98,12 +99,14 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 		config_set(cfg, "base_url", base);
 		app->base_url = cfg->base_url;
 	}
+	search_jobs_start(app, cfg->question_offer_interval_s, cfg->question_offer_after_s);
 	log_info("Moka listening on %s (port %u, %u threads)", cfg->base_url,
 		 http_server_port(app->http), cfg->threads);
 	int sig = 0;
 	sigwait(&stop, &sig);
 	log_info("signal %d: finishing in-flight requests", sig);
 	app->stopping = true;
+	search_jobs_stop();
 	hub_end_streams(app->hub);
 	http_server_stop(app->http, cfg->shutdown_grace_s);
 	app->http = NULL;

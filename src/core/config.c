@@ -42,6 +42,8 @@ static const struct key keys[] = {
     {"hash_concurrency", K_UINT, F(hash_concurrency)},
     {"signin_max_failures", K_UINT, F(signin_max_failures)},
     {"stream_heartbeat", K_UINT, F(stream_heartbeat_s)},
+    {"question_offer_interval", K_UINT, F(question_offer_interval_s)},
+    {"question_offer_after", K_UINT, F(question_offer_after_s)},
     {"web_dir", K_STR, F(web_dir)},
 };
 
@@ -72,6 +74,8 @@ void config_defaults(struct config *c)
 	c->hash_concurrency = 2;
 	c->signin_max_failures = 25;
 	c->stream_heartbeat_s = 15;
+	c->question_offer_interval_s = 600; /* search: unanswered questions offered again */
+	c->question_offer_after_s = 86400;
 	c->web_dir = xstrdup("");
 }
 

@@ -37,6 +37,9 @@ struct config {
 	unsigned hash_concurrency;
 	unsigned signin_max_failures; /* per 5 minutes, per IP and per account */
 	unsigned stream_heartbeat_s;
+	/* questions with no reply after question_offer_after s are offered to
+	 * experts, looked for every question_offer_interval s (0: never) */
+	unsigned question_offer_interval_s, question_offer_after_s;
 	char *web_dir; /* the built web app; "" = build/web beside the binary */
 };
 

@@ -71,6 +71,7 @@ int64_t store_disk_bytes(struct store *s);
 #include "store/store_network.h"
 #include "store/store_notify.h"
 #include "store/store_posts.h"
+#include "store/store_search.h"
 #include "store/store_users.h"
 
 #endif

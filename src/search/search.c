@@ -1,0 +1,438 @@
+/*
+ * search: Moka's search and Mastodon's v2 search over people, posts,
+ * questions, communities, forum topics and hashtags.
+ *
+ * People: BM25 over the profile (names and expertise weigh most), a
+ * prefix for the last word as you type, and when that finds too few, one
+ * more pass where each word may be one typo away from a name. Posts: the
+ * newest matching candidates (at most POSTS_CANDIDATES) go through the
+ * audience check, then rank by text relevance, recency and likes; counts
+ * are of what the viewer may see among those candidates ("capped" when
+ * there were more).
+ */
+#include "search/search.h"
+#include "app/app.h"
+#include "audience/audience.h"
+#include "communities/communities.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "feed/feed.h"
+#include "json/json_writer.h"
+#include "people/people.h"
+#include "posts/posts.h"
+#include "store/store.h"
+#include "text/text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define POSTS_CANDIDATES 2000
+#define PEOPLE_COUNT_CAP 10000
+#define PEOPLE_FILTERED_MAX 2000 /* hits read when filtering by department/location */
+#define NEIGHBOURS_MAX 6
+#define COMMUNITIES_MAX 200
+#define TOPICS_MAX 500
+#define TAGS_MAX 10
+#define MS_PER_DAY 86400000.0
+
+struct ranked {
+	int64_t id;
+	double score;
+};
+
+static int cmp_ranked(const void *x, const void *y)
+{
+	const struct ranked *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return (a->id < b->id) - (a->id > b->id);
+}
+
+static void section_begin(struct jw *w, const char *name, int64_t total, bool capped)
+{
+	jw_key(w, name);
+	jw_obj_begin(w);
+	jw_kint(w, "total", total);
+	jw_kbool(w, "capped", capped);
+	jw_key(w, "items");
+	jw_arr_begin(w);
+}
+
+static void section_end(struct jw *w)
+{
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+/* --- posts and questions ------------------------------------------------------- */
+
+/* The visible posts matching q (questions only if asked), best first, in
+ * *out: their count, or -1. */
+static int posts_ranked(struct app *app, struct arena *a, int64_t viewer,
+			const struct search_query *q, const struct search_request *r,
+			bool questions, struct ranked **out, bool *capped)
+{
+	struct search_hit *h = arena_alloc(a, POSTS_CANDIDATES * sizeof(*h));
+	int n = store_search_posts(store_reader(app->store), q, POSTS_CANDIDATES, h);
+	if (n < 0)
+		return -1;
+	*capped = n == POSTS_CANDIDATES;
+	struct ranked *v = arena_alloc(a, ((size_t)n + 1) * sizeof(*v));
+	int k = 0;
+	double now = (double)clock_now_ms();
+	app_rdlock(app);
+	struct audience_ctx ctx;
+	audience_ctx_init(&ctx, app, viewer);
+	for (int i = 0; i < n; i++) {
+		uint32_t slot = feed_slot(app->feed, h[i].id);
+		if (slot == FEED_NONE)
+			continue;
+		const struct feed_post *p = feed_post(app->feed, slot);
+		if ((questions && !(p->flags & FEED_QUESTION)) ||
+		    (r->author_id && p->author != r->author_id) ||
+		    (r->community_id && p->community != r->community_id) ||
+		    !audience_slot_visible(&ctx, slot))
+			continue;
+		double age = (now - (double)clock_id_to_ms(h[i].id)) / MS_PER_DAY;
+		double recency = 1.0 / (1.0 + (age > 0 ? age : 0) / 30.0);
+		double likes = 1.0 + 0.25 * log1p((double)p->favourites);
+		v[k++] = (struct ranked){h[i].id, (h[i].score + 1e-6) * (0.3 + recency) * likes};
+	}
+	app_unlock(app);
+	qsort(v, (size_t)k, sizeof(*v), cmp_ranked);
+	*out = v;
+	return k;
+}
+
+static int posts_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			 const struct search_query *q, const struct search_request *r,
+			 bool questions)
+{
+	struct ranked *v;
+	bool capped;
+	int n = posts_ranked(app, a, viewer, q, r, questions, &v, &capped);
+	if (n < 0)
+		return -1;
+	section_begin(w, questions ? "questions" : "posts", n, capped);
+	struct store_conn *c = store_reader(app->store);
+	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++) {
+		jw_obj_begin(w);
+		jw_key(w, "status");
+		if (posts_render_status(app, a, w, viewer, v[i].id) < 0)
+			jw_null(w); /* deleted in between */
+		jw_kstr(w, "highlight", store_search_snippet(c, a, SEARCH_KIND_POSTS, v[i].id, q));
+		jw_obj_end(w);
+	}
+	section_end(w);
+	return 0;
+}
+
+/* --- people ------------------------------------------------------------------- */
+
+/* q with each plain word of three characters or more also matching the
+ * name words one typo away. false when no word has a neighbour. */
+static bool with_neighbours(struct app *app, struct arena *a, const struct search_query *q,
+			    struct search_query *out)
+{
+	struct search_term *t = arena_alloc(a, q->n * sizeof(*t));
+	memcpy(t, q->terms, q->n * sizeof(*t));
+	bool any = false;
+	for (size_t i = 0; i < q->n; i++) {
+		if (t[i].exclude || t[i].phrase ||
+		    text_utf8_chars(t[i].text, strlen(t[i].text)) < 3)
+			continue;
+		char *word = text_tag_normalize(a, t[i].text, strlen(t[i].text));
+		if (!word)
+			continue;
+		const char **alts = arena_alloc(a, NEIGHBOURS_MAX * sizeof(*alts));
+		int k = store_search_name_neighbours(store_reader(app->store), a, word,
+						     NEIGHBOURS_MAX, alts);
+		if (k > 0) {
+			t[i].alts = alts;
+			t[i].n_alts = (size_t)k;
+			any = true;
+		}
+	}
+	out->terms = t;
+	out->n = q->n;
+	return any;
+}
+
+static bool same_text(const char *want, const char *have)
+{
+	return !want || (have && !strcasecmp(want, have));
+}
+
+/* Appends the hits of q not already in v (n of them, at most max). */
+static int people_add(struct store_conn *c, const struct search_query *q, int max,
+		      struct search_hit *v, int n)
+{
+	struct search_hit *h = v + n;
+	int k = store_search_people(c, q, SEARCH_PEOPLE_ALL, max - n, h);
+	if (k < 0)
+		return -1;
+	int m = n;
+	for (int i = 0; i < k; i++) {
+		bool dup = false;
+		for (int j = 0; j < n && !dup; j++)
+			dup = v[j].id == h[i].id;
+		if (!dup)
+			v[m++] = h[i];
+	}
+	return m;
+}
+
+static int people_section(struct app *app, struct arena *a, struct jw *w,
+			  const struct search_query *q, const struct search_request *r)
+{
+	struct store_conn *c = store_reader(app->store);
+	bool filtered = r->department || r->location;
+	int want = filtered ? PEOPLE_FILTERED_MAX : (int)r->offset + r->limit;
+	struct search_hit *h = arena_alloc(a, (size_t)want * sizeof(*h));
+	int n = people_add(c, q, want, h, 0);
+	int64_t total = filtered ? 0 : store_search_people_count(c, q, PEOPLE_COUNT_CAP);
+	if (n < 0 || total < 0)
+		return -1;
+	const struct search_query *shown = q;
+	struct search_query near;
+	if (n < want && total < want && with_neighbours(app, a, q, &near)) {
+		int m = people_add(c, &near, want, h, n);
+		if (m < 0)
+			return -1;
+		total += m - n;
+		n = m;
+		shown = &near;
+	}
+	if (filtered) { /* keep those in the department and location asked for */
+		int k = 0;
+		for (int i = 0; i < n; i++) {
+			struct user u;
+			if (store_user_get(c, a, h[i].id, &u) == STORE_OK &&
+			    same_text(r->department, u.department) &&
+			    same_text(r->location, u.location))
+				h[k++] = h[i];
+		}
+		n = k;
+		total = k;
+	}
+	section_begin(w, "people", total, total >= PEOPLE_COUNT_CAP || n >= PEOPLE_FILTERED_MAX);
+	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++) {
+		jw_obj_begin(w);
+		jw_key(w, "account");
+		if (people_render_account(app, a, w, h[i].id) < 0)
+			jw_null(w);
+		jw_kstr(w, "highlight",
+			store_search_snippet(c, a, SEARCH_KIND_PEOPLE, h[i].id, shown));
+		jw_obj_end(w);
+	}
+	section_end(w);
+	return 0;
+}
+
+/* --- communities and topics --------------------------------------------------- */
+
+static int communities_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			       const struct search_query *q, const struct search_request *r)
+{
+	struct store_conn *c = store_reader(app->store);
+	struct search_hit *h = arena_alloc(a, COMMUNITIES_MAX * sizeof(*h));
+	int n = store_search_communities(c, q, COMMUNITIES_MAX, h);
+	if (n < 0)
+		return -1;
+	/* render each to learn whether the viewer may see it: counts too */
+	struct buf *one = arena_alloc(a, (size_t)n * sizeof(*one) + 1);
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		buf_init(&one[k], 1 << 20);
+		struct jw cw;
+		jw_init(&cw, &one[k]);
+		if (communities_render(app, a, &cw, viewer, h[i].id) == 0)
+			h[k++] = h[i];
+		else
+			buf_free(&one[k]);
+	}
+	section_begin(w, "communities", k, n == COMMUNITIES_MAX);
+	for (int i = 0; i < k; i++) {
+		if ((size_t)i >= r->offset && (size_t)i < r->offset + (size_t)r->limit) {
+			jw_obj_begin(w);
+			jw_key(w, "community");
+			jw_raw(w, one[i].ptr, one[i].len);
+			jw_kstr(w, "highlight",
+				store_search_snippet(c, a, SEARCH_KIND_COMMUNITIES, h[i].id, q));
+			jw_obj_end(w);
+		}
+		buf_free(&one[i]);
+	}
+	section_end(w);
+	return 0;
+}
+
+static int topics_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			  const struct search_query *q, const struct search_request *r)
+{
+	struct store_conn *c = store_reader(app->store);
+	struct search_hit *h = arena_alloc(a, TOPICS_MAX * sizeof(*h));
+	int n = store_search_topics(c, q, TOPICS_MAX, h);
+	if (n < 0)
+		return -1;
+	int k = 0;
+	app_rdlock(app);
+	for (int i = 0; i < n; i++) {
+		uint32_t slot = feed_slot(app->feed, h[i].id);
+		if (slot == FEED_NONE ||
+		    (r->community_id && feed_post(app->feed, slot)->community != r->community_id))
+			continue;
+		if (audience_post_visible_locked(app, viewer, h[i].id))
+			h[k++] = h[i];
+	}
+	app_unlock(app);
+	section_begin(w, "topics", k, n == TOPICS_MAX);
+	for (size_t i = r->offset; i < (size_t)k && i < r->offset + (size_t)r->limit; i++) {
+		jw_obj_begin(w);
+		jw_kstr(w, "title", store_community_topic_title(c, a, h[i].id));
+		jw_kstr(w, "highlight", store_search_snippet(c, a, SEARCH_KIND_TOPICS, h[i].id, q));
+		jw_key(w, "status");
+		if (posts_render_status(app, a, w, viewer, h[i].id) < 0)
+			jw_null(w);
+		jw_obj_end(w);
+	}
+	section_end(w);
+	return 0;
+}
+
+/* --- hashtags ----------------------------------------------------------------- */
+
+/* Hashtags starting with q's words that label at least one post the
+ * viewer may see: their count (≤ max) in out. */
+static int hashtags_visible(struct app *app, struct arena *a, int64_t viewer,
+			    const struct search_query *q, int max, const char **out)
+{
+	struct store_conn *c = store_reader(app->store);
+	int n = 0;
+	for (size_t i = 0; i < q->n && n < max; i++) {
+		const struct search_term *t = &q->terms[i];
+		char *tag = t->exclude ? NULL : text_tag_normalize(a, t->text, strlen(t->text));
+		if (!tag || strchr(tag, '-'))
+			continue;
+		const char *tags[TAGS_MAX];
+		int k = store_search_tags_prefix(c, a, tag, TAGS_MAX, tags);
+		for (int j = 0; j < k && n < max; j++) {
+			int64_t posts[50];
+			int m = store_search_tag_posts(c, tags[j], 50, posts);
+			bool seen = false;
+			app_rdlock(app);
+			for (int x = 0; x < m && !seen; x++)
+				seen = audience_post_visible_locked(app, viewer, posts[x]);
+			app_unlock(app);
+			for (int x = 0; x < n && seen; x++)
+				seen = strcmp(out[x], tags[j]) != 0;
+			if (seen)
+				out[n++] = tags[j];
+		}
+	}
+	return n;
+}
+
+static void hashtag_entity(struct app *app, struct jw *w, const char *tag)
+{
+	char url[512];
+	snprintf(url, sizeof(url), "%s/tags/%s", app->base_url ? app->base_url : "", tag);
+	jw_obj_begin(w);
+	jw_kstr(w, "name", tag);
+	jw_kstr(w, "url", url);
+	jw_key(w, "history");
+	jw_arr_begin(w);
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+static void hashtags_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			     const struct search_query *q, const struct search_request *r)
+{
+	const char *tags[TAGS_MAX];
+	int n = hashtags_visible(app, a, viewer, q, TAGS_MAX, tags);
+	section_begin(w, "hashtags", n, false);
+	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++)
+		hashtag_entity(app, w, tags[i]);
+	section_end(w);
+}
+
+/* --- the two searches --------------------------------------------------------- */
+
+enum search_rc search_render(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			     const struct search_request *r, const char **why)
+{
+	struct search_query q;
+	if (search_parse(a, r->q, r->as_you_type, &q, why) < 0)
+		return SEARCH_INVALID;
+	struct store_conn *c = store_reader(app->store);
+	bool opened = store_read_begin(c);
+	int rc = 0;
+	jw_obj_begin(w);
+	jw_kstr(w, "q", r->q);
+	if (rc == 0 && (r->types & SEARCH_PEOPLE))
+		rc = people_section(app, a, w, &q, r);
+	if (rc == 0 && (r->types & SEARCH_POSTS))
+		rc = posts_section(app, a, w, viewer, &q, r, false);
+	if (rc == 0 && (r->types & SEARCH_QUESTIONS))
+		rc = posts_section(app, a, w, viewer, &q, r, true);
+	if (rc == 0 && (r->types & SEARCH_COMMUNITIES))
+		rc = communities_section(app, a, w, viewer, &q, r);
+	if (rc == 0 && (r->types & SEARCH_TOPICS))
+		rc = topics_section(app, a, w, viewer, &q, r);
+	if (rc == 0 && (r->types & SEARCH_HASHTAGS))
+		hashtags_section(app, a, w, viewer, &q, r);
+	jw_obj_end(w);
+	store_read_end(c, opened);
+	return rc == 0 ? SEARCH_OK : SEARCH_ERROR;
+}
+
+enum search_rc search_render_mastodon(struct app *app, struct arena *a, struct jw *w,
+				      int64_t viewer, const struct search_request *r,
+				      const char **why)
+{
+	struct search_query q;
+	if (search_parse(a, r->q, false, &q, why) < 0)
+		return SEARCH_INVALID;
+	struct store_conn *c = store_reader(app->store);
+	size_t end = r->offset + (size_t)r->limit;
+	jw_obj_begin(w);
+	jw_key(w, "accounts");
+	jw_arr_begin(w);
+	if (r->types & SEARCH_PEOPLE) {
+		struct search_hit *h = arena_alloc(a, end * sizeof(*h));
+		int n = store_search_people(c, &q, SEARCH_PEOPLE_ALL, (int)end, h);
+		for (size_t i = r->offset; i < (size_t)(n > 0 ? n : 0); i++)
+			people_render_account(app, a, w, h[i].id);
+	}
+	jw_arr_end(w);
+	jw_key(w, "statuses");
+	if (r->types & SEARCH_POSTS) {
+		struct ranked *v;
+		bool capped;
+		int n = posts_ranked(app, a, viewer, &q, r, false, &v, &capped);
+		size_t k = 0;
+		int64_t *ids = arena_alloc(a, (size_t)r->limit * sizeof(*ids) + 1);
+		for (size_t i = r->offset; i < (size_t)(n > 0 ? n : 0) && i < end; i++)
+			ids[k++] = v[i].id;
+		posts_render_statuses(app, a, w, viewer, ids, k);
+	} else {
+		jw_arr_begin(w);
+		jw_arr_end(w);
+	}
+	jw_key(w, "hashtags");
+	jw_arr_begin(w);
+	if (r->types & SEARCH_HASHTAGS) {
+		const char *tags[TAGS_MAX];
+		int n = hashtags_visible(app, a, viewer, &q, TAGS_MAX, tags);
+		for (size_t i = r->offset; i < (size_t)n && i < end; i++)
+			hashtag_entity(app, w, tags[i]);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return SEARCH_OK;
+}

@@ -1,0 +1,614 @@
+/*
+ * store_sqlite_search: the search indexes in SQLite FTS5 (see
+ * store_search.h; schema in store_schema_search.c).
+ *
+ * MATCH expressions are built here from parsed terms: every term becomes
+ * an FTS5 string ("..." with inner quotes doubled), so user input never
+ * reaches FTS5's query syntax. Posts are read newest first (FTS5 walks a
+ * doclist backwards cheaply) with a cap, because ranking every match of a
+ * very common word by BM25 grows with the match count; the caller ranks
+ * the candidates (relevance, recency, likes) after the audience check.
+ */
+#include "store/store_sqlite_int.h"
+#include "core/buf.h"
+#include "core/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MATCH_MAX 8192
+
+/* Appends s as an FTS5 string: "…" with inner quotes doubled. */
+static void fts_string(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+static void fts_term(struct buf *b, const struct search_term *t)
+{
+	bool group = t->n_alts > 0;
+	if (group)
+		buf_putc(b, '(');
+	fts_string(b, t->text);
+	if (t->prefix && !t->phrase)
+		buf_puts(b, " *");
+	for (size_t i = 0; i < t->n_alts; i++) {
+		buf_puts(b, " OR ");
+		fts_string(b, t->alts[i]);
+	}
+	if (group)
+		buf_putc(b, ')');
+}
+
+/* The MATCH expression for q, optionally restricted to one column, in a:
+ * (A AND B) NOT C NOT D, or (A OR B) NOT C. NULL when q has no positive term. */
+static char *match_expr(struct arena *a, const struct search_query *q, const char *column)
+{
+	struct buf b;
+	buf_init(&b, MATCH_MAX);
+	if (column) {
+		buf_puts(&b, column);
+		buf_puts(&b, " : ");
+	}
+	buf_putc(&b, '(');
+	int pos = 0;
+	for (size_t i = 0; i < q->n; i++) {
+		if (q->terms[i].exclude)
+			continue;
+		if (pos++)
+			buf_puts(&b, q->any ? " OR " : " AND ");
+		fts_term(&b, &q->terms[i]);
+	}
+	buf_putc(&b, ')');
+	for (size_t i = 0; i < q->n; i++) {
+		if (!q->terms[i].exclude)
+			continue;
+		buf_puts(&b, " NOT ");
+		fts_term(&b, &q->terms[i]);
+	}
+	char *s = NULL;
+	if (pos > 0 && b.len < MATCH_MAX - 1)
+		s = arena_strndup(a, b.ptr, b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* Runs a (rowid, score) statement whose first parameter is the MATCH
+ * expression and second the limit; scores are negated BM25. */
+static int hits(struct store_conn *c, sqlite3_stmt *st, const char *match, int max,
+		struct search_hit *out)
+{
+	sq_text(st, 1, match);
+	sq_int(st, 2, max);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		out[n].id = sqlite3_column_int64(st, 0);
+		out[n].score = -sqlite3_column_double(st, 1);
+		n++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_log(c, "search");
+		n = -1;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+int store_search_people(struct store_conn *c, const struct search_query *q,
+			enum search_people_fields fields, int max, struct search_hit *out)
+{
+	struct arena *a = arena_new();
+	char *m = match_expr(a, q, fields == SEARCH_PEOPLE_EXPERTISE ? "expertise" : NULL);
+	int n = 0;
+	if (m) {
+		/* names and expertise above title, title above the rest */
+		sqlite3_stmt *st =
+		    sq_stmt(c, "SELECT s.rowid, bm25(search_people, 10, 8, 8, 4, 2, 2, 2, 1)"
+			       " FROM search_people s JOIN users u ON u.id = s.rowid"
+			       " WHERE search_people MATCH ? AND u.active = 1 ORDER BY 2 LIMIT ?");
+		n = hits(c, st, m, max, out);
+	}
+	arena_free(a);
+	return n;
+}
+
+int64_t store_search_people_count(struct store_conn *c, const struct search_query *q, int64_t cap)
+{
+	struct arena *a = arena_new();
+	char *m = match_expr(a, q, NULL);
+	int64_t n = 0;
+	if (m) {
+		sqlite3_stmt *st =
+		    sq_stmt(c, "SELECT count(*) FROM (SELECT 1 FROM search_people s"
+			       " JOIN users u ON u.id = s.rowid"
+			       " WHERE search_people MATCH ? AND u.active = 1 LIMIT ?)");
+		sq_text(st, 1, m);
+		sq_int(st, 2, cap);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		else {
+			sq_log(c, "search count");
+			n = -1;
+		}
+		sqlite3_reset(st);
+	}
+	arena_free(a);
+	return n;
+}
+
+int store_search_posts(struct store_conn *c, const struct search_query *q, int max,
+		       struct search_hit *out)
+{
+	struct arena *a = arena_new();
+	char *m = match_expr(a, q, NULL);
+	int n = 0;
+	if (m) {
+		sqlite3_stmt *st = sq_stmt(c, "SELECT rowid, bm25(search_posts, 1.0, 0.5)"
+					      " FROM search_posts WHERE search_posts MATCH ?"
+					      " ORDER BY rowid DESC LIMIT ?");
+		n = hits(c, st, m, max, out);
+	}
+	arena_free(a);
+	return n;
+}
+
+int store_search_communities(struct store_conn *c, const struct search_query *q, int max,
+			     struct search_hit *out)
+{
+	struct arena *a = arena_new();
+	char *m = match_expr(a, q, NULL);
+	int n = 0;
+	if (m) {
+		sqlite3_stmt *st =
+		    sq_stmt(c, "SELECT s.rowid, bm25(search_communities, 6, 2, 4)"
+			       " FROM search_communities s JOIN communities k ON k.id = s.rowid"
+			       " WHERE search_communities MATCH ? AND k.archived_at IS NULL"
+			       " ORDER BY 2 LIMIT ?");
+		n = hits(c, st, m, max, out);
+	}
+	arena_free(a);
+	return n;
+}
+
+int store_search_topics(struct store_conn *c, const struct search_query *q, int max,
+			struct search_hit *out)
+{
+	struct arena *a = arena_new();
+	char *m = match_expr(a, q, NULL);
+	int n = 0;
+	if (m) {
+		sqlite3_stmt *st =
+		    sq_stmt(c, "SELECT rowid, bm25(search_topics) FROM search_topics"
+			       " WHERE search_topics MATCH ? ORDER BY rowid DESC LIMIT ?");
+		n = hits(c, st, m, max, out);
+	}
+	arena_free(a);
+	return n;
+}
+
+/* The snippet's text as safe HTML: \1 and \2 (FTS5's markers here) become
+ * <mark> and </mark>, always balanced; everything else is escaped. */
+static char *marks_to_html(struct arena *a, const char *s)
+{
+	struct buf b;
+	buf_init(&b, 64 * 1024);
+	bool open = false;
+	for (; *s; s++) {
+		switch (*s) {
+		case '\1':
+			if (!open)
+				buf_puts(&b, "<mark>");
+			open = true;
+			break;
+		case '\2':
+			if (open)
+				buf_puts(&b, "</mark>");
+			open = false;
+			break;
+		case '&':
+			buf_puts(&b, "&amp;");
+			break;
+		case '<':
+			buf_puts(&b, "&lt;");
+			break;
+		case '>':
+			buf_puts(&b, "&gt;");
+			break;
+		case '"':
+			buf_puts(&b, "&quot;");
+			break;
+		case '\'':
+			buf_puts(&b, "&#39;");
+			break;
+		case '\n':
+		case '\r':
+		case '\t':
+			buf_putc(&b, ' ');
+			break;
+		default:
+			buf_putc(&b, *s);
+		}
+	}
+	if (open)
+		buf_puts(&b, "</mark>");
+	char *r = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+char *store_search_snippet(struct store_conn *c, struct arena *a, enum search_kind kind, int64_t id,
+			   const struct search_query *q)
+{
+	char *m = match_expr(a, q, NULL);
+	if (!m)
+		return NULL;
+	sqlite3_stmt *st;
+	switch (kind) {
+	case SEARCH_KIND_PEOPLE:
+		st = sq_stmt(c, "SELECT snippet(search_people, -1, x'01', x'02', '…', 16)"
+				" FROM search_people WHERE search_people MATCH ? AND rowid = ?");
+		break;
+	case SEARCH_KIND_POSTS:
+		st = sq_stmt(c, "SELECT snippet(search_posts, -1, x'01', x'02', '…', 24)"
+				" FROM search_posts WHERE search_posts MATCH ? AND rowid = ?");
+		break;
+	case SEARCH_KIND_COMMUNITIES:
+		st = sq_stmt(c, "SELECT snippet(search_communities, -1, x'01', x'02', '…', 16)"
+				" FROM search_communities WHERE search_communities MATCH ?"
+				" AND rowid = ?");
+		break;
+	default:
+		st = sq_stmt(c, "SELECT highlight(search_topics, 0, x'01', x'02')"
+				" FROM search_topics WHERE search_topics MATCH ? AND rowid = ?");
+		break;
+	}
+	sq_text(st, 1, m);
+	sq_int(st, 2, id);
+	char *r = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		r = marks_to_html(a, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return r;
+}
+
+/* Bytes of the UTF-8 character starting at s (1 for a stray byte). */
+static size_t char_len(const char *s)
+{
+	unsigned char ch = (unsigned char)*s;
+	size_t n = ch < 0x80 ? 1 : ch < 0xe0 ? 2 : ch < 0xf0 ? 3 : 4;
+	for (size_t i = 1; i < n; i++)
+		if (!s[i])
+			return i;
+	return n;
+}
+
+/* Are a and b within one edit (Damerau: insert, delete, substitute, swap
+ * two neighbours)? Byte-wise, which is exact for ASCII and close enough
+ * for the rest. */
+static bool one_edit(const char *a, size_t na, const char *b, size_t nb)
+{
+	if (na > nb + 1 || nb > na + 1)
+		return false;
+	size_t i = 0;
+	while (i < na && i < nb && a[i] == b[i])
+		i++;
+	if (i == na && i == nb)
+		return false; /* equal */
+	if (na == nb) {
+		if (!memcmp(a + i + 1, b + i + 1, na - i - 1))
+			return true; /* substitution */
+		return i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		       !memcmp(a + i + 2, b + i + 2, na - i - 2); /* transposition */
+	}
+	if (na > nb)
+		return !memcmp(a + i + 1, b + i, nb - i);
+	return !memcmp(a + i, b + i + 1, na - i);
+}
+
+struct neighbour {
+	const char *term;
+	int64_t docs;
+};
+
+static int cmp_docs(const void *x, const void *y)
+{
+	const struct neighbour *a = x, *b = y;
+	return (a->docs < b->docs) - (a->docs > b->docs);
+}
+
+/* Scans the name vocabulary for terms starting with the character at
+ * from, adding those within one edit of word. */
+static int scan_range(struct store_conn *c, struct arena *a, const char *word, const char *from,
+		      struct neighbour *v, int *n, int cap)
+{
+	size_t k = char_len(from);
+	char lo[8], hi[8];
+	memcpy(lo, from, k);
+	lo[k] = 0;
+	memcpy(hi, from, k);
+	hi[k] = 0;
+	if ((unsigned char)hi[k - 1] == 0xff)
+		return 0;
+	hi[k - 1]++;
+	sqlite3_stmt *st = sq_stmt(c, "SELECT term, doc FROM search_names_vocab"
+				      " WHERE term >= ? AND term < ?");
+	sq_text(st, 1, lo);
+	sq_text(st, 2, hi);
+	size_t nw = strlen(word);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		size_t nt = (size_t)sqlite3_column_bytes(st, 0);
+		if (!t || !one_edit(word, nw, t, nt))
+			continue;
+		bool dup = false;
+		for (int i = 0; i < *n && !dup; i++)
+			dup = strcmp(v[i].term, t) == 0;
+		if (dup)
+			continue;
+		if (*n < cap)
+			v[(*n)++] = (struct neighbour){arena_strndup(a, t, nt),
+						       sqlite3_column_int64(st, 1)};
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		sq_log(c, "name neighbours");
+		return -1;
+	}
+	return 0;
+}
+
+int store_search_name_neighbours(struct store_conn *c, struct arena *a, const char *word, int max,
+				 const char **out)
+{
+	if (!word[0] || !word[char_len(word)])
+		return 0;
+	enum { CAP = 256 };
+	struct neighbour v[CAP];
+	int n = 0;
+	const char *second = word + char_len(word);
+	if (scan_range(c, a, word, word, v, &n, CAP) < 0)
+		return -1;
+	if (strncmp(word, second, char_len(word)) && scan_range(c, a, word, second, v, &n, CAP) < 0)
+		return -1;
+	qsort(v, (size_t)n, sizeof(*v), cmp_docs);
+	if (n > max)
+		n = max;
+	for (int i = 0; i < n; i++)
+		out[i] = v[i].term;
+	return n;
+}
+
+int store_search_tags_prefix(struct store_conn *c, struct arena *a, const char *prefix, int max,
+			     const char **out)
+{
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT tag FROM (SELECT tag, count(*) AS n FROM (SELECT tag FROM post_tags"
+		       " WHERE tag >= ?1 AND tag < ?1 || x'ff' LIMIT 20000) GROUP BY tag)"
+		       " ORDER BY n DESC, tag LIMIT ?2");
+	sq_text(st, 1, prefix);
+	sq_int(st, 2, max);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		out[n++] = sq_col_text(a, st, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_log(c, "tags prefix");
+		n = -1;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Runs st (parameters bound) collecting column 0 as ids. */
+static int ids(struct store_conn *c, sqlite3_stmt *st, int max, int64_t *out)
+{
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		out[n++] = sqlite3_column_int64(st, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_log(c, "search ids");
+		n = -1;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+int store_search_tag_posts(struct store_conn *c, const char *tag, int max, int64_t *out)
+{
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT post_id FROM post_tags WHERE tag = ? ORDER BY post_id DESC LIMIT ?");
+	sq_text(st, 1, tag);
+	sq_int(st, 2, max);
+	return ids(c, st, max, out);
+}
+
+int store_search_expertise_users(struct store_conn *c, const char *tag, int max, int64_t *out)
+{
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT e.user_id FROM user_expertise e JOIN users u"
+		       " ON u.id = e.user_id WHERE e.tag = ? AND u.active = 1 LIMIT ?");
+	sq_text(st, 1, tag);
+	sq_int(st, 2, max);
+	return ids(c, st, max, out);
+}
+
+int store_search_directory(struct store_conn *c, const struct store_directory_filter *f,
+			   size_t offset, int max, int64_t *out, int64_t *total)
+{
+	/* NULL filters compare true; the expertise filter goes through its index */
+#define DIRECTORY_WHERE                                                                            \
+	" FROM users u WHERE u.active = 1"                                                         \
+	" AND (?1 IS NULL OR u.id IN (SELECT user_id FROM user_expertise WHERE tag = ?1))"         \
+	" AND (?2 IS NULL OR u.department = ?2 COLLATE NOCASE)"                                    \
+	" AND (?3 IS NULL OR u.location = ?3 COLLATE NOCASE)"                                      \
+	" AND (?4 IS NULL OR u.manager_id = ?4)"
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT u.id" DIRECTORY_WHERE
+		       " ORDER BY u.display_name COLLATE NOCASE, u.id LIMIT ?5 OFFSET ?6");
+	sqlite3_stmt *ct =
+	    sq_stmt(c, "SELECT count(*) FROM (SELECT 1" DIRECTORY_WHERE " LIMIT 100000)");
+#undef DIRECTORY_WHERE
+	sqlite3_stmt *both[2] = {st, ct};
+	for (int i = 0; i < 2; i++) {
+		sq_text(both[i], 1, f->expertise);
+		sq_text(both[i], 2, f->department);
+		sq_text(both[i], 3, f->location);
+		sq_id(both[i], 4, f->manager_id);
+	}
+	sq_int(st, 5, max);
+	sq_int(st, 6, (int64_t)offset);
+	*total = 0;
+	if (sqlite3_step(ct) == SQLITE_ROW)
+		*total = sqlite3_column_int64(ct, 0);
+	sqlite3_reset(ct);
+	return ids(c, st, max, out);
+}
+
+int store_question_ask_add(struct store_conn *w, int64_t post, int64_t user, int64_t by, int64_t at)
+{
+	sqlite3_stmt *st = sq_stmt(w, "INSERT INTO question_asks (post_id, user_id, by_id,"
+				      " created_at) VALUES (?,?,?,?)");
+	sq_int(st, 1, post);
+	sq_int(st, 2, user);
+	sq_int(st, 3, by);
+	sq_int(st, 4, at);
+	return sq_exec(w, st);
+}
+
+int store_question_asks_of(struct store_conn *c, int64_t user, int max, int64_t *out)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT post_id FROM question_asks WHERE user_id = ?"
+				      " ORDER BY post_id DESC LIMIT ?");
+	sq_int(st, 1, user);
+	sq_int(st, 2, max);
+	return ids(c, st, max, out);
+}
+
+int store_question_offer_mark(struct store_conn *w, int64_t post, int64_t at)
+{
+	sqlite3_stmt *st =
+	    sq_stmt(w, "INSERT INTO question_offers (post_id, offered_at) VALUES (?,?)");
+	sq_int(st, 1, post);
+	sq_int(st, 2, at);
+	return sq_exec(w, st);
+}
+
+int store_question_unoffered(struct store_conn *c, int64_t from, int64_t to, int max, int64_t *out)
+{
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT p.id FROM posts p WHERE p.id >= ? AND p.id < ? AND p.is_question = 1"
+		       " AND p.deleted_at IS NULL AND p.replies_count = 0 AND NOT EXISTS"
+		       " (SELECT 1 FROM question_offers o WHERE o.post_id = p.id)"
+		       " ORDER BY p.id LIMIT ?");
+	sq_int(st, 1, from);
+	sq_int(st, 2, to);
+	sq_int(st, 3, max);
+	return ids(c, st, max, out);
+}
+
+const char *store_search_post_text(struct store_conn *c, struct arena *a, int64_t post)
+{
+	sqlite3_stmt *st = sq_stmt(c, "SELECT text FROM posts WHERE id = ?");
+	sq_int(st, 1, post);
+	const char *r = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r = sq_col_text(a, st, 0);
+	sqlite3_reset(st);
+	return r;
+}
+
+/* --- bulk loading ------------------------------------------------------------ */
+
+/* The triggers' SQL between bulk_begin and bulk_end (one bulk load per
+ * process at a time: the demo generator). */
+static char **saved;
+static int n_saved;
+
+static int exec(struct store_conn *w, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(w->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		sq_log(w, err ? err : sql);
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+int store_search_bulk_begin(struct store_conn *w)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(w->db,
+			       "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+			       " AND name LIKE 'search\\_%' ESCAPE '\\'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	char **drops = NULL;
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		saved = xrealloc(saved, (size_t)(n_saved + 1) * sizeof(*saved));
+		drops = xrealloc(drops, (size_t)(n + 1) * sizeof(*drops));
+		saved[n_saved++] = xstrdup((const char *)sqlite3_column_text(st, 1));
+		drops[n++] = sqlite3_mprintf("DROP TRIGGER \"%w\"", sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		if (rc == 0 && exec(w, drops[i]) < 0)
+			rc = -1;
+		sqlite3_free(drops[i]);
+	}
+	free(drops);
+	return rc;
+}
+
+int store_search_bulk_end(struct store_conn *w)
+{
+	int rc = 0;
+	if (n_saved) {
+		static const char *const fill[] = {
+		    "INSERT INTO search_people(search_people) VALUES ('rebuild')",
+		    "INSERT INTO search_names(search_names) VALUES ('rebuild')",
+		    "INSERT INTO search_posts(search_posts) VALUES ('delete-all')",
+		    "INSERT INTO search_posts(rowid, text, spoiler_text) SELECT id, text,"
+		    " spoiler_text FROM posts WHERE reblog_of_id IS NULL AND deleted_at IS NULL",
+		    "INSERT INTO search_communities(search_communities) VALUES ('rebuild')",
+		    "INSERT INTO search_topics(search_topics) VALUES ('rebuild')",
+		    "INSERT INTO search_posts(search_posts) VALUES ('optimize')",
+		};
+		for (size_t i = 0; i < sizeof(fill) / sizeof(fill[0]) && rc == 0; i++)
+			rc = exec(w, fill[i]);
+	}
+	for (int i = 0; i < n_saved; i++) {
+		if (rc == 0 && exec(w, saved[i]) < 0)
+			rc = -1;
+		free(saved[i]);
+	}
+	free(saved);
+	saved = NULL;
+	n_saved = 0;
+	return rc;
+}
+
+int store_search_accepted_answers(struct store_conn *c, int64_t question, int max, int64_t *out)
+{
+	/* question_accepts belongs to the questions area: read it only where it exists */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+		c->db, "SELECT answer_id FROM question_accepts WHERE question_id = ? LIMIT ?", -1,
+		&st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, question);
+	sqlite3_bind_int(st, 2, max);
+	int n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		out[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
