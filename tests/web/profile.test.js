@@ -260,3 +260,34 @@ test('phone size 390×844: the profile fits without horizontal scroll', async ()
   assert.equal(await noHorizontalScroll(page), true);
   await page.context().close();
 });
+
+test('switching the language while editing keeps what was typed (fields, lists, manager) and the home draft', async () => {
+  const lena = createUser(t.srv, 'lena', { name: 'Lena Berg', title: 'Buyer' });
+  const page = await signedInPage(t, 'lena', { path: '/profile/edit' });
+  await page.getByRole('heading', { name: 'Edit my profile', level: 1 }).waitFor();
+  await page.getByLabel('Title', { exact: true }).fill('Head of purchasing');
+  await page.getByLabel('About').fill('Suppliers and contracts.');
+  await page.getByLabel('Expertise').fill('negotiation');
+  await page.getByLabel('Expertise').press('Enter');
+  await page.getByLabel('Language', { exact: true }).selectOption('fr');
+  await page.getByRole('heading', { name: 'Modifier mon profil', level: 1 }).waitFor();
+  assert.equal(await page.getByLabel('Fonction', { exact: true }).inputValue(), 'Head of purchasing');
+  assert.equal(await page.getByLabel('À propos').inputValue(), 'Suppliers and contracts.');
+  await page.getByRole('button', { name: /negotiation/ }).waitFor();
+  // and it is still a change to save
+  await page.getByRole('button', { name: 'Enregistrer le profil' }).click();
+  await page.getByRole('status').filter({ hasText: /enregistré/ }).waitFor();
+  const saved = (await api(t.srv, 'GET', '/api/moka/v1/profiles/me', { token: lena.token })).body;
+  assert.equal(saved.title, 'Head of purchasing');
+  assert.equal(saved.about, 'Suppliers and contracts.');
+  assert.deepEqual(saved.expertise, ['negotiation']);
+
+  // Home: the composer's draft survives the switch back.
+  await page.goto(t.srv.base + '/');
+  const box = page.locator('textarea').first();
+  await box.fill('Draft about #contracts');
+  await page.getByLabel('Langue', { exact: true }).selectOption('en');
+  await page.getByRole('link', { name: 'Home' }).first().waitFor();
+  assert.equal(await page.locator('textarea').first().inputValue(), 'Draft about #contracts');
+  await page.close();
+});

@@ -6,7 +6,7 @@
 // "/@:username"); ":name(regexp)" only what the regexp matches ("/:id(\\d+)"). On navigation the previous screen's ctx.signal is aborted
 // (its fetches, live subscriptions and listeners end with it), <main> is
 // emptied, and render(ctx) runs with ctx = {params, query, main, signal,
-// path}. Screens are for signed-in people unless `public: true`; others are
+// path, saved, keep} (see refresh()). Screens are for signed-in people unless `public: true`; others are
 // sent to /sign_in?next=PATH. Clicks on same-origin links are handled here
 // (links with target, download or rel="external" are left to the browser).
 const routes = [];
@@ -67,9 +67,35 @@ export function navigate(to, { replace = false, state = null } = {}) {
 }
 
 // Renders the screen for the current location again (after a language change).
-export const refresh = () => render({ focus: false, keepScroll: true });
+// refresh() draws the current screen again (after a language switch) and
+// keeps what the person was typing: a screen may hand over its own state
+// with ctx.keep(() => state) and find it in ctx.saved; otherwise changed
+// text fields and checkboxes with a name are put back by name.
+export const refresh = () => render({ focus: false, keepScroll: true, keepState: true });
 
-async function render({ focus, keepScroll = false }) {
+function typedFields(root) {
+  const out = [];
+  for (const el of root.querySelectorAll('input[name], textarea[name], select[name]')) {
+    if (el.type === 'file' || el.type === 'password' || el.type === 'hidden') continue;
+    if (el.type === 'checkbox' || el.type === 'radio') {
+      if (el.checked !== el.defaultChecked) out.push({ name: el.name, value: el.value, checked: el.checked });
+    } else if (el.tagName === 'SELECT' ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.value !== el.defaultValue) {
+      out.push({ name: el.name, value: el.value });
+    }
+  }
+  return out;
+}
+
+function putBack(root, fields) {
+  for (const f of fields) {
+    const sel = `[name="${CSS.escape(f.name)}"]`;
+    for (const el of root.querySelectorAll(sel)) {
+      if ('checked' in f) { if (el.value === f.value) el.checked = f.checked; } else { el.value = f.value; break; }
+    }
+  }
+}
+
+async function render({ focus, keepScroll = false, keepState = false }) {
   const url = new URL(location.href);
   let { screen, params } = find(url.pathname);
   if (screen === notFound && more) {
@@ -77,11 +103,16 @@ async function render({ focus, keepScroll = false }) {
     ({ screen, params } = find(url.pathname));
   }
   if (!guard(screen, url)) return;
+  const same = keepState && current && current.path === url.pathname;
+  const saved = same && current.save ? current.save() : undefined;
+  const typed = same && !current.save ? typedFields(main) : [];
   if (current) current.controller.abort();
   const controller = new AbortController();
-  current = { controller, path: url.pathname };
+  const mine = { controller, path: url.pathname, save: null };
+  current = mine;
   const ctx = {
     params, query: url.searchParams, main, signal: controller.signal, path: url.pathname,
+    saved, keep(fn) { mine.save = fn; },
   };
   const scrollY = window.scrollY;
   main.replaceChildren();
@@ -103,6 +134,7 @@ async function render({ focus, keepScroll = false }) {
     if (!controller.signal.aborted) main.removeAttribute('aria-busy');
   }
   if (controller.signal.aborted) return;
+  if (typed.length) putBack(main, typed);
   if (keepScroll) window.scrollTo(0, scrollY);
   else if (!url.hash) window.scrollTo(0, 0);
   if (focus) {

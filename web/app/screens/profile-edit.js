@@ -62,7 +62,7 @@ const LISTS = ['projects', 'expertise', 'languages'];
 const TAG_RE = /^[\p{L}\p{N}_ -]+$/u;
 
 route('/profile/edit', {
-  async render({ main, signal }) {
+  async render({ main, signal, saved, keep }) {
     const p = await get('/api/moka/v1/profiles/me', { signal });
     const manager = p.manager_id ? await get(`/api/v1/accounts/${p.manager_id}`, { signal }).catch(() => null) : null;
     if (signal.aborted) return;
@@ -71,7 +71,7 @@ route('/profile/edit', {
       h('h1', null, t('edit.title')),
       h('p', null, h('a', { href: profilePath(p) }, t('edit.view'))),
       photoForm(p),
-      detailsForm(p, manager, signal)));
+      detailsForm(p, manager, signal, saved, keep)));
   },
 });
 
@@ -172,30 +172,40 @@ function managerInput(current, signal) {
   return { el: h('div', null, input, list), input };
 }
 
-function detailsForm(p, manager, signal) {
+// saved: what was typed before the screen was drawn again (a language
+// switch); keep() hands the typed values over for the next drawing.
+function detailsForm(p, manager, signal, saved, keep) {
+  const typed = saved || { text: {}, lists: {}, manager: null };
   const fields = {};
   const controls = [];
   for (const [name, type, max, auto] of TEXT_FIELDS) {
     const input = h('input', { id: uid(name), name, type, autocomplete: auto, maxlength: max * 2, value: p[name] || '' });
     if (name === 'display_name') input.required = true;
+    if (name in typed.text) input.value = typed.text[name];
     fields[name] = { ...field(name, t(name === 'title' ? 'edit.title_' : `edit.${name}`), input), max };
     fields[name].wrap.classList.add('field-short');
     controls.push(fields[name].wrap);
   }
   const about = h('textarea', { id: uid('about'), name: 'about', rows: 6, value: p.about || '' });
-  about.value = p.about || '';
+  about.value = typed.text.about ?? (p.about || '');
   fields.about = { ...field('about', t('edit.about'), about), max: 5000 };
   controls.push(fields.about.wrap);
   const chips = {};
   for (const name of LISTS) {
     chips[name] = chipsInput({
-      id: uid(name), values: p[name] || [],
+      id: uid(name), values: typed.lists[name] || p[name] || [],
       normalize: (s) => s.trim().replace(/\s+/g, ' '),
     });
     fields[name] = field(name, t(`edit.${name}`), chips[name], t(name === 'expertise' ? 'edit.expertiseHint' : 'edit.listHint'));
     controls.push(fields[name].wrap);
   }
   const mgr = managerInput(manager, signal);
+  if (typed.manager !== null) mgr.input.value = typed.manager;
+  keep(() => ({
+    text: Object.fromEntries(TEXT_FIELDS.map(([n]) => [n, fields[n].input.value]).concat([['about', fields.about.input.value]])),
+    lists: Object.fromEntries(LISTS.map((n) => [n, chips[n].values()])),
+    manager: mgr.input.value,
+  }));
   fields.manager_id = field('manager_id', t('edit.manager'), mgr, t('edit.managerHint'));
   controls.push(fields.manager_id.wrap);
 
