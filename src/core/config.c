@@ -30,6 +30,9 @@ static const struct key keys[] = {
     {"max_header_bytes", K_SIZE, F(max_header_bytes)},
     {"max_body_bytes", K_SIZE, F(max_body_bytes)},
     {"max_upload_bytes", K_SIZE, F(max_upload_bytes)},
+    {"files_max_bytes", K_SIZE, F(files_max_bytes)},
+    {"files_quota_bytes", K_SIZE, F(files_quota_bytes)},
+    {"files_fsync", K_BOOL, F(files_fsync)},
     {"idle_timeout", K_UINT, F(idle_timeout_s)},
     {"shutdown_grace", K_UINT, F(shutdown_grace_s)},
     {"post_max_chars", K_SIZE, F(post_max_chars)},
@@ -65,6 +68,8 @@ void config_defaults(struct config *c)
 	c->max_header_bytes = 16 * 1024;
 	c->max_body_bytes = 1024 * 1024;
 	c->max_upload_bytes = 16 * 1024 * 1024;
+	c->files_max_bytes = (size_t)512 << 20;
+	c->files_quota_bytes = (size_t)10 << 30;
 	c->idle_timeout_s = 60;
 	c->shutdown_grace_s = 10;
 	c->post_max_chars = 5000;

@@ -22,10 +22,13 @@ struct config {
 	unsigned threads;   /* HTTP worker threads */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
-	size_t max_header_bytes; /* per-connection memory for headers */
-	size_t max_body_bytes;	 /* JSON and form bodies */
-	size_t max_upload_bytes; /* avatar and media uploads */
-	unsigned idle_timeout_s; /* keep-alive idle and slow-request timeout */
+	size_t max_header_bytes;  /* per-connection memory for headers */
+	size_t max_body_bytes;	  /* JSON and form bodies */
+	size_t max_upload_bytes;  /* avatar uploads */
+	size_t files_max_bytes;	  /* one file (or version) upload; 512m */
+	size_t files_quota_bytes; /* bytes of files one person may keep; 10g */
+	bool files_fsync;	  /* fsync each upload before its commit (power-cut safe) */
+	unsigned idle_timeout_s;  /* keep-alive idle and slow-request timeout */
 	unsigned shutdown_grace_s;
 	size_t post_max_chars;
 	bool registrations_open;

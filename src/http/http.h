@@ -34,11 +34,11 @@ typedef void (*http_handler)(struct http_request *req);
 
 /* Route flags. */
 enum {
-	ROUTE_AUTH = 1 << 0,	 /* a signed-in viewer is required (401 otherwise) */
-	ROUTE_UPLOAD = 1 << 1,	 /* body may be up to max_upload_bytes (multipart) */
-	ROUTE_NO_CSRF = 1 << 2,	 /* cookie-authenticated writes allowed without CSRF token */
-	ROUTE_RAW_BODY = 1 << 3, /* do not parse the body into parameters */
-	ROUTE_STREAM_BODY = 1 << 4, /* the body streams to the handler's sink (http_upload_register) */
+	ROUTE_AUTH = 1 << 0,	    /* a signed-in viewer is required (401 otherwise) */
+	ROUTE_UPLOAD = 1 << 1,	    /* body may be up to max_upload_bytes (multipart) */
+	ROUTE_NO_CSRF = 1 << 2,	    /* cookie-authenticated writes allowed without CSRF token */
+	ROUTE_RAW_BODY = 1 << 3,    /* do not parse the body into parameters */
+	ROUTE_STREAM_BODY = 1 << 4, /* the body streams to a sink (http_upload_register) */
 };
 
 struct route {
@@ -103,11 +103,11 @@ struct http_request {
 	const char *headers[HTTP_MAX_HEADERS][2];
 	int n_headers;
 	bool responded;
-	void *stream;	       /* set by http_stream_start */
-	const char *file_path; /* set by http_send_file */
+	void *stream;			   /* set by http_stream_start */
+	const char *file_path;		   /* set by http_send_file */
 	uint64_t file_offset, file_length; /* http_send_file_range; length 0: to the end */
-	struct http_upload *upload; /* a streamed body (http_upload.c) */
-	uint64_t bytes_out;    /* body bytes sent, for the access log */
+	struct http_upload *upload;	   /* a streamed body (http_upload.c) */
+	uint64_t bytes_out;		   /* body bytes sent, for the access log */
 };
 
 /* The authenticator fills viewer/auth_* from the request's credentials.

@@ -16,11 +16,15 @@ char *http_compress_body(const struct http_request *req, char *body, size_t *len
 
 /* Streamed bodies (http_upload.c): begin authenticates and opens the
  * sink (after the headers), feed passes body bytes, end finishes it (before
- * the handler); each returns 0, or -1 after setting an error response.
+ * the handler); each returns 0, or -1 after setting an error response. An
+ * error during the body is answered after its last byte (libmicrohttpd
+ * takes a response only before or after the body): the rest is dropped.
  * free releases it with the request. */
 int http_upload_begin(struct http_request *req, http_authenticator auth);
 int http_upload_feed(struct http_request *req, const char *data, size_t n);
 int http_upload_end(struct http_request *req);
+/* Did the body fail after it began (the error waits for its end)? */
+bool http_upload_failed(struct http_request *req);
 void http_upload_free(struct http_request *req);
 
 #endif

@@ -407,11 +407,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_data_size && req->upload) { /* a streamed body (http_upload.c) */
-		bool failed = !req->responded &&
-			      http_upload_feed(req, upload_data, *upload_data_size) < 0;
+		if (!req->responded)		/* after a failure, the rest is read and dropped */
+			http_upload_feed(req, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		return failed ? queue(s, req) : MHD_YES; /* answered at once */
+		return MHD_YES;
 	}
+	if (req->upload && http_upload_failed(req))
+		return queue(s, req); /* MHD answers only before or after the body */
 	if (*upload_data_size) {
 		if (!req->responded && !req->body_too_large &&
 		    buf_append(&req->body, upload_data, *upload_data_size) < 0)

@@ -249,4 +249,13 @@ char *people_avatar_default_svg(struct arena *a, const char *name);
 /* The default header image (an SVG), static. */
 const char *people_header_default_svg(void);
 
+/* For other areas' images (files/ thumbnails): whether data starts like a
+ * PNG, JPEG, GIF or WebP image, with the size its header declares (not
+ * decoded). */
+bool people_image_probe(const void *data, size_t len, uint32_t *w, uint32_t *h);
+/* A PNG thumbnail of the image in data, at most side pixels on its longer
+ * side (never enlarged), in *out (free with free()). Images over
+ * 8000x8000 are refused. 0, or -1 when data does not decode. */
+int people_image_thumbnail(const void *data, size_t len, int side, void **out, size_t *out_len);
+
 #endif

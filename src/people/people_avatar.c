@@ -22,6 +22,7 @@
 #include <gd.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -280,6 +281,56 @@ done:
 	pthread_mutex_unlock(&decode_lock);
 	if (rc < 0)
 		log_warn("avatar upload refused: %s", *why);
+	return rc;
+}
+
+bool people_image_probe(const void *data, size_t len, uint32_t *w, uint32_t *h)
+{
+	return image_sniff(data, len, w, h) != IMAGE_NONE;
+}
+
+int people_image_thumbnail(const void *data, size_t len, int side, void **out, size_t *out_len)
+{
+	uint32_t w, h;
+	enum image_kind kind = image_sniff(data, len, &w, &h);
+	if (kind == IMAGE_NONE || len > INT32_MAX || w == 0 || h == 0 || w > AVATAR_MAX_SIDE ||
+	    h > AVATAR_MAX_SIDE)
+		return -1;
+	int tw = (int)w, th = (int)h;
+	if (tw > side || th > side) {
+		tw = w >= h ? side : (int)((int64_t)side * w / h);
+		th = w >= h ? (int)((int64_t)side * h / w) : side;
+	}
+	int rc = -1;
+	pthread_mutex_lock(&decode_lock);
+	gdImagePtr src = image_decode(kind, data, len), dst = NULL;
+	if (!src)
+		goto done;
+	dst = gdImageCreateTrueColor(tw > 0 ? tw : 1, th > 0 ? th : 1);
+	if (!dst)
+		goto done;
+	gdImageAlphaBlending(dst, 0);
+	gdImageSaveAlpha(dst, 1);
+	gdImageCopyResampled(dst, src, 0, 0, 0, 0, gdImageSX(dst), gdImageSY(dst), gdImageSX(src),
+			     gdImageSY(src));
+	int size = 0;
+	void *png = gdImagePngPtr(dst, &size);
+	if (png && size > 0) {
+		*out = malloc((size_t)size);
+		if (*out) {
+			memcpy(*out, png, (size_t)size);
+			*out_len = (size_t)size;
+			rc = 0;
+		}
+	}
+	if (png)
+		gdFree(png);
+done:
+	if (src)
+		gdImageDestroy(src);
+	if (dst)
+		gdImageDestroy(dst);
+	pthread_mutex_unlock(&decode_lock);
 	return rc;
 }
 

@@ -67,6 +67,7 @@ int64_t store_disk_bytes(struct store *s);
 #include "store/store_auth.h"
 #include "store/store_communities.h"
 #include "store/store_demo.h"
+#include "store/store_files.h"
 #include "store/store_messages.h"
 #include "store/store_network.h"
 #include "store/store_notify.h"
