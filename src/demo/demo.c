@@ -239,7 +239,7 @@ static int generate(struct demo *d, struct store *s, int64_t t0)
 	printf("written: %" PRId64 " likes, %" PRId64 " notifications, %" PRId64
 	       " tokens (%.1f s)\n",
 	       wr.favourites, wr.notifications, wr.tokens, seconds_since(t0));
-	return 0;
+	return demo_communities_write(d, s);
 }
 
 int cli_demo(int argc, char **argv, struct config *cfg)

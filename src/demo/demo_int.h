@@ -236,5 +236,8 @@ struct demo_written {
 	int64_t favourites, notifications, tokens;
 };
 int demo_write(struct demo *d, struct store *s, struct demo_written *w);
+/* After demo_write: the communities, their members, posts and topics
+ * (demo_communities.c). 0 or -1 (message printed). */
+int demo_communities_write(struct demo *d, struct store *s);
 
 #endif

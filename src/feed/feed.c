@@ -356,11 +356,15 @@ int feed_set_community(struct feed *f, int64_t id, int64_t community)
 	return 0;
 }
 
-/* Counts a live reply in (delta 1) or out (delta -1) of its parent. */
+/* Counts a live reply in (delta 1) or out (delta -1) of its parent. Open:
+ * whoever sees the parent sees the reply — public and unlisted replies, and
+ * a community post's replies (they belong to its community, so they have
+ * exactly its readers). */
 static void count_reply(struct feed *f, const struct feed_post *reply, int delta)
 {
 	struct feed_post *parent = &f->posts[reply->ref - 1];
-	if (reply->visibility <= VIS_UNLISTED) {
+	if (reply->visibility <= VIS_UNLISTED ||
+	    (reply->visibility == VIS_COMMUNITY && parent->visibility == VIS_COMMUNITY)) {
 		if (delta > 0)
 			parent->open_replies++;
 		else if (parent->open_replies > 0)

@@ -80,6 +80,20 @@ int store_demo_favourite(struct store_demo *b, int64_t post_id, int64_t user_id,
 int store_demo_notification(struct store_demo *b, int64_t id, int64_t user_id, const char *type,
 			    int64_t actor_id, int64_t post_id, int64_t created_at);
 
+/* Communities (store_sqlite_demo_communities.c): written after the main
+ * load, through the writer connection in the caller's transactions
+ * (store_writer_lock, store_begin / store_commit); memberships through
+ * store_community_member_put (store_communities.h). STORE_OK or an error. */
+struct community_row;
+/* Inserts c with its id (c->id). */
+int store_demo_community(struct store_conn *w, const struct community_row *c);
+/* A post of community (p->visibility VIS_COMMUNITY), and its community row. */
+int store_demo_community_post(struct store_conn *w, const struct store_demo_post *p,
+			      int64_t community);
+/* A forum topic opened by post, with its activity and reply count. */
+int store_demo_community_topic(struct store_conn *w, int64_t post, int64_t community,
+			       const char *title, int64_t last_activity_at, int64_t replies);
+
 /* One table's row count. */
 struct store_demo_table {
 	char name[64];

@@ -3,7 +3,11 @@
 // restricted communities (including live streams after leaving).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopServer, api, createUser } from './lib.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, stopServer, api, createUser, MOKA } from './lib.js';
 
 let srv, owner, ann, bob, carl, dora;
 const C = '/api/moka/v1/communities';
@@ -368,4 +372,46 @@ test('editing a community post notifies newly mentioned members only', async () 
   assert.ok(dn.some((n) => n.type === 'mention' && n.status.id === p.id));
   const bn = (await get(bob, '/api/v1/notifications')).body;
   assert.ok(!JSON.stringify(bn).includes(p.id));
+});
+
+test('moka demo: communities with owners, members, posts and forum topics, read through the API', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'moka-demo-c-'));
+  try {
+    const r = spawnSync(MOKA, ['demo', '--data', dir, '--people', '900', '--seed', '3', '--posts-per-person', '2',
+      '--tokens', join(dir, 'tokens.txt'), '--token-count', '20'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const m = /^communities: (\d+), (\d+) members, \d+ requests, \d+ invitations, (\d+) posts, (\d+) topics/m.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    assert.equal(Number(m[1]), 10); // one for every 88 people
+    assert.ok(Number(m[2]) >= 10 * 5 && Number(m[3]) > 10 && Number(m[4]) > 0, m[0]);
+    const demoSrv = await startServer({ dir });
+    try {
+      const token = readFileSync(join(dir, 'tokens.txt'), 'utf8').split('\n')[0];
+      const as = { token };
+      const all = (await api(demoSrv, 'GET', `${C}?limit=80`, as)).body;
+      assert.ok(all.length > 0 && all.length <= 10);
+      const open = all.find((c) => !c.limited && c.type !== 'restricted' && c.members_count > 1);
+      assert.ok(open, JSON.stringify(all.map((c) => [c.type, c.members_count])));
+      assert.ok(open.owners_count >= 1 && open.tags.length > 0);
+      const tl = (await api(demoSrv, 'GET', `${C}/${open.id}/timeline`, as)).body;
+      assert.ok(tl.length > 0);
+      for (const s of tl) assert.equal(s.moka.community_id, open.id);
+      const members = (await api(demoSrv, 'GET', `${C}/${open.id}/members?limit=200`, as)).body;
+      assert.equal(members.length, open.members_count);
+      assert.equal(members.filter((x) => x.role === 'owner').length, open.owners_count);
+      // every community of the demo has its forum; replies counted as the API counts them
+      let topics = 0;
+      for (const c of all.filter((x) => !x.limited)) {
+        for (const t of (await api(demoSrv, 'GET', `${C}/${c.id}/topics?limit=80`, as)).body) {
+          topics++;
+          assert.equal(t.status.replies_count, t.replies_count);
+        }
+      }
+      assert.ok(topics > 0);
+    } finally {
+      await stopServer(demoSrv);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
