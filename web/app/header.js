@@ -12,6 +12,7 @@ addStrings({
   en: {
     'nav.label': 'Main', 'nav.home': 'Home', 'nav.company': 'Company', 'nav.network': 'My network', 'nav.communities': 'Communities',
     'nav.notifications': 'Notifications', 'nav.profile': 'Profile', 'nav.signout': 'Sign out',
+    'nav.messages': 'Messages', 'nav.messagesUnread': { one: '{count} unread message', other: '{count} unread messages' },
     'nav.unread': { one: '{count} unread notification', other: '{count} unread notifications' },
     'search.label': 'Find people', 'search.placeholder': 'Find people by name',
     'search.none': 'Nobody found', 'lang.label': 'Language', 'lang.en': 'English', 'lang.fr': 'Français',
@@ -19,6 +20,7 @@ addStrings({
   fr: {
     'nav.label': 'Principale', 'nav.home': 'Accueil', 'nav.company': 'Entreprise', 'nav.network': 'Mon réseau', 'nav.communities': 'Communautés',
     'nav.notifications': 'Notifications', 'nav.profile': 'Profil', 'nav.signout': 'Se déconnecter',
+    'nav.messages': 'Messages', 'nav.messagesUnread': { one: '{count} message non lu', other: '{count} messages non lus' },
     'nav.unread': { one: '{count} notification non lue', other: '{count} notifications non lues' },
     'search.label': 'Trouver des personnes', 'search.placeholder': 'Chercher une personne par son nom',
     'search.none': 'Personne trouvé', 'lang.label': 'Langue', 'lang.en': 'English', 'lang.fr': 'Français',
@@ -48,6 +50,33 @@ export function refreshUnread() {
 }
 
 live.on('notification', () => setUnread(unread + 1));
+
+// Messages: the total of unread messages in conversations not muted, asked
+// again whenever a conversation changes (a message from someone else, a
+// read marker moved on another device, a mute, leaving).
+let msgUnread = 0;
+let msgBadge = null;
+function paintMsgBadge() {
+  if (!msgBadge) return;
+  msgBadge.hidden = msgUnread === 0;
+  msgBadge.textContent = msgUnread > 99 ? '99+' : formatNumber(msgUnread);
+  msgBadge.setAttribute('aria-label', t('nav.messagesUnread', { count: msgUnread }));
+}
+let askingMsg = null;
+let askAgain = false;
+export function refreshMessagesUnread() {
+  if (!session.account) return Promise.resolve();
+  if (askingMsg) { askAgain = true; return askingMsg; }
+  askingMsg = get('/api/moka/v1/conversations/unread_count')
+    .then((r) => { msgUnread = r.unread; paintMsgBadge(); }, () => { /* keep the last count */ })
+    .finally(() => { askingMsg = null; if (askAgain) { askAgain = false; refreshMessagesUnread(); } });
+  return askingMsg;
+}
+live.on('moka.message', (m) => { if (!session.account || !m.account || m.account.id !== session.account.id) refreshMessagesUnread(); });
+live.on('moka.conversation', () => refreshMessagesUnread());
+live.on('moka.conversation.delete', () => refreshMessagesUnread());
+live.on('moka.message.delete', () => refreshMessagesUnread());
+live.on('open', () => refreshMessagesUnread());
 live.on('open', () => refreshUnread());
 
 function peopleSearch() {
@@ -110,6 +139,8 @@ export function renderHeader(el = headerEl) {
   if (!me) { replace(el, h('div', { class: 'header-inner' }, brand)); badge = null; return; }
   badge = h('span', { class: 'badge', hidden: true, 'data-testid': 'unread-badge' });
   paintBadge();
+  msgBadge = h('span', { class: 'badge', hidden: true, 'data-testid': 'messages-badge' });
+  paintMsgBadge();
   const langSelect = h('select', { id: uid('lang'), class: 'lang-select', onchange: (e) => setLang(e.target.value) },
     languages().map((l) => h('option', { value: l, selected: l === lang }, t(`lang.${l}`))));
   replace(el, h('div', { class: 'header-inner' },
@@ -120,6 +151,7 @@ export function renderHeader(el = headerEl) {
       navLink('/company', t('nav.company')),
       navLink('/network', t('nav.network')),
       navLink('/communities', t('nav.communities')),
+      navLink('/messages', t('nav.messages'), msgBadge),
       navLink('/notifications', t('nav.notifications'), badge),
       navLink(`/@${me.username}`, t('nav.profile')))),
     h('div', { class: 'header-tools' },

@@ -5,7 +5,10 @@
 //
 // Types: 'update' (a Status for the home stream), 'status.update' (a Status
 // after an edit), 'delete' (a post id), 'notification' (a Notification), and
-// 'open' (the stream (re)connected: events may have been missed meanwhile).
+// 'open' (the stream (re)connected: events may have been missed meanwhile);
+// conversations: 'moka.message', 'moka.message.update' (a Message),
+// 'moka.message.delete' ({id, conversation_id}), 'moka.conversation' (a
+// Conversation), 'moka.conversation.delete' ({id}: I am no longer in it).
 // Passing a signal unsubscribes when it aborts (the screen is left).
 const handlers = new Map();
 let source = null;
@@ -34,7 +37,8 @@ function connect() {
     document.documentElement.dataset.live = 'open'; // for tests and styles
     dispatch('open');
   });
-  for (const type of ['update', 'status.update', 'notification']) {
+  for (const type of ['update', 'status.update', 'notification', 'moka.message', 'moka.message.update',
+    'moka.message.delete', 'moka.conversation', 'moka.conversation.delete']) {
     source.addEventListener(type, (e) => {
       let data;
       try { data = JSON.parse(e.data); } catch { return; }

@@ -9,3 +9,4 @@ import './streams.js';
 import './settings.js';
 import './communities.js';
 import './community.js';
+import './messages.js';
