@@ -10,3 +10,4 @@ import './settings.js';
 import './communities.js';
 import './community.js';
 import './messages.js';
+import './questions.js';

@@ -24,6 +24,7 @@ addStrings({
     'notif.moka.community_invitation': '{name} invited you to the community {community}',
     'notif.moka.community_request': '{name} asks to join {community}', 'notif.moka.community_approved': '{name} let you into {community}',
     'notif.moka.community_topic': '{name} opened a topic in {community}',
+    'notif.moka.answer': '{name} answered your question', 'notif.moka.answer_accepted': '{name} accepted your answer',
   },
   fr: {
     'notif.title': 'Notifications', 'notif.list': 'Vos notifications', 'notif.empty': 'Aucune notification pour le moment.',
@@ -36,11 +37,13 @@ addStrings({
     'notif.moka.community_invitation': '{name} vous invite dans la communauté {community}',
     'notif.moka.community_request': '{name} demande à rejoindre {community}', 'notif.moka.community_approved': '{name} vous a accepté dans {community}',
     'notif.moka.community_topic': '{name} a ouvert un sujet dans {community}',
+    'notif.moka.answer': '{name} a répondu à votre question', 'notif.moka.answer_accepted': '{name} a accepté votre réponse',
   },
 });
 
 const KNOWN = ['mention', 'favourite', 'reblog', 'follow', 'update', 'follow_request', 'moka.connection_accepted', 'moka.board_post',
-  'moka.community_invitation', 'moka.community_request', 'moka.community_approved', 'moka.community_topic'];
+  'moka.community_invitation', 'moka.community_request', 'moka.community_approved', 'moka.community_topic',
+  'moka.answer', 'moka.answer_accepted'];
 const community = (n) => (n.type.startsWith('moka.community_') && n.moka && n.moka.community_id ? n.moka : null);
 
 function what(n) {
@@ -56,6 +59,8 @@ function target(n) {
   const c = community(n);
   if (c && n.type === 'moka.community_topic' && n.status) return `/communities/${c.community_id}/topics/${n.status.id}`;
   if (c) return `/communities/${c.community_id}${n.type === 'moka.community_request' ? '/members' : ''}`;
+  // an answer (received or accepted) leads to its question's thread
+  if (n.type.startsWith('moka.answer') && n.status && n.status.in_reply_to_id) return `/statuses/${n.status.in_reply_to_id}`;
   if (n.status) return threadPath(n.status.reblog || n.status);
   return profilePath(n.account);
 }

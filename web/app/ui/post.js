@@ -1,5 +1,6 @@
 // A post card: author, time (relative, localized, a link into the thread),
-// audience, question tag, content (the server's sanitized HTML through
+// audience, question tag (open / answered; "accepted answer" on answers,
+// highlighted), content (the server's sanitized HTML through
 // richContent), and reply / repost / like with counts. Likes and reposts are
 // optimistic, then set from the server's answer (or undone on error).
 //
@@ -25,6 +26,7 @@ addStrings({
     'post.reposts': { one: '{count} repost', other: '{count} reposts' },
     'post.likes': { one: '{count} like', other: '{count} likes' },
     'post.deleted': 'This post was deleted.', 'post.edited': 'edited', 'post.by': 'Post by {name}',
+    'post.open': 'Open question', 'post.answered': 'Answered', 'post.accepted': 'Accepted answer',
   },
   fr: {
     'post.public': 'Entreprise', 'post.network': 'Mon réseau', 'post.connections': 'Mes relations',
@@ -35,6 +37,7 @@ addStrings({
     'post.reposts': { one: '{count} republication', other: '{count} republications' },
     'post.likes': { one: '{count} mention J’aime', other: '{count} mentions J’aime' },
     'post.deleted': 'Cette publication a été supprimée.', 'post.edited': 'modifié', 'post.by': 'Publication de {name}',
+    'post.open': 'Question ouverte', 'post.answered': 'Résolue', 'post.accepted': 'Réponse acceptée',
   },
 });
 
@@ -113,13 +116,25 @@ function fill(el, s) {
     s.edited_at ? h('span', { class: 'post-meta' }, `(${t('post.edited')})`) : null,
     h('span', { class: 'post-tag post-audience', title: t('post.audience', { name: t(`post.${aud}`) }) },
       h('span', { class: 'visually-hidden' }, t('post.audience', { name: '' })), t(`post.${aud}`)),
-    s.moka && s.moka.question ? h('span', { class: 'post-tag post-question' }, t('post.question')) : null);
+    questionTag(s),
+    s.moka && s.moka.accepted_answer ? h('span', { class: 'post-tag post-accepted' }, t('post.accepted')) : null);
+  el.classList.toggle('is-accepted', !!(s.moka && s.moka.accepted_answer));
   replace(body, richContent(s.content));
   replace(actions,
     actionButton('reply', t('post.reply'), null, s.replies_count, () => el._onReply(s)),
     actionButton('repost', t('post.repost'), !!s.reblogged, s.reblogs_count, () => toggle(s.id, 'repost')),
-    actionButton('like', t('post.like'), !!s.favourited, s.favourites_count, () => toggle(s.id, 'like')));
+    actionButton('like', t('post.like'), !!s.favourited, s.favourites_count, () => toggle(s.id, 'like')),
+    el._extraAction ? el._extraAction(s) : null);
   noteTags(s);
+}
+
+// A question's tag: open or answered (as the viewer sees it).
+function questionTag(s) {
+  if (!s.moka || !s.moka.question) return null;
+  const state = s.moka.question_state;
+  if (!state) return h('span', { class: 'post-tag post-question' }, t('post.question'));
+  return h('span', { class: ['post-tag', 'post-question', `is-${state}`], dataset: { state } },
+    t(state === 'answered' ? 'post.answered' : 'post.open'));
 }
 
 // Applies a fresher copy of a post to every card showing it.
@@ -168,11 +183,14 @@ export function markDeleted(id) {
 }
 
 let seq = 0;
-export function postCard(status, { focus = false, onReply } = {}) {
+// extraAction(status) → an element added after the card's actions (e.g. the
+// thread's Accept button on answers), drawn again whenever the card is.
+export function postCard(status, { focus = false, onReply, extraAction } = {}) {
   const s = status.reblog || status;
   const el = h('article', { class: ['post', focus && 'is-focus'], id: `post-${++seq}`, dataset: { id: s.id } });
   el.setAttribute('aria-labelledby', `${el.id}-author`);
   el._onReply = onReply || ((st) => navigate(`${threadPath(st)}#reply`));
+  el._extraAction = extraAction;
   if (status.reblog) el.append(h('p', { class: 'post-reblogged' }, t('post.reposted', { name: displayName(status.account) })));
   el.append(
     h('a', { href: `/@${s.account.username}`, tabindex: '-1', 'aria-hidden': 'true' },
