@@ -82,17 +82,18 @@ static void reply_message(struct http_request *req, int64_t id, enum messages_rc
 	http_json(req, 200);
 }
 
-/* account_ids: a JSON array of ids (strings or integers), or form fields
- * "account_ids[]". -1 after a 422. */
-static int account_ids(struct http_request *req, int64_t **out, size_t *n)
+/* name: a JSON array of ids (strings or integers), or form fields
+ * "name[]"; at most max (more: 422). With required, absent or empty is a
+ * 422 too. -1 after a 422. */
+static int id_list(struct http_request *req, const char *name, size_t max, int64_t **out, size_t *n,
+		   bool required)
 {
-	json_t *arr = req->json ? json_object_get(req->json, "account_ids") : NULL;
+	json_t *arr = req->json ? json_object_get(req->json, name) : NULL;
+	*n = 0;
 	if (arr && json_is_array(arr)) {
 		size_t len = json_array_size(arr);
-		if (len > ACCOUNTS_MAX)
-			return http_error(req, 422,
-					  "account_ids: a conversation holds at most %d people",
-					  MESSAGES_MEMBERS_MAX);
+		if (len > max)
+			return http_error(req, 422, "%s: at most %zu", name, max);
 		*out = arena_alloc(req->arena, (len + 1) * sizeof(**out));
 		for (size_t i = 0; i < len; i++) {
 			json_t *j = json_array_get(arr, i);
@@ -100,23 +101,28 @@ static int account_ids(struct http_request *req, int64_t **out, size_t *n)
 				    : json_is_string(j) ? http_parse_id(json_string_value(j))
 							: 0;
 			if (v <= 0)
-				return http_error(req, 422, "account_ids: expected ids");
+				return http_error(req, 422, "%s: expected ids", name);
 			(*out)[i] = v;
 		}
 		*n = len;
-		return 0;
+	} else {
+		const char **v;
+		if (http_param_strv(req, name, max, 24, &v, n) < 0)
+			return -1;
+		*out = arena_alloc(req->arena, (*n + 1) * sizeof(**out));
+		for (size_t i = 0; i < *n; i++)
+			if (!((*out)[i] = http_parse_id(v[i])))
+				return http_error(req, 422, "%s: expected ids", name);
 	}
-	const char **v;
-	int r = http_param_strv(req, "account_ids", ACCOUNTS_MAX, 24, &v, n);
-	if (r < 0)
-		return -1;
-	if (r == 0 || *n == 0)
-		return http_error(req, 422, "account_ids: name at least one person");
-	*out = arena_alloc(req->arena, (*n + 1) * sizeof(**out));
-	for (size_t i = 0; i < *n; i++)
-		if (!((*out)[i] = http_parse_id(v[i])))
-			return http_error(req, 422, "account_ids: expected ids");
+	if (required && *n == 0)
+		return http_error(req, 422, "%s: name at least one person", name);
 	return 0;
+}
+
+/* account_ids: more than a group may hold is refused by messages/ (422). */
+static int account_ids(struct http_request *req, int64_t **out, size_t *n)
+{
+	return id_list(req, "account_ids", ACCOUNTS_MAX, out, n, true);
 }
 
 /* --- conversations ------------------------------------------------------- */
@@ -321,17 +327,18 @@ static void messages_list(struct http_request *req)
 
 static void send(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), msg = 0;
+	int64_t id = path_id(req, "id"), msg = 0, *files = NULL;
 	struct message_input in = {0};
-	if (!id || http_param_require(req, "text", MESSAGES_TEXT_MAX * 4 + 16, &in.text) < 0)
+	if (!id || http_param_str(req, "text", MESSAGES_TEXT_MAX * 4 + 16, &in.text) < 0)
 		return;
+	in.text = in.text ? in.text : "";
 	in.text_len = strlen(in.text);
 	in.idempotency_key = http_header(req, "Idempotency-Key");
 	if (in.idempotency_key && !*in.idempotency_key)
 		in.idempotency_key = NULL;
-	json_t *files = req->json ? json_object_get(req->json, "file_ids") : NULL;
-	if (files && (!json_is_array(files) || json_array_size(files) > 0))
-		in.n_files = json_is_array(files) ? json_array_size(files) : 1;
+	if (id_list(req, "file_ids", MESSAGES_FILES_MAX, &files, &in.n_files, false) < 0)
+		return;
+	in.files = files;
 	const char *why = NULL;
 	enum messages_rc rc = messages_send(req->app, req->arena, req->viewer, id, &in, &msg, &why);
 	reply_message(req, msg, rc, why);

@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "events/events.h"
+#include "files/files.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -466,11 +467,15 @@ enum messages_rc messages_send(struct app *app, struct arena *a, int64_t viewer,
 		*why = "Idempotency-Key: too long";
 		return MESSAGES_INVALID;
 	}
-	if (in->n_files) {
-		*why = "attachments: not available on this server yet";
+	if (in->n_files > MESSAGES_FILES_MAX) {
+		*why = "file_ids: at most 10 files";
 		return MESSAGES_INVALID;
 	}
-	enum messages_rc rc = prepare_text(app, a, in->text, in->text_len, false, &m, why);
+	if (in->n_files &&
+	    files_check_attachable(app, a, viewer, in->files, in->n_files, why) != FILES_OK)
+		return MESSAGES_INVALID;
+	enum messages_rc rc =
+	    prepare_text(app, a, in->text, in->text_len, in->n_files > 0, &m, why);
 	if (rc != MESSAGES_OK)
 		return rc;
 	struct tx *tx = tx_begin(app);
@@ -494,6 +499,9 @@ enum messages_rc messages_send(struct app *app, struct arena *a, int64_t viewer,
 	    store_conversation_member_read(w, conversation, viewer, m.id) != STORE_OK ||
 	    store_conversation_unarchive_unmuted(w, conversation) != STORE_OK)
 		return finish(tx, MESSAGES_ERROR);
+	for (size_t i = 0; i < in->n_files; i++)
+		if (store_message_attachment_add(w, m.id, (int)i, in->files[i]) != STORE_OK)
+			return finish(tx, MESSAGES_ERROR);
 	publish(tx, EVENT_MESSAGE_NEW, conversation, m.id, viewer);
 	*msg = m.id;
 	return finish(tx, MESSAGES_OK);

@@ -21,6 +21,10 @@
  *
  * Messages are text rendered at write time by text/ (mentions and links,
  * the same markup as posts); mentions link to profiles but notify nobody.
+ * Files (files/) may be attached by id when their sender may read them;
+ * an attachment never widens a file's audience: a member who may not read
+ * the file sees only its id, marked restricted (files_may_read decides,
+ * at every render).
  * Reactions are emoji, one of each per person, toggled. Authors edit and
  * delete their own messages; a deleted message disappears from every list.
  */
@@ -57,6 +61,8 @@ enum conversation_role {
 #define MESSAGES_REACTIONS_PER_PERSON 20
 /* An emoji reaction, in bytes. */
 #define MESSAGES_EMOJI_MAX 32
+/* Files attached to one message. */
+#define MESSAGES_FILES_MAX 10
 /* The longest Idempotency-Key, in bytes. */
 #define MESSAGES_KEY_MAX 64
 
@@ -139,8 +145,9 @@ struct message_input {
 	size_t n_files;
 };
 
-/* Sends a message; with a key already used within the hour, *msg is the
- * message that request sent and nothing new is written. */
+/* Sends a message (text, files, or both); with a key already used within
+ * the hour, *msg is the message that request sent and nothing new is
+ * written. */
 enum messages_rc messages_send(struct app *app, struct arena *a, int64_t viewer,
 			       int64_t conversation, const struct message_input *in, int64_t *msg,
 			       const char **why);

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/xmalloc.h"
 #include "events/events.h"
+#include "files/files.h"
 #include "json/json_writer.h"
 #include "people/people.h"
 #include "store/store.h"
@@ -168,8 +169,13 @@ static void render_row(struct app *app, struct arena *a, struct jw *w, int64_t v
 	jw_key(w, "attachments");
 	jw_arr_begin(w);
 	for (int i = 0; i < nf; i++) {
+		/* the file's own audience decides: never widened by the message */
+		if (files_may_read(app, viewer, files[i]) &&
+		    files_render(app, a, w, viewer, files[i]) == 0)
+			continue;
 		jw_obj_begin(w);
-		jw_kid(w, "file_id", files[i]);
+		jw_kid(w, "id", files[i]);
+		jw_kbool(w, "restricted", true);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

@@ -337,6 +337,41 @@ test('live: messages, edits, reactions, deletes and membership changes on the us
   assert.ok(!events(sb, 'moka.conversation').some((c) => c.id === g.id && c.muted), 'mute is per person');
 });
 
+test('attachments: files by id, each shown only to members who may read the file', async () => {
+  const fd = new FormData();
+  fd.append('file', new Blob(['minutes of the meeting\n'], { type: 'text/plain' }), 'minutes.txt');
+  const up = await api(srv, 'POST', '/api/moka/v1/files', { token: ann.token, form: fd });
+  assert.equal(up.status, 200, JSON.stringify(up.body));
+  const file = up.body;
+  const c = await start(ann, [bob]);
+  // a file alone is a message; the sender must be able to read it
+  const m = await ok(post(ann, `${C}/${c.id}/messages`, { file_ids: [file.id] }));
+  assert.equal(m.text, '');
+  assert.equal(m.attachments.length, 1);
+  assert.equal(m.attachments[0].id, file.id);
+  assert.equal(m.attachments[0].name, 'minutes.txt');
+  // bob is a member but the file is private to ann: he sees that it is restricted
+  let seen = await ok(get(bob, `${C}/${c.id}/messages/${m.id}`));
+  assert.deepEqual(seen.attachments, [{ id: file.id, restricted: true }]);
+  assert.equal((await get(bob, `/api/moka/v1/files/${file.id}/download`)).status, 404);
+  // once ann shares it with him, the same message shows it
+  const share = await req(ann, 'PATCH', `/api/moka/v1/files/${file.id}`, { people: [{ id: bob.id, role: 'reader' }] });
+  assert.equal(share.status, 200, JSON.stringify(share.body));
+  seen = await ok(get(bob, `${C}/${c.id}/messages/${m.id}`));
+  assert.equal(seen.attachments[0].name, 'minutes.txt');
+  // a file the sender may not read, an unknown one, too many, not ids
+  const other = new FormData();
+  other.append('file', new Blob(['cat only'], { type: 'text/plain' }), 'cat.txt');
+  const catFile = (await api(srv, 'POST', '/api/moka/v1/files', { token: cat.token, form: other })).body;
+  for (const ids of [[catFile.id], ['999999'], Array(11).fill(file.id), ['x']]) {
+    const r = await post(ann, `${C}/${c.id}/messages`, { text: 'with files', file_ids: ids });
+    assert.equal(r.status, 422, JSON.stringify(ids));
+    assert.match(r.body.error, /file/);
+  }
+  // a stranger learns nothing of the message, nor of the file through it
+  assert.equal((await get(cat, `${C}/${c.id}/messages/${m.id}`)).status, 404);
+});
+
 test('bad input: unknown ids, non-members, malformed JSON, oversized text, blank text', async () => {
   const c = await start(ann, [bob]);
   const stored = (await ok(get(bob, `${C}/${c.id}/messages`))).length;
