@@ -71,6 +71,14 @@ static void *sink_open(struct http_request *req)
 	const char *cl = http_header(req, "Content-Length");
 	uint64_t declared = cl ? strtoull(cl, NULL, 10) : 0;
 	const char *ct = http_header(req, "Content-Type");
+	if (ct &&
+	    (!strncasecmp(ct, "application/x-www-form-urlencoded", 33) ||
+	     (!strncasecmp(ct, "multipart/", 10) && strncasecmp(ct, "multipart/form-data", 19)))) {
+		http_error(req, 415,
+			   "Content-Type: send multipart/form-data (field \"file\") or the "
+			   "file's bytes as the body");
+		return NULL;
+	}
 	if (ct && !strncasecmp(ct, "multipart/", 10)) /* the form's own bytes */
 		declared = declared > 65536 ? declared - 65536 : 0;
 	int status;
@@ -252,7 +260,7 @@ static int list_params(struct http_request *req, struct files_query *q, const ch
 	const char *ids[3] = {"max_id", "since_id", "min_id"};
 	int64_t *out[3] = {&q->max_id, &q->since_id, &q->min_id};
 	for (int k = 0; k < 3; k++) {
-		const char *s;
+		const char *s = NULL;
 		if (http_param_str(req, ids[k], 24, &s) < 0)
 			return -1;
 		if (s && !(*out[k] = http_parse_id(s)))
@@ -440,7 +448,8 @@ static void update(struct http_request *req)
 	if (!id || input_params(req, &in) < 0 || share_params(req, &sh) < 0)
 		return;
 	const char *why = NULL;
-	reply(req, id, files_update(req->app, req->arena, req->viewer, id, &in, &sh, &why), why);
+	enum files_rc rc = files_update(req->app, req->arena, req->viewer, id, &in, &sh, &why);
+	reply(req, id, rc, why);
 }
 
 static void purge(struct http_request *req)

@@ -8,6 +8,7 @@
  */
 #include "api/api.h"
 #include "app/app.h"
+#include "files/files.h"
 #include "http/http.h"
 #include "posts/posts.h"
 
@@ -62,11 +63,7 @@ static int refuse_unsupported(struct http_request *req)
 	const char **items;
 	size_t n = 0;
 	const char *s;
-	int r = http_param_strv(req, "media_ids", 8, 32, &items, &n);
-	if (r < 0)
-		return -1;
-	if (r > 0 && n > 0)
-		return http_error(req, 422, "media_ids: media attachments are not supported");
+	int r;
 	json_t *poll = req->json ? json_object_get(req->json, "poll") : NULL;
 	if ((r = http_param_strv(req, "poll[options]", 8, 1024, &items, &n)) < 0)
 		return -1;
@@ -132,6 +129,22 @@ static int64_t path_id(struct http_request *req)
 	return id;
 }
 
+/* media_ids[]: the files to attach (files/ checks them in posts_create). */
+static int param_media(struct http_request *req, struct posts_draft *d)
+{
+	const char **items;
+	size_t n = 0;
+	if (http_param_strv(req, "media_ids", FILES_POST_MAX + 1, 32, &items, &n) < 0)
+		return -1;
+	int64_t *ids = arena_alloc(req->arena, (n + 1) * sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		if (!(ids[i] = http_parse_id(items[i])))
+			return http_error(req, 422, "media_ids: expected ids");
+	d->media_ids = ids;
+	d->n_media = n;
+	return 0;
+}
+
 static int draft_params(struct http_request *req, struct posts_draft *d)
 {
 	const char *text;
@@ -143,7 +156,7 @@ static int draft_params(struct http_request *req, struct posts_draft *d)
 	    param_visibility(req, &d->visibility) < 0 || param_question(req, &d->question) < 0 ||
 	    param_id(req, "in_reply_to_id", &d->in_reply_to_id) < 0 ||
 	    param_id(req, "board_id", &d->board_owner_id) < 0 ||
-	    param_id(req, "community_id", &d->community_id) < 0)
+	    param_id(req, "community_id", &d->community_id) < 0 || param_media(req, d) < 0)
 		return -1;
 	d->text = text;
 	d->text_len = strlen(text);

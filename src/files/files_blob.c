@@ -92,10 +92,11 @@ void files_blob_sniff(struct files_upload *u, struct arena *a, struct files_blob
 	magic_t m = u->head_len ? magic_handle() : NULL;
 	const char *t = m ? magic_buffer(m, u->head, u->head_len) : NULL;
 	if (t && *t) {
-		/* "image/png; charset=binary" → "image/png"; text keeps its charset */
-		const char *bin = strstr(t, "; charset=binary");
+		/* "image/png; charset=binary" → "image/png"; only text keeps its charset */
+		const char *cs = strstr(t, "; charset=");
+		bool keep = cs && !strncmp(t, "text/", 5) && strcmp(cs, "; charset=binary") != 0;
 		out->content_type =
-		    bin ? arena_strndup(a, t, (size_t)(bin - t)) : arena_strdup(a, t);
+		    cs && !keep ? arena_strndup(a, t, (size_t)(cs - t)) : arena_strdup(a, t);
 	}
 	if (u->size == 0)
 		out->content_type = "application/x-empty";

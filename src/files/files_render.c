@@ -220,13 +220,13 @@ static const char *media_type(const char *ct)
 	return "unknown";
 }
 
-static void write_dims(struct jw *w, const char *key, int width, int height)
+static void write_dims(struct jw *w, struct arena *a, const char *key, int width, int height)
 {
 	jw_key(w, key);
 	jw_obj_begin(w);
 	jw_kint(w, "width", width);
 	jw_kint(w, "height", height);
-	jw_kstr(w, "size", "");
+	jw_kstr(w, "size", arena_printf(a, "%dx%d", width, height));
 	jw_key(w, "aspect");
 	jw_double(w, height ? (double)width / height : 0);
 	jw_obj_end(w);
@@ -246,7 +246,7 @@ static void write_media(struct app *app, struct arena *a, struct jw *w, const st
 	jw_key(w, "meta");
 	if (f->width > 0) {
 		jw_obj_begin(w);
-		write_dims(w, "original", f->width, f->height);
+		write_dims(w, a, "original", f->width, f->height);
 		int side = FILES_THUMB_SIDE, tw = f->width, th = f->height;
 		if (tw > side || th > side) {
 			tw = f->width >= f->height ? side
@@ -254,7 +254,7 @@ static void write_media(struct app *app, struct arena *a, struct jw *w, const st
 			th = f->width >= f->height ? (int)((int64_t)side * f->height / f->width)
 						   : side;
 		}
-		write_dims(w, "small", tw, th);
+		write_dims(w, a, "small", tw, th);
 		jw_obj_end(w);
 	} else {
 		jw_null(w);

@@ -16,12 +16,15 @@
 #include "core/xmalloc.h"
 
 #include <microhttpd.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The plain fields of a streamed multipart form, all together. */
 #define UPLOAD_FIELDS_MAX (64u * 1024)
 #define UPLOAD_PP_BUFFER (64u * 1024)
 #define UPLOAD_SINKS_MAX 16
+/* A refused body up to this size is read before the answer (see begin). */
+#define UPLOAD_DRAIN_MAX (8u << 20)
 
 struct http_upload {
 	const struct http_body_sink *sink;
@@ -143,7 +146,17 @@ int http_upload_begin(struct http_request *req, http_authenticator auth)
 			return http_error(req, 400, "malformed multipart body (no boundary)");
 	}
 	up->ctx = sink->open(req);
-	return up->ctx ? 0 : -1;
+	if (up->ctx)
+		return 0;
+	/* Refused. A small body is read and dropped, and the answer sent after
+	 * it: clients still sending when an early answer closes the connection
+	 * often report a network error instead of the answer. */
+	const char *cl = http_header(req, "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) <= UPLOAD_DRAIN_MAX) {
+		up->failed = true;
+		return 0;
+	}
+	return -1;
 }
 
 int http_upload_feed(struct http_request *req, const char *data, size_t n)

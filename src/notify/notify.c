@@ -6,6 +6,7 @@
  */
 #include "notify/notify.h"
 #include "communities/communities.h"
+#include "files/files.h"
 #include "app/app.h"
 #include "audience/audience.h"
 #include "core/arena.h"
@@ -89,6 +90,9 @@ static int render_row(struct app *app, struct arena *a, struct jw *w, int64_t vi
 	buf_init(&status, BUF_MAX_DEFAULT);
 	buf_init(&account, BUF_MAX_DEFAULT);
 	int rc = -1;
+	if (n->invitation_id && !strncmp(n->type, "moka.file_", 10) &&
+	    !files_may_read(app, viewer, n->invitation_id))
+		goto out; /* no longer shared with them: the notification goes too */
 	if (n->post_id) {
 		struct jw sw;
 		jw_init(&sw, &status);
@@ -115,7 +119,16 @@ static int render_row(struct app *app, struct arena *a, struct jw *w, int64_t vi
 		jw_key(w, "status");
 		jw_raw(w, status.ptr, status.len);
 	}
-	if (n->invitation_id && !strncmp(n->type, "moka.community_", 15)) {
+	if (n->invitation_id && !strncmp(n->type, "moka.file_", 10)) {
+		/* file notifications keep the file's id in invitation_id */
+		jw_key(w, "moka");
+		jw_obj_begin(w);
+		jw_kid(w, "file_id", n->invitation_id);
+		jw_key(w, "file");
+		if (files_render(app, a, w, viewer, n->invitation_id) < 0)
+			jw_null(w);
+		jw_obj_end(w);
+	} else if (n->invitation_id && !strncmp(n->type, "moka.community_", 15)) {
 		/* community notifications keep the community's id in invitation_id */
 		jw_key(w, "moka");
 		jw_obj_begin(w);

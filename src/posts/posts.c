@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "events/events.h"
 #include "feed/feed.h"
+#include "files/files.h"
 #include "notify/notify.h"
 #include "questions/questions.h"
 #include "store/store.h"
@@ -314,6 +315,9 @@ static enum posts_rc check_draft(struct app *app, struct arena *a, int64_t autho
 		*why = "Idempotency-Key: too long";
 		return POSTS_INVALID;
 	}
+	if (d->n_media &&
+	    files_check_attachable(app, a, author, d->media_ids, d->n_media, why) != FILES_OK)
+		return POSTS_INVALID;
 	*board = d->board_owner_id == author ? 0 : d->board_owner_id;
 	if (*board && d->in_reply_to_id) {
 		*why = "board_id: a reply cannot also be a board post";
@@ -399,6 +403,8 @@ enum posts_rc posts_create(struct app *app, struct arena *a, int64_t author,
 	};
 	rc = insert_post(app, tx, a, &row, &fd, &r, &parent,
 			 community && !parent.id ? d->topic_title : NULL);
+	if (rc == POSTS_OK && files_attach_to_post(tx, row.id, d->media_ids, d->n_media) < 0)
+		rc = POSTS_ERROR;
 	if (rc != POSTS_OK) {
 		tx_rollback(tx);
 		*why = "the post could not be stored";

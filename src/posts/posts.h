@@ -66,6 +66,9 @@ struct posts_draft {
 	 * topic_title: it opens a forum topic (communities/). */
 	int64_t community_id;
 	const char *topic_title;
+	/* Files to attach (files/ decides which may be: see files.h). */
+	const int64_t *media_ids;
+	size_t n_media;
 };
 
 /*

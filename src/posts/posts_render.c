@@ -30,6 +30,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "feed/feed.h"
+#include "files/files.h"
 #include "graph/graph.h"
 #include "json/json_writer.h"
 #include "people/people.h"
@@ -354,7 +355,7 @@ static void write_static(struct render *r, struct jw *w, const struct post_row *
 	jw_kbool(w, "pinned", false);
 	jw_kstr(w, "content", wrapper ? "" : row->html);
 	jw_knull(w, "application");
-	empty_array(w, "media_attachments");
+	files_render_post_media(r->app, r->a, w, row->id);
 	write_mentions_tags(r, w, row->id, p->n_mentions, p->meta.flags & FEED_TAGGED);
 	empty_array(w, "emojis");
 	jw_knull(w, "card");
