@@ -74,7 +74,8 @@ int files_parse_range(const char *h, int64_t size, int64_t *first, int64_t *last
 	int64_t a = range_num(&p);
 	if (a < 0 || *p++ != '-')
 		return 0;
-	int64_t b = *p ? range_num(&p) : size - 1;
+	bool open_end = !*p;
+	int64_t b = open_end ? INT64_MAX : range_num(&p);
 	if (b < 0 || *p || b < a)
 		return 0;
 	if (a >= size)
