@@ -278,8 +278,8 @@ static int build_communities(struct cgen *g, struct store_conn *w, struct arena 
 			? arena_printf(a, "%s: status, decisions and documents.", x)
 			: arena_printf(a, "For colleagues in %s who enjoy %s.", city, x);
 		char *tag = text_tag_normalize(a, x, strlen(x));
-		const char *dept = demo_depts[d->people[owner].dept].name;
-		char *tag2 = text_tag_normalize(a, dept, strlen(dept));
+		const char *where = kind == CK_CLUB ? city : demo_depts[d->people[owner].dept].name;
+		char *tag2 = text_tag_normalize(a, where, strlen(where));
 		row.tags = tag && tag2 ? arena_printf(a, "%s %s", tag, tag2) : tag ? tag : "";
 		int64_t age = (int64_t)(demo_rng_unit(&r) * (double)(d->o.days - 1)) + 1;
 		row.created_at = d->o.now_ms - age * MS_PER_DAY - demo_rng_below(&r, 3600000);

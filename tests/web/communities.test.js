@@ -4,7 +4,8 @@
 // post in the community stream reaches the other member live, a forum topic
 // (a question) with a reply, a restricted community stays invisible to a
 // non-member (not listed, not-found screen), and leaving takes access away
-// at once. Also: the phone layout and the French strings.
+// at once; files shared with the community from its files tab. Also: the
+// phone layout and the French strings.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, createUser, signedInPage, api } from './lib.js';
@@ -63,8 +64,9 @@ test('create a public community, a colleague joins, posts arrive live, a forum q
 
   // A forum question, answered by olga on the topic's page.
   await pp.getByRole('link', { name: 'Forum' }).click();
-  await pp.getByLabel('Title').fill('Espresso or filter?');
-  await pp.getByLabel('Message').fill('Which one for the office machine?');
+  await pp.getByRole('button', { name: 'New topic' }).click();
+  await pp.getByRole('textbox', { name: 'Title', exact: true }).fill('Espresso or filter?');
+  await pp.getByRole('textbox', { name: 'Message', exact: true }).fill('Which one for the office machine?');
   await pp.getByLabel('This is a question').check();
   await pp.getByRole('button', { name: 'Open the topic' }).click();
   await pp.getByRole('heading', { level: 1, name: /Espresso or filter\?/ }).waitFor();
@@ -148,6 +150,28 @@ test('a restricted community is invisible to a non-member; an invitee accepts; l
   const r = await api(t.srv, 'GET', `${C}/${c.id}/timeline`, { token: pat.token });
   assert.equal(r.status, 404);
   for (const p of [pr, po, pp]) await p.context().close();
+});
+
+test('files tab: a member shares a file with the community; another member sees it and downloads it', async () => {
+  const c = await create(olga, { name: 'Design Docs', type: 'public' });
+  await api(t.srv, 'POST', `${C}/${c.id}/join`, { token: pat.token });
+  const pp = await signedInPage(t, 'pat', { path: `/communities/${c.id}/files` });
+  await pp.getByText('No files shared with this community yet.').waitFor();
+  await pp.getByLabel('File', { exact: true }).setInputFiles({ name: 'roadmap.txt', mimeType: 'text/plain', buffer: Buffer.from('Q1: ship communities\n') });
+  await pp.getByRole('button', { name: 'Upload' }).click();
+  await pp.getByText('roadmap.txt shared.').waitFor();
+  await pp.getByRole('link', { name: 'roadmap.txt' }).waitFor();
+
+  const po = await signedInPage(t, 'olga', { path: `/communities/${c.id}/files` });
+  const link = po.getByRole('link', { name: 'roadmap.txt' });
+  await link.waitFor();
+  const body = await po.evaluate(async (href) => (await fetch(href)).text(), await link.getAttribute('href'));
+  assert.equal(body, 'Q1: ship communities\n');
+  // rex is not a member: no upload form (public: he reads the list)
+  const pr = await signedInPage(t, 'rex', { path: `/communities/${c.id}/files` });
+  await pr.getByRole('link', { name: 'roadmap.txt' }).waitFor();
+  assert.equal(await pr.getByRole('button', { name: 'Upload' }).count(), 0);
+  for (const p of [pp, po, pr]) await p.context().close();
 });
 
 test('the phone layout in French: browse, the community page and its tabs fit 390 px', async () => {

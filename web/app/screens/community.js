@@ -254,8 +254,7 @@ function topicForm(c) {
   const question = h('input', { type: 'checkbox', id: ids.q, name: 'question' });
   const error = h('p', { class: 'form-error', role: 'alert', tabindex: '-1', hidden: true });
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('community.topicCreate'));
-  const form = h('form', { class: 'panel form topic-form', novalidate: true },
-    h('h2', null, t('community.newTopic')),
+  const form = h('form', { class: 'panel form topic-form', novalidate: true, hidden: true, 'aria-label': t('community.newTopic') },
     h('div', { class: 'field' }, h('label', { for: ids.title }, t('community.topicTitle')), title),
     h('div', { class: 'field' }, h('label', { for: ids.body }, t('community.topicBody')), text),
     h('div', { class: 'switch' }, question, h('label', { for: ids.q }, t('community.topicQuestion'))),
@@ -279,7 +278,16 @@ function topicForm(c) {
       button.textContent = t('community.topicCreate');
     }
   });
-  return form;
+  // The form opens from a button, so the topics come first on small screens.
+  const open = h('button', {
+    type: 'button', class: 'btn btn-primary', 'aria-expanded': 'false',
+    onclick: () => {
+      form.hidden = !form.hidden;
+      open.setAttribute('aria-expanded', String(!form.hidden));
+      if (!form.hidden) title.focus();
+    },
+  }, t('community.newTopic'));
+  return h('div', { class: 'topic-new' }, open, form);
 }
 
 async function forumTab(ctx, c, body) {
@@ -371,14 +379,15 @@ async function membersTab(ctx, c, body) {
         rowAction(t('community.refuse'), () => post(`${C}/${c.id}/requests/${a.id}/refuse`), t('community.refused', { name })),
       ] }));
     }
-    append(body,
-      h('section', { class: 'panel community-requests' }, h('h2', null, t('community.requests')),
-        reqs.length ? reqList : h('p', { class: 'muted' }, t('community.noRequests'))),
-      h('section', { class: 'panel' }, h('h2', null, t('community.invite')), inviteForm(c)));
+    if (c.type === 'moderated' || reqs.length) {
+      append(body, h('section', { class: 'panel community-requests' }, h('h2', null, t('community.requests')),
+        reqs.length ? reqList : h('p', { class: 'muted' }, t('community.noRequests'))));
+    }
   }
   const list = h('ul', { class: 'people', 'aria-label': t('community.memberList', { name: c.name }) });
   const more = h('button', { type: 'button', class: 'btn people-more', hidden: true, onclick: () => page() }, t('person.more'));
-  append(body, h('section', { class: 'panel' }, h('h2', null, t('community.members')), list, more));
+  append(body, h('section', { class: 'panel' }, h('h2', null, t('community.members')), list, more),
+    owner ? h('section', { class: 'panel' }, h('h2', null, t('community.invite')), inviteForm(c)) : null);
   let next = `${C}/${c.id}/members`;
   const me = session.account && session.account.id;
   async function page() {
@@ -406,10 +415,11 @@ async function filesTab(ctx, c, body) {
   const list = h('ul', { class: 'file-list', 'aria-label': t('community.fileList', { name: c.name }) });
   const status = h('p', { class: 'muted' });
   async function draw() {
-    const files = await get('/api/moka/v1/files', { query: { community_id: c.id, limit: 80 }, signal: ctx.signal });
+    const files = await get('/api/moka/v1/files', { query: { list: 'community', community_id: c.id, limit: 80 }, signal: ctx.signal });
     replace(list, files.map((f) => h('li', { class: 'file' },
-      h('a', { href: `/api/moka/v1/files/${f.id}/download`, download: '' }, f.name || f.filename || f.id),
-      h('span', { class: 'muted' }, f.updated_at || f.created_at ? ` · ${formatRelative(f.updated_at || f.created_at)}` : ''))));
+      h('a', { href: f.url || `/api/moka/v1/files/${f.id}/download`, download: '' }, f.name),
+      h('span', { class: 'muted' }, ` · ${f.owner ? `${nameOf(f.owner)} · ` : ''}`,
+        h('time', { datetime: f.updated_at, title: formatDate(f.updated_at) }, formatRelative(f.updated_at))))));
     status.textContent = files.length ? '' : t('community.noFiles');
   }
   if (isMember(c) && !c.archived) {
@@ -419,21 +429,20 @@ async function filesTab(ctx, c, body) {
     const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('community.uploadSend'));
     const form = h('form', { class: 'panel form' }, h('h2', null, t('community.upload')),
       h('div', { class: 'field' }, h('label', { for: id }, t('community.uploadFile')), input), h('div', { class: 'row' }, button), msg);
+    // Upload (multipart, field "file"), then share with the community.
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      if (!input.files.length) return;
+      if (!input.files.length || button.disabled) return;
+      const file = input.files[0];
       const fd = new FormData();
-      fd.append('file', input.files[0]);
-      fd.append('community_id', c.id);
+      fd.append('file', file);
       button.disabled = true;
       msg.classList.remove('form-error');
       msg.textContent = t('community.uploading');
       try {
         const { data } = await api('POST', '/api/moka/v1/files', { form: fd });
-        if (data && data.id && !(data.share || data.community_id)) {
-          await api('POST', `/api/moka/v1/files/${data.id}/shares`, { json: { community_id: c.id } }).catch(() => {});
-        }
-        msg.textContent = t('community.uploaded', { name: input.files[0].name });
+        await patch(`/api/moka/v1/files/${data.id}`, { audience: 'community', community_id: c.id });
+        msg.textContent = t('community.uploaded', { name: file.name });
         input.value = '';
         await draw();
       } catch (err) {
