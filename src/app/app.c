@@ -1,5 +1,6 @@
 /* app: the running Moka, and write transactions (see app.h). */
 #include "app/app.h"
+#include "app/app_index.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -50,9 +51,7 @@ struct app *app_open(struct config *cfg)
 	app->store = store_open(cfg->data_dir);
 	if (!app->store)
 		goto fail;
-	app->graph = graph_new();
-	if (people_load(app) < 0 || feed_open(app) < 0 || communities_open(app) < 0 ||
-	    questions_open(app) < 0)
+	if (app_index_load(app) < 0 || communities_open(app) < 0 || questions_open(app) < 0)
 		goto fail;
 	app->posts_cache = posts_cache_new();
 	app->hub = hub_new(app);
@@ -68,6 +67,10 @@ void app_close(struct app *app)
 {
 	if (!app)
 		return;
+	/* hub is made last in app_open: with it, the app opened fully, and
+	 * the callers close only once nothing writes any more */
+	if (app->hub)
+		app_index_save(app);
 	if (app->hub)
 		hub_free(app->hub);
 	questions_close(app);

@@ -242,17 +242,27 @@ static int generate(struct demo *d, struct store *s, int64_t t0)
 	return demo_communities_write(d, s);
 }
 
+/* From this size on, the defaults are the benchmark's (issue 6). */
+#define DEMO_LARGE_PEOPLE 200000
+
 int cli_demo(int argc, char **argv, struct config *cfg)
 {
 	struct demo d = {.o = {.seed = 1,
-			       .posts_per_person = 20,
-			       .days = 90,
+			       .posts_per_person = -1, /* defaults below, by size */
+			       .days = 0,
 			       .notify_days = 14,
 			       .password = DEMO_PASSWORD}};
 	if (parse_args(argc, argv, &d.o) < 0) {
 		usage();
 		return 2;
 	}
+	/* a year of posts (about 10 million for 440,000 people) for the large
+	 * companies of the benchmark; a quarter for everything smaller */
+	bool large = d.o.people >= DEMO_LARGE_PEOPLE;
+	if (d.o.posts_per_person < 0)
+		d.o.posts_per_person = large ? 23 : 20;
+	if (!d.o.days)
+		d.o.days = large ? 365 : 90;
 	d.n = d.o.people;
 	if (!d.o.now_ms)
 		d.o.now_ms = clock_now_ms();

@@ -204,4 +204,17 @@ void feed_query_page(struct app *app, struct arena *a, const struct feed_query *
 void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_query *q,
 			    const struct feed_page *pg, struct feed_result *out);
 
+/* --- Snapshots (see app/app_index.c) ------------------------------------ */
+
+struct snapw;
+struct snapr;
+/* Appends the index (community lists left out) to a snapshot. */
+void feed_snap_write(const struct feed *f, struct snapw *w);
+/* An index read back from a snapshot, or NULL if it is malformed (the
+ * caller still checks snapr_close() before trusting it). */
+struct feed *feed_snap_read(struct snapr *r);
+/* True if a and b index the same posts the same way: ids, records,
+ * mentions, every list (tests; version counters are not compared). */
+bool feed_equal(const struct feed *a, const struct feed *b);
+
 #endif

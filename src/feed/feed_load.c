@@ -8,6 +8,7 @@
 #include "app/app.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/snapfile.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
 
@@ -108,8 +109,8 @@ int feed_open(struct app *app)
 	struct feed *f = feed_new();
 	if (count > 0) {
 		f->cap = (uint32_t)count + 1024;
-		f->ids = xmalloc(f->cap * sizeof(*f->ids));
-		f->posts = xmalloc(f->cap * sizeof(*f->posts));
+		f->ids = snap_alloc_big(f->cap * sizeof(*f->ids));
+		f->posts = snap_alloc_big(f->cap * sizeof(*f->posts));
 	}
 	struct load l = {.f = f};
 	int rc = store_posts_scan(c, load_post, &l);

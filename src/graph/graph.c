@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/snapfile.h"
 #include "core/xmalloc.h"
 
 #ifdef __SSE2__
@@ -730,4 +731,69 @@ void graph_bulk_finish(struct graph *g)
 			list_sort_trim(&tables[t][id], tmp);
 	free(tmp);
 	g->bulk = false;
+}
+
+/* --- snapshots ---------------------------------------------------------- */
+
+void graph_snap_write(const struct graph *g, struct snapw *w)
+{
+	const struct graph_list *tables[3] = {g->conn, g->following, g->followers};
+	snapw_u32(w, g->max_id);
+	for (unsigned t = 0; t < 3; t++) {
+		for (uint32_t id = 1; id <= g->max_id; id++)
+			snapw_u32(w, tables[t][id].len);
+		for (uint32_t id = 1; id <= g->max_id; id++)
+			snapw_put(w, tables[t][id].ids,
+				  (size_t)tables[t][id].len * sizeof(uint32_t));
+	}
+}
+
+struct graph *graph_snap_read(struct snapr *r)
+{
+	uint32_t max_id;
+	if (!snapr_u32(r, &max_id) || max_id > GRAPH_ID_MAX)
+		return NULL;
+	struct graph *g = graph_new();
+	graph_ensure(g, max_id);
+	struct graph_list *tables[3] = {g->conn, g->following, g->followers};
+	uint32_t *lens = xmalloc(((size_t)max_id + 1) * sizeof(*lens));
+	bool ok = true;
+	for (unsigned t = 0; t < 3 && ok; t++) {
+		ok = snapr_get(r, lens + 1, (size_t)max_id * sizeof(*lens));
+		for (uint32_t id = 1; id <= max_id && ok; id++) {
+			struct graph_list *l = &tables[t][id];
+			if (lens[id] == 0)
+				continue;
+			if (lens[id] > max_id) {
+				ok = false;
+				break;
+			}
+			list_set_cap(l, lens[id]);
+			l->len = lens[id];
+			ok = snapr_get(r, l->ids, (size_t)l->len * sizeof(*l->ids)) &&
+			     strictly_ascending(l->ids, l->len) && l->ids[0] > 0 &&
+			     l->ids[l->len - 1] <= max_id;
+		}
+	}
+	free(lens);
+	if (!ok) {
+		graph_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+bool graph_equal(const struct graph *a, const struct graph *b)
+{
+	if (a->max_id != b->max_id)
+		return false;
+	const struct graph_list *ta[3] = {a->conn, a->following, a->followers};
+	const struct graph_list *tb[3] = {b->conn, b->following, b->followers};
+	for (unsigned t = 0; t < 3; t++)
+		for (uint32_t id = 1; id <= a->max_id; id++)
+			if (ta[t][id].len != tb[t][id].len ||
+			    (ta[t][id].len && memcmp(ta[t][id].ids, tb[t][id].ids,
+						     ta[t][id].len * sizeof(uint32_t)) != 0))
+				return false;
+	return true;
 }

@@ -161,4 +161,16 @@ int graph_bulk_follow(struct graph *g, uint32_t a, uint32_t b);
  */
 void graph_bulk_finish(struct graph *g);
 
+/* --- snapshots (see app/app_index.c) ------------------------------------ */
+
+struct snapw;
+struct snapr;
+/* Appends the whole graph to a snapshot. */
+void graph_snap_write(const struct graph *g, struct snapw *w);
+/* A graph read back from a snapshot, or NULL if it is malformed (the
+ * caller still checks snapr_close() before trusting it). */
+struct graph *graph_snap_read(struct snapr *r);
+/* True if a and b hold the same people and relations (tests). */
+bool graph_equal(const struct graph *a, const struct graph *b);
+
 #endif

@@ -68,10 +68,12 @@ int64_t store_disk_bytes(struct store *s);
 #include "store/store_communities.h"
 #include "store/store_demo.h"
 #include "store/store_files.h"
+#include "store/store_index.h"
 #include "store/store_messages.h"
 #include "store/store_network.h"
 #include "store/store_notify.h"
 #include "store/store_posts.h"
+#include "store/store_questions.h"
 #include "store/store_search.h"
 #include "store/store_users.h"
 
