@@ -21,6 +21,7 @@ export class ApiError extends Error {
 
 let csrf = null;
 export const setCsrfToken = (token) => { csrf = token; };
+export const csrfToken = () => csrf; // for requests made without fetch (upload progress)
 let onUnauthorized = () => {};
 export const setUnauthorizedHandler = (fn) => { onUnauthorized = fn; };
 

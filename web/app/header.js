@@ -10,7 +10,7 @@ import * as live from './live.js';
 
 addStrings({
   en: {
-    'nav.label': 'Main', 'nav.home': 'Home', 'nav.company': 'Company', 'nav.network': 'My network', 'nav.communities': 'Communities', 'nav.questions': 'Questions',
+    'nav.label': 'Main', 'nav.home': 'Home', 'nav.company': 'Company', 'nav.network': 'My network', 'nav.communities': 'Communities', 'nav.questions': 'Questions', 'nav.files': 'Files',
     'nav.notifications': 'Notifications', 'nav.profile': 'Profile', 'nav.signout': 'Sign out',
     'nav.messages': 'Messages', 'nav.messagesUnread': { one: '{count} unread message', other: '{count} unread messages' },
     'nav.unread': { one: '{count} unread notification', other: '{count} unread notifications' },
@@ -18,7 +18,7 @@ addStrings({
     'search.none': 'Nobody found', 'lang.label': 'Language', 'lang.en': 'English', 'lang.fr': 'Français',
   },
   fr: {
-    'nav.label': 'Principale', 'nav.home': 'Accueil', 'nav.company': 'Entreprise', 'nav.network': 'Mon réseau', 'nav.communities': 'Communautés', 'nav.questions': 'Questions',
+    'nav.label': 'Principale', 'nav.home': 'Accueil', 'nav.company': 'Entreprise', 'nav.network': 'Mon réseau', 'nav.communities': 'Communautés', 'nav.questions': 'Questions', 'nav.files': 'Fichiers',
     'nav.notifications': 'Notifications', 'nav.profile': 'Profil', 'nav.signout': 'Se déconnecter',
     'nav.messages': 'Messages', 'nav.messagesUnread': { one: '{count} message non lu', other: '{count} messages non lus' },
     'nav.unread': { one: '{count} notification non lue', other: '{count} notifications non lues' },
@@ -152,6 +152,7 @@ export function renderHeader(el = headerEl) {
       navLink('/network', t('nav.network')),
       navLink('/communities', t('nav.communities')),
       navLink('/questions', t('nav.questions')),
+      navLink('/files', t('nav.files')),
       navLink('/messages', t('nav.messages'), msgBadge),
       navLink('/notifications', t('nav.notifications'), badge),
       navLink(`/@${me.username}`, t('nav.profile')))),

@@ -11,3 +11,4 @@ import './communities.js';
 import './community.js';
 import './messages.js';
 import './questions.js';
+import './files.js';

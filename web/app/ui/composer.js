@@ -11,6 +11,7 @@ import { t, addStrings } from '../i18n.js';
 import { session } from '../session.js';
 import { get, api } from '../api.js';
 import { audienceOf, recentTags } from './post.js';
+import { attachPicker } from './attachments.js';
 
 addStrings({
   en: {
@@ -133,6 +134,7 @@ export function composer({ inReplyTo = null, community = null, onPosted, signal,
   const error = h('p', { id: errId, class: 'form-error', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, inReplyTo ? t('composer.send') : t('composer.post'));
   const suggest = autocomplete(textarea, signal);
+  const attach = inReplyTo ? null : attachPicker({ signal }); // images, through /api/v2/media
 
   function count() {
     const left = maxChars - [...textarea.value].length;
@@ -146,7 +148,7 @@ export function composer({ inReplyTo = null, community = null, onPosted, signal,
   let idempotency = null, lastBody = null;
   async function submit(e) {
     e.preventDefault();
-    if (button.disabled) return;
+    if (button.disabled || (attach && attach.busy())) return;
     error.hidden = true;
     if (!textarea.value.trim()) {
       error.textContent = t('composer.empty');
@@ -158,6 +160,7 @@ export function composer({ inReplyTo = null, community = null, onPosted, signal,
     if (community) body.community_id = community.id;
     if (question.checked) body.question = true;
     if (inReplyTo) body.in_reply_to_id = inReplyTo.id;
+    if (attach && attach.ids().length) body.media_ids = attach.ids();
     const key = JSON.stringify(body);
     if (key !== lastBody) { idempotency = crypto.randomUUID(); lastBody = key; }
     button.disabled = true;
@@ -166,6 +169,7 @@ export function composer({ inReplyTo = null, community = null, onPosted, signal,
       const { data } = await api('POST', '/api/v1/statuses', { json: body, headers: { 'Idempotency-Key': idempotency } });
       textarea.value = prefill();
       question.checked = false;
+      if (attach) attach.clear();
       lastBody = null;
       count();
       if (onPosted) onPosted(data);
@@ -187,6 +191,7 @@ export function composer({ inReplyTo = null, community = null, onPosted, signal,
     h('div', { class: 'field suggest' },
       h('label', { for: areaId }, label || (inReplyTo ? t('composer.reply') : t('composer.label'))), textarea, suggest),
     error,
+    attach && attach.el,
     h('div', { class: 'composer-row' },
       inCommunity ? h('span', { class: 'label composer-community' }, community ? t('audience.community', { name: community.name }) : t('audience.thisCommunity'))
         : [h('label', { for: audId, class: 'label' }, t('composer.audience')), audience],

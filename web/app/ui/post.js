@@ -15,6 +15,7 @@ import { t, addStrings, formatRelative, formatDate, formatNumber } from '../i18n
 import { get, post } from '../api.js';
 import { navigate } from '../router.js';
 import * as live from '../live.js';
+import { mediaList } from './attachments.js';
 
 addStrings({
   en: {
@@ -119,7 +120,7 @@ function fill(el, s) {
     questionTag(s),
     s.moka && s.moka.accepted_answer ? h('span', { class: 'post-tag post-accepted' }, t('post.accepted')) : null);
   el.classList.toggle('is-accepted', !!(s.moka && s.moka.accepted_answer));
-  replace(body, richContent(s.content));
+  replace(body, richContent(s.content), mediaList(s));
   replace(actions,
     actionButton('reply', t('post.reply'), null, s.replies_count, () => el._onReply(s)),
     actionButton('repost', t('post.repost'), !!s.reblogged, s.reblogs_count, () => toggle(s.id, 'repost')),
