@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A (question, answer) pair — or (author, question) in by_author. */
 struct qpair {
 	int64_t question, answer;
 };
@@ -41,8 +42,9 @@ struct qpairs {
 struct questions {
 	int64_t *ids; /* questions, ascending */
 	size_t n, cap;
-	struct qpairs answers;	/* every answer (direct reply), deleted ones too */
-	struct qpairs accepted; /* the accepted ones */
+	struct qpairs by_author; /* (author, question), for "mine" */
+	struct qpairs answers;	 /* every answer (direct reply), deleted ones too */
+	struct qpairs accepted;	 /* the accepted ones */
 };
 
 /* --- the index -------------------------------------------------------------- */
@@ -148,6 +150,7 @@ static void index_post_locked(struct questions *qs, const struct feed *f, uint32
 	const struct feed_post *p = feed_post(f, slot);
 	if (questions_is_question(p)) {
 		ids_add(qs, feed_id(f, slot));
+		pairs_set(&qs->by_author, p->author, feed_id(f, slot), true);
 		return;
 	}
 	uint32_t parent = p->flags & FEED_REPLY ? feed_ref_slot(p) : FEED_NONE;
@@ -176,6 +179,7 @@ void questions_close(struct app *app)
 	if (!qs)
 		return;
 	free(qs->ids);
+	free(qs->by_author.v);
 	free(qs->answers.v);
 	free(qs->accepted.v);
 	free(qs);
@@ -303,6 +307,81 @@ static bool take(struct audience_ctx *c, const struct questions_query *q, int64_
 	return slot != FEED_NONE && list_match(c, q, slot, id);
 }
 
+/* Question ids to walk, ascending: an array of ids, or the questions of a
+ * run of (author, question) pairs. */
+struct idview {
+	const int64_t *ids;
+	const struct qpair *pairs;
+	size_t n;
+};
+
+static int64_t view_at(const struct idview *v, size_t i)
+{
+	return v->ids ? v->ids[i] : v->pairs[i].answer;
+}
+
+static size_t view_lower(const struct idview *v, int64_t x)
+{
+	size_t lo = 0, hi = v->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (view_at(v, mid) < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The page just above pg->min_id: walks up, then turns it around. */
+static void walk_up(struct audience_ctx *c, const struct questions_query *q,
+		    const struct feed_page *pg, size_t limit, const struct idview *v,
+		    struct feed_result *out)
+{
+	bool stopped = false; /* out of budget before the end */
+	size_t i = view_lower(v, pg->min_id + 1);
+	for (; i < v->n && out->n < limit; i++) {
+		int64_t id = view_at(v, i);
+		if ((pg->max_id && id >= pg->max_id) ||
+		    (stopped = out->scanned == QUESTIONS_SCAN_MAX))
+			break;
+		out->scanned++;
+		if (take(c, q, id))
+			out->ids[out->n++] = id;
+	}
+	for (size_t a = 0, b = out->n; a + 1 < b; a++, b--) {
+		int64_t t = out->ids[a];
+		out->ids[a] = out->ids[b - 1];
+		out->ids[b - 1] = t;
+	}
+	out->prev_min_id = out->n ? out->ids[0] : stopped ? view_at(v, i - 1) : 0;
+	out->next_max_id = out->n ? out->ids[out->n - 1] : 0;
+}
+
+/* A page below pg->max_id (or from the newest), down to pg->since_id. */
+static void walk_down(struct audience_ctx *c, const struct questions_query *q,
+		      const struct feed_page *pg, size_t limit, const struct idview *v,
+		      struct feed_result *out)
+{
+	bool stopped = false;
+	size_t i = pg->max_id ? view_lower(v, pg->max_id) : v->n;
+	while (i > 0 && out->n < limit) {
+		if (pg->since_id && view_at(v, i - 1) <= pg->since_id)
+			break;
+		if ((stopped = out->scanned == QUESTIONS_SCAN_MAX))
+			break;
+		i--;
+		out->scanned++;
+		if (take(c, q, view_at(v, i)))
+			out->ids[out->n++] = view_at(v, i);
+	}
+	if (out->n == limit)
+		out->next_max_id = out->ids[out->n - 1];
+	else if (stopped)
+		out->next_max_id = view_at(v, i);
+	out->prev_min_id = out->n ? out->ids[0] : 0;
+}
+
 void questions_list_locked(struct app *app, const struct questions_query *q,
 			   const struct feed_page *pg, struct feed_result *out)
 {
@@ -314,43 +393,21 @@ void questions_list_locked(struct app *app, const struct questions_query *q,
 	audience_ctx_init(&c, app, q->viewer);
 	size_t limit =
 	    pg->limit > 0 && pg->limit <= FEED_LIMIT_MAX ? (size_t)pg->limit : FEED_LIMIT_DEFAULT;
-	bool stopped = false; /* out of budget before the end */
-	if (pg->min_id) {
-		/* the page just above min_id: walk up, then turn it around */
-		size_t i = ids_lower(qs->ids, qs->n, pg->min_id + 1);
-		for (; i < qs->n && out->n < limit; i++) {
-			if ((pg->max_id && qs->ids[i] >= pg->max_id) ||
-			    (stopped = out->scanned == QUESTIONS_SCAN_MAX))
-				break;
-			out->scanned++;
-			if (take(&c, q, qs->ids[i]))
-				out->ids[out->n++] = qs->ids[i];
-		}
-		for (size_t a = 0, b = out->n; a + 1 < b; a++, b--) {
-			int64_t t = out->ids[a];
-			out->ids[a] = out->ids[b - 1];
-			out->ids[b - 1] = t;
-		}
-		out->prev_min_id = out->n ? out->ids[0] : stopped ? qs->ids[i - 1] : 0;
-		out->next_max_id = out->n ? out->ids[out->n - 1] : 0;
-		return;
+	const uint32_t *mine;
+	if (q->list == QUESTIONS_COMMUNITIES && !communities_of_locked(app, q->viewer, &mine))
+		return; /* in no community: nothing to walk */
+	struct idview v = {.ids = qs->ids, .n = qs->n};
+	if (q->list == QUESTIONS_MINE) { /* only the viewer's own */
+		size_t first;
+		if (!(v.n = pairs_range(&qs->by_author, q->viewer, &first)))
+			return;
+		v.ids = NULL;
+		v.pairs = qs->by_author.v + first;
 	}
-	size_t i = pg->max_id ? ids_lower(qs->ids, qs->n, pg->max_id) : qs->n;
-	while (i > 0 && out->n < limit) {
-		if (pg->since_id && qs->ids[i - 1] <= pg->since_id)
-			break;
-		if ((stopped = out->scanned == QUESTIONS_SCAN_MAX))
-			break;
-		i--;
-		out->scanned++;
-		if (take(&c, q, qs->ids[i]))
-			out->ids[out->n++] = qs->ids[i];
-	}
-	if (out->n == limit)
-		out->next_max_id = out->ids[out->n - 1];
-	else if (stopped)
-		out->next_max_id = qs->ids[i];
-	out->prev_min_id = out->n ? out->ids[0] : 0;
+	if (pg->min_id)
+		walk_up(&c, q, pg, limit, &v, out);
+	else
+		walk_down(&c, q, pg, limit, &v, out);
 }
 
 void questions_list(struct app *app, const struct questions_query *q, const struct feed_page *pg,
