@@ -108,3 +108,26 @@ test('the Questions screen in French, with its four lists', async () => {
   assert.deepEqual(p.errors || [], []);
   await p.context().close();
 });
+
+test('a community owner accepts an answer to a forum question from the thread', async () => {
+  const olga = createUser(t.srv, 'olga', { name: 'Olga Owner' });
+  const call = async (who, method, path, json) => {
+    const r = await api(t.srv, method, path, { token: who.token, json });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body;
+  };
+  const c = await call(olga, 'POST', '/api/moka/v1/communities', { name: 'Facilities', type: 'public' });
+  for (const who of [alice, bob]) await call(who, 'POST', `/api/moka/v1/communities/${c.id}/join`);
+  const topic = (await call(alice, 'POST', `/api/moka/v1/communities/${c.id}/topics`, { title: 'Parking', status: 'Where do visitors park?', question: true })).status;
+  await call(bob, 'POST', '/api/v1/statuses', { status: 'Level -2, ask for a badge', in_reply_to_id: topic.id });
+  const [po, pb] = await Promise.all([signedInPage(t, 'olga', { path: `/statuses/${topic.id}` }), signedInPage(t, 'bob', { path: `/statuses/${topic.id}` })]);
+  await card(po, 'Level -2').waitFor();
+  await card(pb, 'Level -2').waitFor();
+  assert.equal(await pb.locator('.accept-answer').count(), 0, 'a member does not accept');
+  await card(po, 'Level -2').getByRole('button', { name: 'Accept this answer' }).click();
+  await card(po, 'Level -2').getByRole('button', { name: /Accepted/ }).waitFor();
+  await pb.locator('article.post.is-accepted', { hasText: 'Level -2' }).waitFor();
+  const s = await call(alice, 'GET', `/api/v1/statuses/${topic.id}`);
+  assert.equal(s.moka.question_state, 'answered');
+  for (const p of [po, pb]) { assert.deepEqual(p.errors || [], []); await p.context().close(); }
+});

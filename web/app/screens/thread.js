@@ -2,7 +2,8 @@
 // first), the post, its replies (depth first, indented), and a reply box.
 // Replies arriving live are added in place. On a question, the answers come
 // as the server orders them (accepted first, then by likes), the accepted
-// ones highlighted; the asker gets Accept / Accepted on each answer, and
+// ones highlighted; the asker (or an owner of the question's community)
+// gets Accept / Accepted on each answer, and
 // the list is redrawn when the accepted answers change (here or live).
 import { h, append, announce } from '../dom.js';
 import { route } from '../router.js';
@@ -39,7 +40,14 @@ async function renderThread({ main, params, signal }) {
   const depth = new Map([[focus.id, 0]]);
   const shown = new Set([focus.id]);
   const question = focus.moka && focus.moka.question_state ? focus : null;
-  const asker = question && session.account && question.account.id === session.account.id;
+  // the asker accepts answers — and so do the owners of a question's community
+  let asker = question && session.account && question.account.id === session.account.id;
+  if (question && !asker && question.moka.community_id) {
+    try {
+      const c = await get(`/api/moka/v1/communities/${question.moka.community_id}`, { signal });
+      asker = c.role === 'owner';
+    } catch { /* not an owner's to accept */ }
+  }
   let accepted = question ? question.moka.accepted_answer_ids.join() : '';
 
   // The asker's Accept / Accepted toggle on a direct answer.
