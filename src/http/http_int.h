@@ -10,6 +10,12 @@ const char *http_route_allowed(struct http_request *req, struct arena *a);
  * Returns 0, or -1 after setting an error response. */
 int http_params_parse(struct http_request *req);
 void http_params_free(struct http_request *req);
+/* A new, empty form field appended to req->params (multipart parts). */
+struct http_param *http_param_add(struct http_request *req, const char *key, const char *filename,
+				  const char *content_type);
+/* Appends size bytes to p's value (kept NUL-terminated). */
+void http_param_extend(struct http_request *req, struct http_param *p, const char *data,
+		       size_t size);
 /* The body gzip-compressed when the response and the client allow it
  * (*len updated), else NULL. */
 char *http_compress_body(const struct http_request *req, char *body, size_t *len);

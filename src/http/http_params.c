@@ -131,25 +131,37 @@ static enum MHD_Result mp_iter(void *cls, enum MHD_ValueKind kind, const char *k
 	struct http_param *last = req->params;
 	while (last && last->next)
 		last = last->next;
-	if (!(off > 0 && last && strcmp(last->key, key) == 0)) {
-		param_push(req, key, strlen(key), arena_strndup(req->arena, "", 0), 0);
-		last = req->params;
-		while (last->next)
-			last = last->next;
-		if (filename)
-			last->filename = arena_strdup(req->arena, filename);
-		if (content_type)
-			last->content_type = arena_strdup(req->arena, content_type);
-	}
-	if (size) {
-		char *v = arena_alloc(req->arena, last->len + size + 1);
-		memcpy(v, last->value, last->len);
-		memcpy(v + last->len, data, size);
-		v[last->len + size] = '\0';
-		last->value = v;
-		last->len += size;
-	}
+	if (!(off > 0 && last && strcmp(last->key, key) == 0))
+		last = http_param_add(req, key, filename, content_type);
+	http_param_extend(req, last, data, size);
 	return MHD_YES;
+}
+
+struct http_param *http_param_add(struct http_request *req, const char *key, const char *filename,
+				  const char *content_type)
+{
+	param_push(req, key, strlen(key), arena_strndup(req->arena, "", 0), 0);
+	struct http_param *p = req->params;
+	while (p->next)
+		p = p->next;
+	if (filename)
+		p->filename = arena_strdup(req->arena, filename);
+	if (content_type)
+		p->content_type = arena_strdup(req->arena, content_type);
+	return p;
+}
+
+void http_param_extend(struct http_request *req, struct http_param *p, const char *data,
+		       size_t size)
+{
+	if (!size)
+		return;
+	char *v = arena_alloc(req->arena, p->len + size + 1);
+	memcpy(v, p->value, p->len);
+	memcpy(v + p->len, data, size);
+	v[p->len + size] = '\0';
+	p->value = v;
+	p->len += size;
 }
 
 static int parse_multipart(struct http_request *req)

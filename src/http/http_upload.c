@@ -67,24 +67,6 @@ static bool is_multipart(struct http_request *req)
 	return ct && strncasecmp(ct, "multipart/form-data", 19) == 0;
 }
 
-/* A new part starts: a param for it (file parts keep no value here). */
-static struct http_param *part_new(struct http_request *req, const char *key, const char *filename,
-				   const char *content_type)
-{
-	struct http_param *p = arena_calloc(req->arena, 1, sizeof(*p));
-	p->key = arena_strdup(req->arena, key);
-	p->value = arena_strdup(req->arena, "");
-	if (filename)
-		p->filename = arena_strdup(req->arena, filename);
-	if (content_type)
-		p->content_type = arena_strdup(req->arena, content_type);
-	struct http_param **tail = &req->params;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = p;
-	return p;
-}
-
 static enum MHD_Result part_data(void *cls, enum MHD_ValueKind kind, const char *key,
 				 const char *filename, const char *content_type,
 				 const char *transfer_encoding, const char *data, uint64_t off,
@@ -97,7 +79,8 @@ static enum MHD_Result part_data(void *cls, enum MHD_ValueKind kind, const char 
 	bool same = up->part && !strcmp(up->part->key, key) &&
 		    (up->part->filename != NULL) == (filename != NULL);
 	if (!same || (off == 0 && up->part->len > 0))
-		up->part = part_new(req, key, filename, content_type);
+		up->part =
+		    http_param_add(req, key, filename, content_type); /* file parts: no value */
 	struct http_param *p = up->part;
 	if (p->filename) {
 		if (!up->file_part)
@@ -117,12 +100,7 @@ static enum MHD_Result part_data(void *cls, enum MHD_ValueKind kind, const char 
 		up->failed = true;
 		return MHD_NO;
 	}
-	char *v = arena_alloc(req->arena, p->len + size + 1);
-	memcpy(v, p->value, p->len);
-	memcpy(v + p->len, data, size);
-	v[p->len + size] = '\0';
-	p->value = v;
-	p->len += size;
+	http_param_extend(req, p, data, size);
 	return MHD_YES;
 }
 
