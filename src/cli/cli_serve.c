@@ -81,6 +81,7 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 	    .max_body_bytes = cfg->max_body_bytes,
 	    .max_upload_bytes = cfg->max_upload_bytes,
 	    .idle_timeout_s = cfg->idle_timeout_s,
+	    .shed_queue_ms = cfg->shed_queue_ms,
 	};
 	app->http = http_server_start(app, cfg->listen, &lim, auth_authenticate);
 	if (!app->http) {

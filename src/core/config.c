@@ -34,6 +34,7 @@ static const struct key keys[] = {
     {"files_quota_bytes", K_SIZE, F(files_quota_bytes)},
     {"files_fsync", K_BOOL, F(files_fsync)},
     {"idle_timeout", K_UINT, F(idle_timeout_s)},
+    {"shed_queue_ms", K_UINT, F(shed_queue_ms)},
     {"shutdown_grace", K_UINT, F(shutdown_grace_s)},
     {"post_max_chars", K_SIZE, F(post_max_chars)},
     {"registrations_open", K_BOOL, F(registrations_open)},
@@ -71,6 +72,8 @@ void config_defaults(struct config *c)
 	c->files_max_bytes = (size_t)512 << 20;
 	c->files_quota_bytes = (size_t)10 << 30;
 	c->idle_timeout_s = 60;
+	/* the home stream's p99 target is 20 ms (issue 6): past that, shed */
+	c->shed_queue_ms = 20;
 	c->shutdown_grace_s = 10;
 	c->post_max_chars = 5000;
 	c->session_idle_s = 7 * 24 * 3600;

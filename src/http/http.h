@@ -124,6 +124,7 @@ struct http_limits {
 	size_t max_body_bytes;
 	size_t max_upload_bytes;
 	unsigned idle_timeout_s;
+	unsigned shed_queue_ms; /* overload: queue time above which requests get 503 (0: never) */
 };
 
 /* Starts listening on "HOST:PORT" ("[::1]:8080" for IPv6). NULL on failure

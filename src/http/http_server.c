@@ -6,6 +6,7 @@
  * MHD's completion callback; its arena is freed there.
  */
 #include "http/http_int.h"
+#include "http/http_shed.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
@@ -376,6 +377,20 @@ static enum MHD_Result queue(struct http_server *s, struct http_request *req)
 	return r;
 }
 
+/* Overload (http_shed.c): answers 503 at once when the worker's queue is
+ * too long. True when it did. */
+static bool shed(struct http_server *s, struct http_request *req)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!http_shed_begin(ci ? ci->connect_fd : -1, (uint64_t)s->lim.shed_queue_ms * 1000,
+			     req->path, req->method))
+		return false;
+	http_set_header(req, "Retry-After", "1");
+	http_error(req, 503, "the server is busy: retry in a second");
+	return true;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -386,6 +401,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		req = request_new(s, conn, url, method);
 		*con_cls = req;
 		atomic_fetch_add(&s->inflight, 1);
+		if (shed(s, req))
+			return queue(s, req);
 		const char *cl = http_header(req, "Content-Length");
 		const char *te = http_header(req, "Transfer-Encoding");
 		if (cl && te) {
@@ -423,8 +440,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->responded)
 		return MHD_YES; /* an early response is already queued */
+	uint64_t cpu = http_shed_clock();
 	dispatch(s, req);
-	return queue(s, req);
+	enum MHD_Result r = queue(s, req);
+	http_shed_end(req->path, http_shed_clock() - cpu);
+	return r;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -1,0 +1,35 @@
+/*
+ * http_shed: overload shedding. When the requests waiting for a worker
+ * thread would wait longer than a target (shed_queue_ms), a share of new
+ * requests is answered at once with 503 and Retry-After instead of being
+ * served, so that those that are served stay fast and a flood ends on
+ * its own: no state outlives a 100 ms window.
+ *
+ * Each MHD worker serves its connections one request at a time, so a
+ * request that arrives while the worker is busy waits for the requests
+ * of the other connections ready before it. Per worker and per 100 ms
+ * window, the shedder counts the distinct connections that sent a
+ * request and the mean CPU time a request took; their product estimates the
+ * queue a new request joins (Little's law for these closed loops). Above
+ * the target the shed share grows by a tenth each window, below it
+ * shrinks by a tenth (additive both ways: no oscillation between all and
+ * nothing); shed requests are spread evenly over the window. /health and
+ * CORS preflights are never shed.
+ */
+#ifndef MOKA_HTTP_SHED_H
+#define MOKA_HTTP_SHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Should the request that just began on the connection with socket fd be
+ * refused? target_us 0 disables shedding. Call from the worker thread. */
+bool http_shed_begin(int fd, uint64_t target_us, const char *path, const char *method);
+/* This thread's CPU time in µs: service times are CPU time, so that other
+ * processes competing for the cores do not look like our own queue. */
+uint64_t http_shed_clock(void);
+/* A request of this worker took service_us (of http_shed_clock()); /health
+ * is left out. */
+void http_shed_end(const char *path, uint64_t service_us);
+
+#endif
