@@ -83,3 +83,48 @@ export async function api(srv, method, path, { token, json, form, headers = {}, 
   if ((res.headers.get('content-type') || '').includes('json') && text.length) parsed = JSON.parse(text);
   return { status: res.status, headers: res.headers, body: parsed };
 }
+
+// Opens a Server-Sent Events stream (path with its query) as token; returns
+// { messages: [{event, data}], close() } with data parsed as JSON when it is
+// JSON. The caller closes it (or aborts through stopServer's exit).
+export async function openStream(srv, path, token) {
+  const ctrl = new AbortController();
+  const res = await fetch(srv.base + path, { headers: { Authorization: `Bearer ${token}` }, signal: ctrl.signal });
+  const s = { res, messages: [], close: () => ctrl.abort() };
+  (async () => {
+    const dec = new TextDecoder();
+    let buf = '';
+    try {
+      for await (const chunk of res.body) {
+        buf += dec.decode(chunk, { stream: true });
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          let event = 'message';
+          const data = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) event = line.slice(7);
+            else if (line.startsWith('data: ')) data.push(line.slice(6));
+          }
+          if (!data.length) continue;
+          let parsed = data.join('\n');
+          try { parsed = JSON.parse(parsed); } catch { /* plain text (a deleted id) */ }
+          s.messages.push({ event, data: parsed });
+        }
+      }
+    } catch { /* aborted */ }
+  })();
+  return s;
+}
+
+// Waits (up to 8 s) for a message of stream s matching pred; returns it.
+export async function untilMessage(s, pred, what) {
+  const end = Date.now() + 8000;
+  while (Date.now() < end) {
+    const m = s.messages.find(pred);
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${what}: got ${JSON.stringify(s.messages.map((m) => m.event))}`);
+}

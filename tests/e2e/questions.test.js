@@ -5,7 +5,7 @@
 // communities, unanswered) with Link pagination; a restart keeps it all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopServer, api, createUser } from './lib.js';
+import { startServer, stopServer, api, createUser, openStream, untilMessage } from './lib.js';
 
 let srv;
 const u = {};
@@ -43,42 +43,11 @@ async function connect(a, b) {
 }
 
 async function stream(who) {
-  const ctrl = new AbortController();
-  const res = await fetch(`${srv.base}/api/v1/streaming/user`, { headers: { Authorization: `Bearer ${u[who].token}` }, signal: ctrl.signal });
-  const s = { messages: [], close: () => ctrl.abort() };
+  const s = await openStream(srv, '/api/v1/streaming/user', u[who].token);
   open.push(s);
-  (async () => {
-    const dec = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body) {
-        buf += dec.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          let event = 'message';
-          const data = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
-          }
-          if (data.length) s.messages.push({ event, data: JSON.parse(data.join('\n')) });
-        }
-      }
-    } catch { /* aborted */ }
-  })();
   return s;
 }
-async function until(s, pred, what) {
-  const end = Date.now() + 8000;
-  while (Date.now() < end) {
-    const m = s.messages.find(pred);
-    if (m) return m;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.fail(`${what}: got ${JSON.stringify(s.messages.map((m) => m.event))}`);
-}
+const until = untilMessage;
 
 before(async () => {
   srv = await startServer();
