@@ -162,6 +162,21 @@ test('accepting: a question one may not see is 404 whoever asks; a visible one i
   assert.equal(r.status, 404);
 });
 
+test('an answer the asker may not see: no notification, not counted, cannot be accepted', async () => {
+  const q = await post('author', { status: 'does anyone read this?', visibility: 'public', question: true });
+  const secret = await post('conn', { status: 'a note to myself', visibility: 'direct', in_reply_to_id: q.id });
+  const told = (await get('author', '/api/v1/notifications?limit=80')).body;
+  assert.equal(told.some((n) => n.status && n.status.id === secret.id), false);
+  const s = (await get('author', `/api/v1/statuses/${q.id}`)).body;
+  assert.equal(s.moka.answers_count, 0);
+  const r = await req('author', 'POST', `${Q}/${q.id}/accept`, { answer_id: secret.id });
+  assert.equal(r.status, 404);
+  assert.match(r.body.error, /answer_id/);
+  // it stays unanswered for everyone but its writer
+  assert.ok((await all('stranger', `${Q}/unanswered?min_age=0`)).includes(q.id));
+  assert.ok(!(await all('conn', `${Q}/unanswered?min_age=0`)).includes(q.id));
+});
+
 test('leaving a community or losing a connection takes the questions off the lists at once', async () => {
   assert.equal((await req('member', 'POST', `${C}/${restricted.id}/leave`)).status, 200);
   assert.deepEqual(asked(await all('member', `${Q}/communities`)), ['pubcomm']);
