@@ -147,9 +147,9 @@ static int param_media(struct http_request *req, struct posts_draft *d)
 
 static int draft_params(struct http_request *req, struct posts_draft *d)
 {
-	const char *text;
+	const char *text = NULL;
 	if (refuse_unsupported(req) < 0 ||
-	    http_param_require(req, "status", text_max_bytes(req), &text) < 0 ||
+	    http_param_str(req, "status", text_max_bytes(req), &text) < 0 ||
 	    http_param_str(req, "spoiler_text", POSTS_SPOILER_MAX * 4, &d->spoiler_text) < 0 ||
 	    http_param_str(req, "language", 16, &d->language) < 0 ||
 	    http_param_bool(req, "sensitive", &d->sensitive) < 0 ||
@@ -158,6 +158,10 @@ static int draft_params(struct http_request *req, struct posts_draft *d)
 	    param_id(req, "board_id", &d->board_owner_id) < 0 ||
 	    param_id(req, "community_id", &d->community_id) < 0 || param_media(req, d) < 0)
 		return -1;
+	if (!text && !d->n_media) /* a post of attachments alone may leave it out */
+		return http_error(req, 422, "status: required");
+	if (!text)
+		text = "";
 	d->text = text;
 	d->text_len = strlen(text);
 	d->idempotency_key = http_header(req, "Idempotency-Key");

@@ -68,7 +68,7 @@ static bool language_ok(const char *s)
 
 /* Checks the text, spoiler and language, then renders the text. */
 static enum posts_rc prepare_text(struct app *app, struct arena *a, const char *text, size_t len,
-				  const char *spoiler, const char *language,
+				  const char *spoiler, const char *language, bool blank_ok,
 				  struct text_rendered *r, const char **why)
 {
 	size_t max = app->cfg->post_max_chars;
@@ -83,7 +83,7 @@ static enum posts_rc prepare_text(struct app *app, struct arena *a, const char *
 		*why = arena_printf(a, "status: %s", reason);
 		return POSTS_INVALID;
 	}
-	if (blank(text, len)) {
+	if (blank(text, len) && !blank_ok) { /* blank_ok: a post of attachments alone */
 		*why = "status: can't be blank";
 		return POSTS_INVALID;
 	}
@@ -339,8 +339,8 @@ enum posts_rc posts_create(struct app *app, struct arena *a, int64_t author,
 	struct text_rendered r;
 	enum posts_rc rc = check_draft(app, a, author, d, &board, why);
 	if (rc == POSTS_OK)
-		rc = prepare_text(app, a, d->text, d->text_len, d->spoiler_text, d->language, &r,
-				  why);
+		rc = prepare_text(app, a, d->text, d->text_len, d->spoiler_text, d->language,
+				  d->n_media > 0, &r, why);
 	if (rc != POSTS_OK)
 		return rc;
 	struct tx *tx = tx_begin(app);
@@ -520,7 +520,8 @@ enum posts_rc posts_edit(struct app *app, struct arena *a, int64_t viewer, int64
 		*why = rc == POSTS_FORBIDDEN ? "only its author can edit a post" : NULL;
 		return rc;
 	}
-	rc = prepare_text(app, a, e->text, e->text_len, e->spoiler_text, e->language, &r, why);
+	rc = prepare_text(app, a, e->text, e->text_len, e->spoiler_text, e->language, false, &r,
+			  why);
 	if (rc != POSTS_OK)
 		return rc;
 	struct tx *tx = tx_begin(app);

@@ -403,6 +403,14 @@ test('Mastodon media: upload, show, describe, attach to a status', async () => {
   }
   s = await post(bob, '/api/v1/statuses', { status: 'steal', media_ids: [v1.body.id] });
   assert.equal(s.status, 422);
+  // attachments alone: no text needed
+  s = await post(ann, '/api/v1/statuses', { media_ids: [v1.body.id] });
+  assert.equal(s.status, 200, JSON.stringify(s.body));
+  assert.equal(s.body.content, '');
+  assert.equal(s.body.media_attachments[0].id, v1.body.id);
+  s = await post(ann, '/api/v1/statuses', { visibility: 'public' });
+  assert.equal(s.status, 422);
+  assert.match(s.body.error, /^status: required/);
   // a direct post: its media stay with its audience
   const d = await api(srv, 'POST', '/api/v2/media', { token: ann.token, form: form('secret.png', png(20, 20)) });
   s = await post(ann, '/api/v1/statuses', { status: `@carl secret`, media_ids: [d.body.id], visibility: 'direct' });

@@ -150,7 +150,7 @@ export function composer({ inReplyTo = null, community = null, onPosted, signal,
     e.preventDefault();
     if (button.disabled || (attach && attach.busy())) return;
     error.hidden = true;
-    if (!textarea.value.trim()) {
+    if (!textarea.value.trim() && !(attach && attach.ids().length)) {
       error.textContent = t('composer.empty');
       error.hidden = false;
       textarea.focus();
