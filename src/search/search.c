@@ -31,7 +31,6 @@
 #include <strings.h>
 
 #define POSTS_CANDIDATES 2000
-#define PEOPLE_COUNT_CAP 10000
 #define PEOPLE_FILTERED_MAX 2000 /* hits read when filtering by department/location */
 #define NEIGHBOURS_MAX 6
 #define COMMUNITIES_MAX 200
@@ -70,17 +69,37 @@ static void section_end(struct jw *w)
 
 /* --- posts and questions ------------------------------------------------------- */
 
-/* The visible posts matching q (questions only if asked), best first, in
- * *out: their count, or -1. */
+/* The newest posts matching q (at most POSTS_CANDIDATES), read once per
+ * request for posts and questions alike. */
+struct candidates {
+	struct search_hit *h;
+	int n; /* -1: not read yet */
+	bool capped;
+};
+
+static int candidates_read(struct app *app, struct arena *a, const struct search_query *q,
+			   struct candidates *cd)
+{
+	if (cd->n >= 0)
+		return 0;
+	cd->h = arena_alloc(a, POSTS_CANDIDATES * sizeof(*cd->h));
+	cd->n = store_search_posts(store_reader(app->store), q, POSTS_CANDIDATES, cd->h);
+	if (cd->n < 0)
+		return -1;
+	cd->capped = cd->n == POSTS_CANDIDATES;
+	return 0;
+}
+
+/* The candidates viewer may see (questions only if asked), best first:
+ * text relevance, recency and likes. Their count in *out, or -1. */
 static int posts_ranked(struct app *app, struct arena *a, int64_t viewer,
 			const struct search_query *q, const struct search_request *r,
-			bool questions, struct ranked **out, bool *capped)
+			bool questions, struct candidates *cd, struct ranked **out)
 {
-	struct search_hit *h = arena_alloc(a, POSTS_CANDIDATES * sizeof(*h));
-	int n = store_search_posts(store_reader(app->store), q, POSTS_CANDIDATES, h);
-	if (n < 0)
+	if (candidates_read(app, a, q, cd) < 0)
 		return -1;
-	*capped = n == POSTS_CANDIDATES;
+	const struct search_hit *h = cd->h;
+	int n = cd->n;
 	struct ranked *v = arena_alloc(a, ((size_t)n + 1) * sizeof(*v));
 	int k = 0;
 	double now = (double)clock_now_ms();
@@ -110,14 +129,13 @@ static int posts_ranked(struct app *app, struct arena *a, int64_t viewer,
 
 static int posts_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
 			 const struct search_query *q, const struct search_request *r,
-			 bool questions)
+			 bool questions, struct candidates *cd)
 {
 	struct ranked *v;
-	bool capped;
-	int n = posts_ranked(app, a, viewer, q, r, questions, &v, &capped);
+	int n = posts_ranked(app, a, viewer, q, r, questions, cd, &v);
 	if (n < 0)
 		return -1;
-	section_begin(w, questions ? "questions" : "posts", n, capped);
+	section_begin(w, questions ? "questions" : "posts", n, cd->capped);
 	struct store_conn *c = store_reader(app->store);
 	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++) {
 		jw_obj_begin(w);
@@ -167,12 +185,13 @@ static bool same_text(const char *want, const char *have)
 	return !want || (have && !strcasecmp(want, have));
 }
 
-/* Appends the hits of q not already in v (n of them, at most max). */
+/* Appends the hits of q not already in v (n of them, at most max); the
+ * count of all matches in *total. */
 static int people_add(struct store_conn *c, const struct search_query *q, int max,
-		      struct search_hit *v, int n)
+		      struct search_hit *v, int n, int64_t *total)
 {
 	struct search_hit *h = v + n;
-	int k = store_search_people(c, q, SEARCH_PEOPLE_ALL, max - n, h);
+	int k = store_search_people_top(c, q, SEARCH_PEOPLE_ALL, max - n, h, total);
 	if (k < 0)
 		return -1;
 	int m = n;
@@ -193,14 +212,14 @@ static int people_section(struct app *app, struct arena *a, struct jw *w,
 	bool filtered = r->department || r->location;
 	int want = filtered ? PEOPLE_FILTERED_MAX : (int)r->offset + r->limit;
 	struct search_hit *h = arena_alloc(a, (size_t)want * sizeof(*h));
-	int n = people_add(c, q, want, h, 0);
-	int64_t total = filtered ? 0 : store_search_people_count(c, q, PEOPLE_COUNT_CAP);
-	if (n < 0 || total < 0)
+	int64_t total = 0, near_total = 0;
+	int n = people_add(c, q, want, h, 0, &total);
+	if (n < 0)
 		return -1;
 	const struct search_query *shown = q;
 	struct search_query near;
 	if (n < want && total < want && with_neighbours(app, a, q, &near)) {
-		int m = people_add(c, &near, want, h, n);
+		int m = people_add(c, &near, want, h, n, &near_total);
 		if (m < 0)
 			return -1;
 		total += m - n;
@@ -219,7 +238,7 @@ static int people_section(struct app *app, struct arena *a, struct jw *w,
 		n = k;
 		total = k;
 	}
-	section_begin(w, "people", total, total >= PEOPLE_COUNT_CAP || n >= PEOPLE_FILTERED_MAX);
+	section_begin(w, "people", total, filtered && n >= PEOPLE_FILTERED_MAX);
 	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++) {
 		jw_obj_begin(w);
 		jw_key(w, "account");
@@ -376,10 +395,11 @@ enum search_rc search_render(struct app *app, struct arena *a, struct jw *w, int
 	jw_kstr(w, "q", r->q);
 	if (rc == 0 && (r->types & SEARCH_PEOPLE))
 		rc = people_section(app, a, w, &q, r);
+	struct candidates cd = {.n = -1};
 	if (rc == 0 && (r->types & SEARCH_POSTS))
-		rc = posts_section(app, a, w, viewer, &q, r, false);
+		rc = posts_section(app, a, w, viewer, &q, r, false, &cd);
 	if (rc == 0 && (r->types & SEARCH_QUESTIONS))
-		rc = posts_section(app, a, w, viewer, &q, r, true);
+		rc = posts_section(app, a, w, viewer, &q, r, true, &cd);
 	if (rc == 0 && (r->types & SEARCH_COMMUNITIES))
 		rc = communities_section(app, a, w, viewer, &q, r);
 	if (rc == 0 && (r->types & SEARCH_TOPICS))
@@ -413,8 +433,8 @@ enum search_rc search_render_mastodon(struct app *app, struct arena *a, struct j
 	jw_key(w, "statuses");
 	if (r->types & SEARCH_POSTS) {
 		struct ranked *v;
-		bool capped;
-		int n = posts_ranked(app, a, viewer, &q, r, false, &v, &capped);
+		struct candidates cd = {.n = -1};
+		int n = posts_ranked(app, a, viewer, &q, r, false, &cd, &v);
 		size_t k = 0;
 		int64_t *ids = arena_alloc(a, (size_t)r->limit * sizeof(*ids) + 1);
 		for (size_t i = r->offset; i < (size_t)(n > 0 ? n : 0) && i < end; i++)

@@ -93,6 +93,7 @@ struct search_expert {
 	int distance;	   /* from the asker: 1, 2 or 3 (further) */
 	int tier;	   /* 1, 2: a near expert (ranked first); 3: the rest */
 	bool declared;	   /* has the topic among their expertise */
+	const char *tag;   /* the expertise tag they declared, if known */
 	int accepted;	   /* accepted answers to questions on the topic */
 	int posts;	   /* posts on the topic the asker may see */
 	int communities;   /* communities tagged with the topic they belong to */

@@ -253,8 +253,12 @@ int search_experts_query(struct app *app, struct arena *a, int64_t asker,
 	int64_t *ids = arena_alloc(a, DECLARED_MAX * sizeof(*ids));
 	for (size_t i = 0; i < n_tags; i++) {
 		int n = store_search_expertise_users(c, tags[i], DECLARED_MAX, ids);
-		for (int j = 0; j < n; j++)
-			get(&t, ids[j])->declared = true;
+		for (int j = 0; j < n; j++) {
+			struct search_expert *e = get(&t, ids[j]);
+			e->declared = true;
+			if (!e->tag)
+				e->tag = tags[i];
+		}
 	}
 	struct search_hit *h = arena_alloc(a, TEXT_POSTS_MAX * sizeof(*h));
 	int n = store_search_people(c, sq, SEARCH_PEOPLE_EXPERTISE, 2000, h);
@@ -332,7 +336,7 @@ static char *why_text(struct app *app, struct arena *a, const struct search_expe
 		sep = " · ";                                                                       \
 	} while (0)
 	if (e->declared)
-		ADD("%sexpertise: %s", sep, tag ? tag : "the topic");
+		ADD("%sexpertise: %s", sep, e->tag ? e->tag : tag ? tag : "the topic");
 	if (e->accepted)
 		ADD("%s%d accepted answer%s", sep, e->accepted, e->accepted > 1 ? "s" : "");
 	if (e->posts)
@@ -369,7 +373,7 @@ static void render_expert(struct app *app, struct arena *a, struct jw *w,
 	jw_key(w, "reasons");
 	jw_obj_begin(w);
 	jw_kbool(w, "declared", e->declared);
-	jw_kstr(w, "expertise", e->declared ? tag : NULL);
+	jw_kstr(w, "expertise", e->declared ? (e->tag ? e->tag : tag) : NULL);
 	jw_kint(w, "accepted_answers", e->accepted);
 	jw_kint(w, "posts", e->posts);
 	jw_kint(w, "communities", e->communities);
@@ -443,7 +447,7 @@ enum search_rc search_render_directory(struct app *app, struct arena *a, struct 
 	int n;
 	if (d->q && *d->q) { /* relevance: the text search, then the filters */
 		struct search_query sq;
-		if (search_parse(a, d->q, true, &sq, why) < 0)
+		if (search_parse(a, d->q, false, &sq, why) < 0)
 			return SEARCH_INVALID;
 		struct search_hit *h = arena_alloc(a, 2000 * sizeof(*h));
 		int k = store_search_people(c, &sq, SEARCH_PEOPLE_ALL, 2000, h);

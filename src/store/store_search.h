@@ -57,11 +57,14 @@ enum search_people_fields {
 	SEARCH_PEOPLE_EXPERTISE, /* declared expertise tags only */
 };
 
-/* Active people matching q, best first: the count (≤ max) or -1. */
+/* Active people matching q, best first: the count (≤ max) or -1. A prefix
+ * term matches names only (as you type). _top also counts every match in
+ * *total, in the same pass. */
+int store_search_people_top(struct store_conn *c, const struct search_query *q,
+			    enum search_people_fields fields, int max, struct search_hit *out,
+			    int64_t *total);
 int store_search_people(struct store_conn *c, const struct search_query *q,
 			enum search_people_fields fields, int max, struct search_hit *out);
-/* How many active people match q (at most cap). -1 on error. */
-int64_t store_search_people_count(struct store_conn *c, const struct search_query *q, int64_t cap);
 
 /* Live posts (not reposts) matching q, newest first, at most max, with
  * their text relevance: the count or -1. */

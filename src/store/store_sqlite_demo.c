@@ -95,6 +95,12 @@ static int rebuild_indexes(struct store_demo *b)
 	free(b->index_sql);
 	b->index_sql = NULL;
 	b->n_index = 0;
+	/* the search indexes, filled in one pass, and their triggers back */
+	if (exec(b->w, "BEGIN IMMEDIATE") < 0 || store_search_bulk_end(b->w) < 0 ||
+	    exec(b->w, "COMMIT") < 0) {
+		store_rollback(b->w);
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -122,7 +128,8 @@ int store_demo_begin(struct store *s, struct store_demo **out)
 		       " PRAGMA cache_size=-524288; PRAGMA threads=2;") < 0 ||
 	    exec(b->w, "BEGIN IMMEDIATE") < 0)
 		goto fail;
-	if (drop_indexes(b) < 0 || exec(b->w, "COMMIT") < 0 || exec(b->w, "BEGIN IMMEDIATE") < 0)
+	if (drop_indexes(b) < 0 || store_search_bulk_begin(b->w) < 0 || exec(b->w, "COMMIT") < 0 ||
+	    exec(b->w, "BEGIN IMMEDIATE") < 0)
 		goto fail;
 	*out = b;
 	return STORE_OK;

@@ -11,6 +11,8 @@
  */
 #include "store/store_sqlite_int.h"
 #include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
 #include "core/xmalloc.h"
 
 #include <stdlib.h>
@@ -30,11 +32,17 @@ static void fts_string(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-static void fts_term(struct buf *b, const struct search_term *t)
+/* prefix_cols: the columns a prefix term is restricted to ("{a b}"), or
+ * NULL for all. */
+static void fts_term(struct buf *b, const struct search_term *t, const char *prefix_cols)
 {
 	bool group = t->n_alts > 0;
 	if (group)
 		buf_putc(b, '(');
+	if (t->prefix && !t->phrase && prefix_cols) {
+		buf_puts(b, prefix_cols);
+		buf_puts(b, " : ");
+	}
 	fts_string(b, t->text);
 	if (t->prefix && !t->phrase)
 		buf_puts(b, " *");
@@ -47,8 +55,10 @@ static void fts_term(struct buf *b, const struct search_term *t)
 }
 
 /* The MATCH expression for q, optionally restricted to one column, in a:
- * (A AND B) NOT C NOT D, or (A OR B) NOT C. NULL when q has no positive term. */
-static char *match_expr(struct arena *a, const struct search_query *q, const char *column)
+ * (A AND B) NOT C NOT D, or (A OR B) NOT C. NULL when q has no positive
+ * term. Prefixes match names only (as you type) where names exist. */
+static char *match_expr_cols(struct arena *a, const struct search_query *q, const char *column,
+			     const char *prefix_cols)
 {
 	struct buf b;
 	buf_init(&b, MATCH_MAX);
@@ -63,14 +73,14 @@ static char *match_expr(struct arena *a, const struct search_query *q, const cha
 			continue;
 		if (pos++)
 			buf_puts(&b, q->any ? " OR " : " AND ");
-		fts_term(&b, &q->terms[i]);
+		fts_term(&b, &q->terms[i], prefix_cols);
 	}
 	buf_putc(&b, ')');
 	for (size_t i = 0; i < q->n; i++) {
 		if (!q->terms[i].exclude)
 			continue;
 		buf_puts(&b, " NOT ");
-		fts_term(&b, &q->terms[i]);
+		fts_term(&b, &q->terms[i], prefix_cols);
 	}
 	char *s = NULL;
 	if (pos > 0 && b.len < MATCH_MAX - 1)
@@ -78,6 +88,13 @@ static char *match_expr(struct arena *a, const struct search_query *q, const cha
 	buf_free(&b);
 	return s;
 }
+
+static char *match_expr(struct arena *a, const struct search_query *q, const char *column)
+{
+	return match_expr_cols(a, q, column, NULL);
+}
+
+#define NAME_COLS "{display_name username}"
 
 /* Runs a (rowid, score) statement whose first parameter is the MATCH
  * expression and second the limit; scores are negated BM25. */
@@ -100,46 +117,87 @@ static int hits(struct store_conn *c, sqlite3_stmt *st, const char *match, int m
 	return n;
 }
 
-int store_search_people(struct store_conn *c, const struct search_query *q,
-			enum search_people_fields fields, int max, struct search_hit *out)
+/* Keeps the best max hits of a stream in v (a min-heap on score while
+ * filling, sorted best first by people_finish). */
+static void heap_push(struct search_hit *v, int *n, int max, struct search_hit h)
+{
+	if (*n < max) {
+		int i = (*n)++;
+		while (i > 0 && v[(i - 1) / 2].score > h.score) {
+			v[i] = v[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		v[i] = h;
+		return;
+	}
+	if (max == 0 || h.score <= v[0].score)
+		return;
+	int i = 0;
+	for (;;) { /* sift the new hit down from the root */
+		int l = 2 * i + 1, r = l + 1, m = i;
+		double ms = h.score;
+		if (l < *n && v[l].score < ms)
+			m = l, ms = v[l].score;
+		if (r < *n && v[r].score < ms)
+			m = r;
+		if (m == i)
+			break;
+		v[i] = v[m];
+		i = m;
+	}
+	v[i] = h;
+}
+
+static int cmp_hit(const void *x, const void *y)
+{
+	const struct search_hit *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+int store_search_people_top(struct store_conn *c, const struct search_query *q,
+			    enum search_people_fields fields, int max, struct search_hit *out,
+			    int64_t *total)
 {
 	struct arena *a = arena_new();
-	char *m = match_expr(a, q, fields == SEARCH_PEOPLE_EXPERTISE ? "expertise" : NULL);
+	char *m = match_expr_cols(a, q, fields == SEARCH_PEOPLE_EXPERTISE ? "expertise" : NULL,
+				  NAME_COLS);
 	int n = 0;
+	int64_t all = 0;
 	if (m) {
-		/* names and expertise above title, title above the rest */
+		/* names and expertise above title, title above the rest; one pass
+		 * that counts every match and keeps the best */
 		sqlite3_stmt *st =
 		    sq_stmt(c, "SELECT s.rowid, bm25(search_people, 10, 8, 8, 4, 2, 2, 2, 1)"
 			       " FROM search_people s JOIN users u ON u.id = s.rowid"
-			       " WHERE search_people MATCH ? AND u.active = 1 ORDER BY 2 LIMIT ?");
-		n = hits(c, st, m, max, out);
-	}
-	arena_free(a);
-	return n;
-}
-
-int64_t store_search_people_count(struct store_conn *c, const struct search_query *q, int64_t cap)
-{
-	struct arena *a = arena_new();
-	char *m = match_expr(a, q, NULL);
-	int64_t n = 0;
-	if (m) {
-		sqlite3_stmt *st =
-		    sq_stmt(c, "SELECT count(*) FROM (SELECT 1 FROM search_people s"
-			       " JOIN users u ON u.id = s.rowid"
-			       " WHERE search_people MATCH ? AND u.active = 1 LIMIT ?)");
+			       " WHERE search_people MATCH ? AND u.active = 1");
 		sq_text(st, 1, m);
-		sq_int(st, 2, cap);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		else {
-			sq_log(c, "search count");
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct search_hit h = {sqlite3_column_int64(st, 0),
+					       -sqlite3_column_double(st, 1)};
+			heap_push(out, &n, max, h);
+			all++;
+		}
+		if (rc != SQLITE_DONE) {
+			sq_log(c, "search people");
 			n = -1;
 		}
 		sqlite3_reset(st);
 	}
 	arena_free(a);
+	if (n > 0)
+		qsort(out, (size_t)n, sizeof(*out), cmp_hit);
+	if (total)
+		*total = all;
 	return n;
+}
+
+int store_search_people(struct store_conn *c, const struct search_query *q,
+			enum search_people_fields fields, int max, struct search_hit *out)
+{
+	return store_search_people_top(c, q, fields, max, out, NULL);
 }
 
 int store_search_posts(struct store_conn *c, const struct search_query *q, int max,
@@ -245,7 +303,7 @@ static char *marks_to_html(struct arena *a, const char *s)
 char *store_search_snippet(struct store_conn *c, struct arena *a, enum search_kind kind, int64_t id,
 			   const struct search_query *q)
 {
-	char *m = match_expr(a, q, NULL);
+	char *m = match_expr_cols(a, q, NULL, kind == SEARCH_KIND_PEOPLE ? NAME_COLS : NULL);
 	if (!m)
 		return NULL;
 	sqlite3_stmt *st;
@@ -571,13 +629,14 @@ int store_search_bulk_begin(struct store_conn *w)
 int store_search_bulk_end(struct store_conn *w)
 {
 	int rc = 0;
+	int64_t t0 = clock_mono_us();
 	if (n_saved) {
 		static const char *const fill[] = {
 		    "INSERT INTO search_people(search_people) VALUES ('rebuild')",
 		    "INSERT INTO search_names(search_names) VALUES ('rebuild')",
 		    "INSERT INTO search_posts(search_posts) VALUES ('delete-all')",
-		    "INSERT INTO search_posts(rowid, text, spoiler_text) SELECT id, text,"
-		    " spoiler_text FROM posts WHERE reblog_of_id IS NULL AND deleted_at IS NULL",
+		    ("INSERT INTO search_posts(rowid, text, spoiler_text) SELECT id, text,"
+		     " spoiler_text FROM posts WHERE reblog_of_id IS NULL AND deleted_at IS NULL"),
 		    "INSERT INTO search_communities(search_communities) VALUES ('rebuild')",
 		    "INSERT INTO search_topics(search_topics) VALUES ('rebuild')",
 		    "INSERT INTO search_posts(search_posts) VALUES ('optimize')",
@@ -591,6 +650,8 @@ int store_search_bulk_end(struct store_conn *w)
 		free(saved[i]);
 	}
 	free(saved);
+	if (saved)
+		log_info("search: indexes built in %.1f s", (double)(clock_mono_us() - t0) / 1e6);
 	saved = NULL;
 	n_saved = 0;
 	return rc;

@@ -14,16 +14,16 @@ addStrings({
     'nav.notifications': 'Notifications', 'nav.profile': 'Profile', 'nav.signout': 'Sign out',
     'nav.messages': 'Messages', 'nav.messagesUnread': { one: '{count} unread message', other: '{count} unread messages' },
     'nav.unread': { one: '{count} unread notification', other: '{count} unread notifications' },
-    'search.label': 'Find people', 'search.placeholder': 'Find people by name',
-    'search.none': 'Nobody found', 'lang.label': 'Language', 'lang.en': 'English', 'lang.fr': 'Français',
+    'search.label': 'Search', 'search.placeholder': 'Search people, expertise, posts…',
+    'search.none': 'Nobody found', 'search.everything': 'Search everything for “{q}”', 'lang.label': 'Language', 'lang.en': 'English', 'lang.fr': 'Français',
   },
   fr: {
     'nav.label': 'Principale', 'nav.home': 'Accueil', 'nav.company': 'Entreprise', 'nav.network': 'Mon réseau', 'nav.communities': 'Communautés', 'nav.questions': 'Questions', 'nav.files': 'Fichiers',
     'nav.notifications': 'Notifications', 'nav.profile': 'Profil', 'nav.signout': 'Se déconnecter',
     'nav.messages': 'Messages', 'nav.messagesUnread': { one: '{count} message non lu', other: '{count} messages non lus' },
     'nav.unread': { one: '{count} notification non lue', other: '{count} notifications non lues' },
-    'search.label': 'Trouver des personnes', 'search.placeholder': 'Chercher une personne par son nom',
-    'search.none': 'Personne trouvé', 'lang.label': 'Langue', 'lang.en': 'English', 'lang.fr': 'Français',
+    'search.label': 'Rechercher', 'search.placeholder': 'Personnes, expertises, publications…',
+    'search.none': 'Personne trouvé', 'search.everything': 'Tout rechercher : « {q} »', 'lang.label': 'Langue', 'lang.en': 'English', 'lang.fr': 'Français',
   },
 });
 
@@ -96,30 +96,46 @@ function peopleSearch() {
     items.forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
     if (i >= 0) input.setAttribute('aria-activedescendant', items[i].id);
   };
+  // Suggestions as you type: people by name prefix (one typo forgiven), then
+  // "search everything", which Enter also picks when nothing is selected.
+  const everything = (q) => { close(); input.value = ''; navigate(`/search?q=${encodeURIComponent(q)}`); };
   async function lookup() {
     const q = input.value.trim().replace(/^@/, '');
     if (ctl) ctl.abort();
     if (!q) { close(); return; }
     ctl = new AbortController();
     let accounts;
-    try { accounts = await get('/api/v1/accounts/search', { query: { q, limit: 8 }, signal: ctl.signal }); } catch { return; }
+    try {
+      const r = await get('/api/moka/v1/search', { query: { q, type: 'people', as_you_type: true, limit: 8 }, signal: ctl.signal });
+      accounts = r.people.items.map((i) => i.account).filter(Boolean);
+    } catch { return; }
     items = accounts.map((a) => h('li', {
       role: 'option', id: uid('opt'), class: 'search-option', 'aria-selected': 'false',
       onmousedown: (e) => { e.preventDefault(); go(a); },
     }, h('img', { src: a.avatar_static || a.avatar, alt: '', width: 28, height: 28, class: 'avatar' }),
     h('span', { class: 'search-name' }, a.display_name || a.username), h('span', { class: 'muted' }, ` @${a.username}`)));
     items.forEach((li, i) => { li.dataset.index = i; li._account = accounts[i]; });
-    replace(list, items.length ? items : h('li', { class: 'search-none', role: 'option', 'aria-disabled': 'true' }, t('search.none')));
+    const all = h('li', { role: 'option', id: uid('opt'), class: 'search-option search-everything', 'aria-selected': 'false',
+      onmousedown: (e) => { e.preventDefault(); everything(q); } }, t('search.everything', { q }));
+    all._query = q;
+    items.push(all);
+    replace(list, accounts.length ? items : [h('li', { class: 'search-none', role: 'option', 'aria-disabled': 'true' }, t('search.none')), all]);
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     active = -1;
   }
   input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(lookup, 150); });
   input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (list.hidden || active < 0)) {
+      e.preventDefault();
+      const q = input.value.trim().replace(/^@/, '');
+      if (q) everything(q);
+      return;
+    }
     if (list.hidden || !items.length) { if (e.key === 'Escape') close(); return; }
     if (e.key === 'ArrowDown') { e.preventDefault(); highlight((active + 1) % items.length); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); highlight((active - 1 + items.length) % items.length); }
-    else if (e.key === 'Enter') { e.preventDefault(); go(items[Math.max(active, 0)]._account); }
+    else if (e.key === 'Enter') { e.preventDefault(); const it = items[active]; if (it._account) go(it._account); else everything(it._query); }
     else if (e.key === 'Escape') { e.preventDefault(); close(); }
   });
   input.addEventListener('blur', () => setTimeout(close, 100));

@@ -12,3 +12,4 @@ import './community.js';
 import './messages.js';
 import './questions.js';
 import './files.js';
+import './search.js';

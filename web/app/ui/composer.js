@@ -11,6 +11,7 @@ import { t, addStrings } from '../i18n.js';
 import { session } from '../session.js';
 import { get, api } from '../api.js';
 import { audienceOf, recentTags } from './post.js';
+import { expertsPanel } from './experts.js';
 import { attachPicker } from './attachments.js';
 
 addStrings({
@@ -134,6 +135,7 @@ export function composer({ inReplyTo = null, community = null, onPosted, signal,
   const error = h('p', { id: errId, class: 'form-error', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, inReplyTo ? t('composer.send') : t('composer.post'));
   const suggest = autocomplete(textarea, signal);
+  const experts = inReplyTo ? null : expertsPanel({ textarea, question, signal }); // who could answer a question
   const attach = inReplyTo ? null : attachPicker({ signal }); // images, through /api/v2/media
 
   function count() {
@@ -173,6 +175,7 @@ export function composer({ inReplyTo = null, community = null, onPosted, signal,
       lastBody = null;
       count();
       if (onPosted) onPosted(data);
+      if (experts && body.question) experts.askFor(data).catch(() => {});
     } catch (err) {
       if (err.name === 'AbortError') return;
       error.textContent = err.message;
@@ -196,5 +199,6 @@ export function composer({ inReplyTo = null, community = null, onPosted, signal,
       inCommunity ? h('span', { class: 'label composer-community' }, community ? t('audience.community', { name: community.name }) : t('audience.thisCommunity'))
         : [h('label', { for: audId, class: 'label' }, t('composer.audience')), audience],
       h('span', { class: 'switch' }, question, h('label', { for: qId }, t('composer.question')))),
-    h('div', { class: 'composer-row' }, counter, h('span', { class: 'spacer' }), button));
+    h('div', { class: 'composer-row' }, counter, h('span', { class: 'spacer' }), button),
+    experts && experts.el);
 }
