@@ -4,7 +4,8 @@
 // post in the community stream reaches the other member live, a forum topic
 // (a question) with a reply, a restricted community stays invisible to a
 // non-member (not listed, not-found screen), and leaving takes access away
-// at once; files shared with the community from its files tab. Also: the
+// at once; files shared with the community from its files tab; an owner
+// edits and archives from settings. Also: the
 // phone layout and the French strings.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -172,6 +173,29 @@ test('files tab: a member shares a file with the community; another member sees 
   await pr.getByRole('link', { name: 'roadmap.txt' }).waitFor();
   assert.equal(await pr.getByRole('button', { name: 'Upload' }).count(), 0);
   for (const p of [pp, po, pr]) await p.context().close();
+});
+
+test('settings: an owner edits the community and archives it; it becomes read-only', async () => {
+  const c = await create(olga, { name: 'Old Project', type: 'public', description: 'Before.' });
+  const po = await signedInPage(t, 'olga', { path: `/communities/${c.id}/settings` });
+  const desc = po.getByLabel('Description', { exact: true });
+  assert.equal(await desc.inputValue(), 'Before.');
+  await desc.fill('After the edit.');
+  await po.getByLabel('Moderated').check();
+  await po.getByRole('button', { name: 'Save' }).click();
+  await po.getByRole('status').filter({ hasText: 'Saved.' }).first().waitFor();
+  const edited = (await api(t.srv, 'GET', `${C}/${c.id}`, { token: pat.token })).body;
+  assert.equal(edited.description, 'After the edit.');
+  assert.equal(edited.type, 'moderated');
+  await po.getByRole('button', { name: 'Archive the community' }).click();
+  await po.getByRole('button', { name: 'Archive for good' }).click();
+  await po.getByText('This community is archived: it is read-only.').waitFor();
+  assert.equal(await po.getByLabel('Write in Old Project').count(), 0);
+  assert.equal((await api(t.srv, 'GET', `${C}/${c.id}`, { token: pat.token })).body.archived, true);
+  // not an owner: no settings tab, and its path is the not-found screen
+  const pp = await signedInPage(t, 'pat', { path: `/communities/${c.id}/settings` });
+  await pp.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+  for (const p of [po, pp]) await p.context().close();
 });
 
 test('the phone layout in French: browse, the community page and its tabs fit 390 px', async () => {
