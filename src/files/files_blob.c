@@ -1,8 +1,9 @@
 /*
  * files_blob: the bytes on disk — directories, content sniffing
- * (libmagic, one handle per thread: handles are not thread-safe), the
- * content-addressed blobs (DATA/files/sha256/ab/cd/<hex>) and their
- * thumbnails (DATA/files/thumbs/ab/<hex>.png).
+ * (libmagic: one handle, used under a lock since handles are not
+ * thread-safe), the content-addressed blobs
+ * (DATA/files/sha256/ab/cd/<hex>) and their thumbnails
+ * (DATA/files/thumbs/ab/<hex>.png).
  */
 #include "files/files_int.h"
 #include "app/app.h"
@@ -53,45 +54,43 @@ char *files_thumb_path(struct app *app, struct arena *a, const char *sha256)
 
 /* --- sniffing ---------------------------------------------------------------- */
 
-static pthread_key_t magic_key;
+/* One libmagic handle for the process, used under a lock (handles are not
+ * thread-safe): a handle holds its ~9 MiB database, one per thread would
+ * hold it once per thread. Sniffing reads at most 64 KiB once per upload. */
+static magic_t magic;
 static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t magic_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void magic_free(void *m)
+static void magic_open_once(void)
 {
-	magic_close(m);
-}
-
-static void magic_key_make(void)
-{
-	pthread_key_create(&magic_key, magic_free);
-}
-
-/* This thread's libmagic handle, opened on first use; NULL if it fails. */
-static magic_t magic_handle(void)
-{
-	pthread_once(&magic_once, magic_key_make);
-	magic_t m = pthread_getspecific(magic_key);
-	if (m)
-		return m;
-	m = magic_open(MAGIC_MIME | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
-	if (!m)
-		return NULL;
-	if (magic_load(m, NULL) < 0) {
+	magic_t m = magic_open(MAGIC_MIME | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
+	if (m && magic_load(m, NULL) < 0) {
 		log_error("files: libmagic: %s", magic_error(m));
 		magic_close(m);
-		return NULL;
+		m = NULL;
 	}
-	pthread_setspecific(magic_key, m);
-	return m;
+	magic = m;
+}
+
+/* The MIME type libmagic sees in n bytes at p (in a), or NULL. */
+static const char *magic_sniff(struct arena *a, const void *p, size_t n)
+{
+	pthread_once(&magic_once, magic_open_once);
+	if (!magic)
+		return NULL;
+	pthread_mutex_lock(&magic_lock);
+	const char *t = magic_buffer(magic, p, n);
+	char *out = t && *t ? arena_strdup(a, t) : NULL;
+	pthread_mutex_unlock(&magic_lock);
+	return out;
 }
 
 void files_blob_sniff(struct files_upload *u, struct arena *a, struct files_blob_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->content_type = "application/octet-stream";
-	magic_t m = u->head_len ? magic_handle() : NULL;
-	const char *t = m ? magic_buffer(m, u->head, u->head_len) : NULL;
-	if (t && *t) {
+	const char *t = u->head_len ? magic_sniff(a, u->head, u->head_len) : NULL;
+	if (t) {
 		/* "image/png; charset=binary" → "image/png"; only text keeps its charset */
 		const char *cs = strstr(t, "; charset=");
 		bool keep = cs && !strncmp(t, "text/", 5) && strcmp(cs, "; charset=binary") != 0;

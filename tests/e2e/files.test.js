@@ -44,7 +44,17 @@ function blobs() {
   walk(join(srv.dir, 'files', 'sha256'));
   return out;
 }
-const tmpFiles = () => readdirSync(join(srv.dir, 'files', 'tmp'));
+// Temporary files go when their request ends, which may be just after the
+// answer reached us: look again for up to two seconds.
+async function tmpFiles() {
+  let left = [];
+  for (let i = 0; i < 40; i++) {
+    left = readdirSync(join(srv.dir, 'files', 'tmp'));
+    if (!left.length) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return left;
+}
 
 before(async () => {
   srv = await startServer({ settings: { files_max_bytes: '256k', files_quota_bytes: '1536k' } });
@@ -323,7 +333,7 @@ test('bad input: too large (413, nothing stored), broken multipart, wrong type, 
   assert.match((await res.json()).error, /too large/);
   assert.equal(await count(), n0);
   assert.equal(blobs().length, blobs0);
-  assert.deepEqual(tmpFiles(), []);
+  assert.deepEqual(await tmpFiles(), []);
   // broken multipart
   r = await api(srv, 'POST', F, { token: dora.token, raw: '--xx\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nabc', headers: { 'Content-Type': 'multipart/form-data; boundary=xx' } });
   assert.equal(r.status, 400);
@@ -338,7 +348,7 @@ test('bad input: too large (413, nothing stored), broken multipart, wrong type, 
   r = await api(srv, 'POST', F, { token: dora.token, form: { file: 'abc' } });
   assert.equal(r.status, 415);
   assert.equal(await count(), n0);
-  assert.deepEqual(tmpFiles(), []);
+  assert.deepEqual(await tmpFiles(), []);
   // signed out
   r = await api(srv, 'POST', F, { raw: 'x' });
   assert.equal(r.status, 401);
@@ -351,7 +361,7 @@ test('bad input: too large (413, nothing stored), broken multipart, wrong type, 
   assert.equal((await patch(dora, `${F}/999999`, { name: 'x' })).status, 404);
   assert.equal((await post(dora, `${F}/999999/restore`)).status, 404);
   assert.equal((await api(srv, 'POST', `${F}/999999/versions`, { token: dora.token, raw: 'x' })).status, 404);
-  assert.deepEqual(tmpFiles(), []);
+  assert.deepEqual(await tmpFiles(), []);
 });
 
 test('quota: an upload past what is left is refused with 413', async () => {
@@ -363,7 +373,7 @@ test('quota: an upload past what is left is refused with 413', async () => {
   r = await api(srv, 'POST', `${F}?name=q6.bin`, { token: q.token, raw: Buffer.alloc(200 * 1024, 9) });
   assert.equal(r.status, 413);
   assert.equal((await get(q, F)).body.length, 6);
-  assert.deepEqual(tmpFiles(), []);
+  assert.deepEqual(await tmpFiles(), []);
 });
 
 test('Mastodon media: upload, show, describe, attach to a status', async () => {
