@@ -3,6 +3,7 @@
  * by how many connections they share with the viewer, plus the org chart
  * (manager, peers, reports) and the viewer's department; existing
  * connections, pending invitations either way and the viewer left out.
+ * Colleagues who declared the same expertise are candidates too.
  */
 #include "people/people.h"
 #include "app/app.h"
@@ -12,6 +13,7 @@
 #include "json/json_writer.h"
 #include "store/store.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +22,7 @@
 #define ORG_MAX 100	/* peers, reports, department members considered each */
 #define INVITES_MAX 2000
 
-enum { WHY_MANAGER = 1, WHY_PEER = 2, WHY_REPORT = 4, WHY_DEPARTMENT = 8 };
+enum { WHY_MANAGER = 1, WHY_PEER = 2, WHY_REPORT = 4, WHY_DEPARTMENT = 8, WHY_EXPERTISE = 16 };
 
 struct cand {
 	int64_t id;
@@ -131,6 +133,21 @@ static void org_candidates(struct app *app, const struct user *u, struct cands *
 	}
 }
 
+/* People who declared one of u's expertise tags (at most ORG_MAX a tag). */
+static void expertise_candidates(struct app *app, const struct user *u, struct cands *out)
+{
+	json_t *j = u->expertise_json ? json_loads(u->expertise_json, 0, NULL) : NULL;
+	struct store_conn *c = store_reader(app->store);
+	int64_t ids[ORG_MAX];
+	for (size_t i = 0; json_is_array(j) && i < json_array_size(j); i++) {
+		const char *tag = json_string_value(json_array_get(j, i));
+		int n = tag ? store_search_expertise_users(c, tag, ORG_MAX, ids) : 0;
+		for (int k = 0; k < n; k++)
+			cand_push(out, ids[k], 0, WHY_EXPERTISE);
+	}
+	json_decref(j);
+}
+
 /* Merges duplicate ids, drops the excluded and scores the rest. */
 static void rank(struct app *app, int64_t me, struct cands *c, const int64_t *invited,
 		 size_t n_invited)
@@ -158,7 +175,8 @@ static void rank(struct app *app, int64_t me, struct cands *c, const int64_t *in
 		struct cand *x = &c->v[i];
 		x->score = (int)(x->mutual > 1000 ? 1000 : x->mutual) * 10 +
 			   (x->why & WHY_MANAGER ? 8 : 0) + (x->why & WHY_REPORT ? 8 : 0) +
-			   (x->why & WHY_PEER ? 6 : 0) + (x->why & WHY_DEPARTMENT ? 3 : 0);
+			   (x->why & WHY_PEER ? 6 : 0) + (x->why & WHY_DEPARTMENT ? 3 : 0) +
+			   (x->why & WHY_EXPERTISE ? 4 : 0);
 	}
 	if (c->n)
 		qsort(c->v, c->n, sizeof(*c->v), cmp_score);
@@ -178,6 +196,8 @@ static void reasons(struct jw *w, const struct cand *x)
 		jw_str(w, "report");
 	if (x->why & WHY_DEPARTMENT)
 		jw_str(w, "same_department");
+	if (x->why & WHY_EXPERTISE)
+		jw_str(w, "shared_expertise");
 	jw_arr_end(w);
 }
 
@@ -196,6 +216,7 @@ int people_render_suggestions(struct app *app, struct arena *a, struct jw *w, in
 	struct cands c = {0};
 	second_degree(app, (uint32_t)viewer, &c);
 	org_candidates(app, &me, &c);
+	expertise_candidates(app, &me, &c);
 	rank(app, viewer, &c, invited, (size_t)n_invited);
 	jw_arr_begin(w);
 	int shown = 0;

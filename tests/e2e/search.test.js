@@ -179,6 +179,11 @@ test('experts: declared expertise and evidence, nearest in the network first', a
   assert.equal(r.body[0].account.username, 'gina');
   r = await get(ana, '/api/moka/v1/experts');
   assert.equal(r.status, 422);
+  // people you may know: shared expertise
+  r = await get(gina, '/api/moka/v1/people/suggestions?limit=40');
+  const hugoSuggested = r.body.find((s) => s.account.username === 'hugo');
+  assert.ok(hugoSuggested && hugoSuggested.reasons.includes('shared_expertise'), JSON.stringify(r.body));
+  assert.ok(!r.body.some((s) => s.account.username === 'ivan'), 'not an existing connection');
 });
 
 test('directory: filters and sorts', async () => {
