@@ -115,8 +115,10 @@ function fill(el, s) {
     h('a', { href: threadPath(s), class: 'post-meta post-time' },
       h('time', { datetime: s.created_at }, formatRelative(s.created_at))),
     s.edited_at ? h('span', { class: 'post-meta' }, `(${t('post.edited')})`) : null,
-    h('span', { class: 'post-tag post-audience', title: t('post.audience', { name: t(`post.${aud}`) }) },
-      h('span', { class: 'visually-hidden' }, t('post.audience', { name: '' })), t(`post.${aud}`)),
+    h(s.moka && s.moka.community_id ? 'a' : 'span', {
+      class: 'post-tag post-audience', title: t('post.audience', { name: t(`post.${aud}`) }),
+      href: s.moka && s.moka.community_id ? `/communities/${s.moka.community_id}` : null, // a community post leads to it
+    }, h('span', { class: 'visually-hidden' }, t('post.audience', { name: '' })), t(`post.${aud}`)),
     questionTag(s),
     s.moka && s.moka.accepted_answer ? h('span', { class: 'post-tag post-accepted' }, t('post.accepted')) : null);
   el.classList.toggle('is-accepted', !!(s.moka && s.moka.accepted_answer));
