@@ -169,9 +169,9 @@ int store_search_people_top(struct store_conn *c, const struct search_query *q,
 		/* names and expertise above title, title above the rest; one pass
 		 * that counts every match and keeps the best */
 		sqlite3_stmt *st =
-		    sq_stmt(c, "SELECT s.rowid, bm25(search_people, 10, 8, 8, 4, 2, 2, 2, 1)"
-			       " FROM search_people s JOIN users u ON u.id = s.rowid"
-			       " WHERE search_people MATCH ? AND u.active = 1");
+		    sq_stmt(c, "SELECT rowid, bm25(search_people, 10, 8, 8, 4, 2, 2, 2, 1)"
+			       " FROM search_people WHERE search_people MATCH ? AND rowid NOT IN"
+			       " (SELECT id FROM users WHERE active = 0)");
 		sq_text(st, 1, m);
 		int rc;
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -5,7 +5,7 @@
 // you" (including the offer of unanswered questions to experts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopServer, api, createUser } from './lib.js';
+import { startServer, stopServer, api, createUser, moka } from './lib.js';
 
 let srv, ana, bruno, chloe, dev, emma, fred;
 const req = (u, method, path, json) => api(srv, method, path, { token: u.token, json });
@@ -67,6 +67,16 @@ test('people: name prefix as you type, one typo in a name', async () => {
   r = await get(ana, S('Stane', '&type=people')); // one letter wrong
   assert.deepEqual(names(r.body.people), ['emma']);
   assert.match(r.body.people.items[0].highlight, /<mark>Stone<\/mark>/);
+});
+
+test('people: deactivated people are left out of hits and counts', async () => {
+  createUser(srv, 'zoltan', { name: 'Zoltan Reseau' });
+  let r = await get(ana, S('reseau', '&type=people'));
+  assert.deepEqual(names(r.body.people).sort(), ['bruno', 'zoltan']);
+  moka(srv, ['user', 'deactivate', 'zoltan']);
+  r = await get(ana, S('reseau', '&type=people'));
+  assert.deepEqual(names(r.body.people), ['bruno']);
+  assert.equal(r.body.people.total, 1);
 });
 
 test('people: department and location filters', async () => {
