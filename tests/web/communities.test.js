@@ -62,6 +62,10 @@ test('create a public community, a colleague joins, posts arrive live, a forum q
   const s = (await api(t.srv, 'GET', `${C}/${id}/timeline`, { token: rex.token })).body;
   assert.equal(s[0].moka.community_id, id); // public: rex reads it too
   assert.equal(s[0].moka.visibility, 'community');
+  // the owner pins it: pinned posts come first
+  await card.getByRole('button', { name: 'Pin' }).click();
+  await po.getByRole('region', { name: 'Pinned posts' }).locator('article.post', { hasText: 'Who has the best grinder?' }).waitFor();
+  assert.deepEqual((await api(t.srv, 'GET', `${C}/${id}/pins`, { token: pat.token })).body.map((x) => x.id), [s[0].id]);
 
   // A forum question, answered by olga on the topic's page.
   await pp.getByRole('link', { name: 'Forum' }).click();

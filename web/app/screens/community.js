@@ -213,7 +213,8 @@ async function streamTab(ctx, c, body) {
     replace(pinnedList, pins.map((s) => {
       const card = postCard(s);
       card.classList.add('is-pinned');
-      return isOwner(c) && !c.archived ? h('div', { class: 'pinned-item' }, card, pinButton(c, s, true, drawPins)) : card;
+      if (isOwner(c) && !c.archived) card.append(h('div', { class: 'pin-row' }, pinButton(c, s, true, drawPins)));
+      return card;
     }));
     pinnedBox.hidden = pins.length === 0;
   }
@@ -222,7 +223,7 @@ async function streamTab(ctx, c, body) {
     const mo = new MutationObserver(() => {
       for (const card of posts.el.querySelectorAll('.stream-list > .post:not([data-pin])')) {
         card.dataset.pin = '1';
-        card.after(h('div', { class: 'pin-row' }, pinButton(c, card._status || { id: card.dataset.id }, false, drawPins)));
+        card.append(h('div', { class: 'pin-row' }, pinButton(c, card._status || { id: card.dataset.id }, false, drawPins)));
       }
     });
     mo.observe(posts.el, { childList: true, subtree: true });
