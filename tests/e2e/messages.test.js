@@ -4,7 +4,7 @@
 // events on the user stream, and bad input answered with clear errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopServer, api, createUser } from './lib.js';
+import { startServer, stopServer, api, createUser, openStream } from './lib.js';
 
 let srv, ann, bob, cat, dan, eve;
 const C = '/api/moka/v1/conversations';
@@ -22,35 +22,12 @@ const start = (u, ids, extra = {}) => ok(post(u, C, { account_ids: ids.map((x) =
 const send = (u, cid, text, headers) => ok(post(u, `${C}/${cid}/messages`, { text }, headers));
 
 async function stream(u) {
-  const ctrl = new AbortController();
-  const res = await fetch(`${srv.base}/api/v1/streaming/user`, { headers: { Authorization: `Bearer ${u.token}` }, signal: ctrl.signal });
-  const s = { res, messages: [], close: () => ctrl.abort() };
+  const s = await openStream(srv, '/api/v1/streaming/user', u.token);
   open.push(s);
-  (async () => {
-    const dec = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body) {
-        buf += dec.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          let event = 'message';
-          const data = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
-          }
-          if (data.length) s.messages.push({ event, data: JSON.parse(data.join('\n')) });
-        }
-      }
-    } catch { /* aborted */ }
-  })();
   return s;
 }
-async function until(s, pred, what, ms = 8000) {
-  const end = Date.now() + ms;
+async function until(s, pred, what) {
+  const end = Date.now() + 8000;
   while (Date.now() < end) {
     if (pred(s)) return;
     await new Promise((r) => setTimeout(r, 20));

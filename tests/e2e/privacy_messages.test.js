@@ -6,7 +6,7 @@
 // on a message, and live streams already open before the change.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopServer, api, createUser } from './lib.js';
+import { startServer, stopServer, api, createUser, openStream } from './lib.js';
 
 const C = '/api/moka/v1/conversations';
 let srv, u = {}, G, H, m = {}, hm1;
@@ -19,32 +19,8 @@ async function ok(p) {
   return r.body;
 }
 
-function stream(who) {
-  const ctrl = new AbortController();
-  const s = { events: [], close: () => ctrl.abort(), opened: null };
-  s.opened = fetch(`${srv.base}/api/v1/streaming/user`, { headers: { Authorization: `Bearer ${who.token}` }, signal: ctrl.signal })
-    .then(async (res) => {
-      const dec = new TextDecoder();
-      let buf = '';
-      const reader = res.body.getReader();
-      s.ready = true;
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buf += dec.decode(value, { stream: true });
-          let i;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const ev = /^event: (.*)$/m.exec(block);
-            const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-            if (ev && data) s.events.push({ event: ev[1], data: JSON.parse(data) });
-          }
-        }
-      } catch { /* aborted */ }
-    });
-  return s;
+async function stream(who) {
+  return openStream(srv, '/api/v1/streaming/user', who.token);
 }
 async function waitFor(pred, what, ms = 8000) {
   const end = Date.now() + ms;
@@ -54,15 +30,14 @@ async function waitFor(pred, what, ms = 8000) {
   }
   assert.fail(what);
 }
-const texts = (s) => s.events.filter((e) => e.event === 'moka.message').map((e) => e.data.text);
+const texts = (s) => s.messages.filter((e) => e.event === 'moka.message').map((e) => e.data.text);
 
 before(async () => {
   srv = await startServer();
   for (const n of ['owner', 'member', 'removed', 'left', 'newbie', 'historian', 'readded', 'stranger'])
     u[n] = createUser(srv, n);
   // every viewer has a live stream open from the start
-  for (const n of Object.keys(u)) streams[n] = stream(u[n]);
-  await waitFor(() => Object.values(streams).every((s) => s.ready), 'streams open');
+  for (const n of Object.keys(u)) streams[n] = await stream(u[n]);
 
   G = await ok(call(u.owner, 'POST', C, {
     account_ids: [u.member.id, u.removed.id, u.left.id, u.readded.id], title: 'Hidden history',
@@ -152,12 +127,12 @@ test('live: streams opened before a removal or leaving get nothing after it', as
   assert.ok(!texts(streams.left).some((t) => t.startsWith('delta')));
   assert.ok(!texts(streams.newbie).some((t) => t.startsWith('alpha')));
   assert.deepEqual(texts(streams.stranger), []);
-  assert.ok(streams.removed.events.some((e) => e.event === 'moka.conversation.delete' && e.data.id === G.id));
-  assert.ok(streams.left.events.some((e) => e.event === 'moka.conversation.delete' && e.data.id === G.id));
-  assert.ok(!streams.stranger.events.some((e) => String(e.event).startsWith('moka.')));
+  assert.ok(streams.removed.messages.some((e) => e.event === 'moka.conversation.delete' && e.data.id === G.id));
+  assert.ok(streams.left.messages.some((e) => e.event === 'moka.conversation.delete' && e.data.id === G.id));
+  assert.ok(!streams.stranger.messages.some((e) => String(e.event).startsWith('moka.')));
   // edits and reactions made during the matrix went to members only
-  assert.ok(!streams.removed.events.some((e) => e.event === 'moka.message.update'));
-  assert.ok(!streams.stranger.events.some((e) => e.event === 'moka.message.update'));
+  assert.ok(!streams.removed.messages.some((e) => e.event === 'moka.message.update'));
+  assert.ok(!streams.stranger.messages.some((e) => e.event === 'moka.message.update'));
 });
 
 test('a group that shows its history shows it to new members; turning it on and off applies at once', async () => {
