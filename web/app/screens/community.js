@@ -9,8 +9,8 @@
 //   a form for a new topic; a topic's page shows its post and replies;
 // - members: roles; owners promote, demote, remove, decide requests and
 //   invite by name;
-// - files: what is shared with the community, and an upload (when the
-//   files API answers);
+// - files: what is shared with the community (the files API's community
+//   list), and an upload shared with it;
 // - settings (owners): edit, archive.
 // A community the viewer may not see is the not-found screen; a listed
 // restricted one shows only its name and description. Leaving draws the
@@ -95,14 +95,6 @@ const C = '/api/moka/v1/communities';
 const isMember = (c) => c.membership === 'member' || c.membership === 'owner';
 const isOwner = (c) => c.membership === 'owner';
 
-// Whether the files API is there (another area; the tab shows once it is).
-let filesApi = null;
-function hasFiles() {
-  filesApi ||= fetch('/api/moka/v1/files?limit=1', { credentials: 'same-origin' })
-    .then((r) => r.status !== 404 && r.status !== 405 && r.status < 500).catch(() => false);
-  return filesApi;
-}
-
 // The community as the viewer sees it, or null (not found: the screen says so).
 async function load(ctx) {
   try {
@@ -169,10 +161,9 @@ function head(c) {
     actions(c));
 }
 
-function tabs(c, current, files) {
+function tabs(c, current) {
   const base = communityPath(c);
-  const items = [['', 'stream'], ['/forum', 'forum'], ['/members', 'members']];
-  if (files) items.push(['/files', 'files']);
+  const items = [['', 'stream'], ['/forum', 'forum'], ['/members', 'members'], ['/files', 'files']];
   if (isOwner(c)) items.push(['/settings', 'settings']);
   return h('nav', { class: 'tabs', 'aria-label': t('community.tabs') }, h('ul', null, items.map(([suffix, key]) =>
     h('li', null, h('a', { href: base + suffix, class: 'tab', 'aria-current': key === current ? 'page' : null }, t(`community.${key}`))))));
@@ -491,14 +482,14 @@ function settingsTab(ctx, c, body) {
 const TABS = { stream: streamTab, forum: forumTab, members: membersTab, files: filesTab, settings: settingsTab };
 
 async function page(ctx, tab) {
-  const [c, files] = await Promise.all([load(ctx), hasFiles()]);
+  const c = await load(ctx);
   if (!c || ctx.signal.aborted) return;
   document.title = `${c.name} · Moka`;
   append(ctx.main, head(c));
   if (c.limited) return;
-  if ((tab === 'files' && !files) || (tab === 'settings' && !isOwner(c))) { ctx.main.replaceChildren(); notFound.render(ctx); return; }
+  if (tab === 'settings' && !isOwner(c)) { ctx.main.replaceChildren(); notFound.render(ctx); return; }
   const body = h('div', { class: `community-body community-${tab}` });
-  append(ctx.main, tabs(c, tab, files), body);
+  append(ctx.main, tabs(c, tab), body);
   await TABS[tab](ctx, c, body);
 }
 
