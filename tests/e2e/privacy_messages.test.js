@@ -49,6 +49,9 @@ before(async () => {
   await ok(call(u.owner, 'POST', `${C}/${G.id}/members`, { account_ids: [u.newbie.id] }));
   await ok(call(u.owner, 'POST', `${C}/${H.id}/members`, { account_ids: [u.historian.id] }));
   m.bravo = await send(G, 'bravo after the newbie joined');
+  // delivery is decided when the hub gets to an event: let bravo arrive before the removals
+  for (const n of ['removed', 'left', 'readded'])
+    await waitFor(() => texts(streams[n]).includes('bravo after the newbie joined'), `${n} gets bravo`);
   await ok(call(u.owner, 'DELETE', `${C}/${G.id}/members/${u.removed.id}`));
   await ok(call(u.left, 'POST', `${C}/${G.id}/leave`));
   await ok(call(u.owner, 'DELETE', `${C}/${G.id}/members/${u.readded.id}`));
