@@ -67,6 +67,12 @@ test('upload, download, versions, share with a colleague, trash and restore', as
   assert.equal(await grow.getByRole('button', { name: 'Rename' }).count(), 0, 'readers do not rename');
   const [d2] = await Promise.all([pg.waitForEvent('download'), grow.getByRole('link', { name: 'budget.txt' }).click()]);
   assert.equal(readFileSync(await d2.path(), 'utf8'), 'budget v2, revised\n');
+  // the notification says what was shared and leads to "Shared with me"
+  await pg.getByRole('link', { name: /Notifications/ }).click();
+  const note = pg.getByText('Fay Filer shared the file budget.txt with you');
+  await note.waitFor();
+  await note.click();
+  await pg.waitForURL(/\/files\/shared$/);
 
   // trash, then restore from the trash
   await pf.locator('.file-row', { hasText: 'budget.txt' }).getByRole('button', { name: 'Move to trash' }).click();

@@ -25,6 +25,7 @@ addStrings({
     'notif.moka.community_request': '{name} asks to join {community}', 'notif.moka.community_approved': '{name} let you into {community}',
     'notif.moka.community_topic': '{name} opened a topic in {community}',
     'notif.moka.answer': '{name} answered your question', 'notif.moka.answer_accepted': '{name} accepted your answer',
+    'notif.moka.file_shared': '{name} shared the file {file} with you',
   },
   fr: {
     'notif.title': 'Notifications', 'notif.list': 'Vos notifications', 'notif.empty': 'Aucune notification pour le moment.',
@@ -38,19 +39,21 @@ addStrings({
     'notif.moka.community_request': '{name} demande à rejoindre {community}', 'notif.moka.community_approved': '{name} vous a accepté dans {community}',
     'notif.moka.community_topic': '{name} a ouvert un sujet dans {community}',
     'notif.moka.answer': '{name} a répondu à votre question', 'notif.moka.answer_accepted': '{name} a accepté votre réponse',
+    'notif.moka.file_shared': '{name} a partagé le fichier {file} avec vous',
   },
 });
 
 const KNOWN = ['mention', 'favourite', 'reblog', 'follow', 'update', 'follow_request', 'moka.connection_accepted', 'moka.board_post',
   'moka.community_invitation', 'moka.community_request', 'moka.community_approved', 'moka.community_topic',
-  'moka.answer', 'moka.answer_accepted'];
+  'moka.answer', 'moka.answer_accepted', 'moka.file_shared'];
 const community = (n) => (n.type.startsWith('moka.community_') && n.moka && n.moka.community_id ? n.moka : null);
 
 function what(n) {
   const name = nameOf(n.account);
   if (n.type === 'mention' && n.status && n.status.in_reply_to_account_id === (session.account && session.account.id)) return t('notif.reply', { name });
   const c = community(n);
-  return t(KNOWN.includes(n.type) ? `notif.${n.type}` : 'notif.other', { name, community: c && c.community ? c.community.name : '' });
+  const file = n.moka && n.moka.file ? n.moka.file.name : '';
+  return t(KNOWN.includes(n.type) ? `notif.${n.type}` : 'notif.other', { name, community: c && c.community ? c.community.name : '', file });
 }
 
 // Where a notification leads.
@@ -61,6 +64,7 @@ function target(n) {
   if (c) return `/communities/${c.community_id}${n.type === 'moka.community_request' ? '/members' : ''}`;
   // an answer (received or accepted) leads to its question's thread
   if (n.type.startsWith('moka.answer') && n.status && n.status.in_reply_to_id) return `/statuses/${n.status.in_reply_to_id}`;
+  if (n.type === 'moka.file_shared') return '/files/shared';
   if (n.status) return threadPath(n.status.reblog || n.status);
   return profilePath(n.account);
 }
