@@ -168,7 +168,7 @@ static bool in_sorted(const uint32_t *v, size_t n, uint32_t x)
 
 static double score_of(const struct search_expert *e, int64_t now)
 {
-	double s = (e->declared ? 4.0 : 0.0) + 2.5 * fmin(e->accepted, 10) +
+	double s = (e->declared ? 4.0 : 0.0) + 4.0 * fmin(e->accepted, 10) +
 		   0.6 * fmin(e->posts, 15) + 0.8 * fmin(e->communities, 5);
 	if (e->newest && now - e->newest < 30 * MS_PER_DAY)
 		s *= 1.25;

@@ -122,8 +122,8 @@ int store_question_offer_mark(struct store_conn *w, int64_t post, int64_t at);
 /* Open questions (is_question, no replies, live) created between from
  * and to (ms) that were never offered, oldest first: the count or -1. */
 int store_question_unoffered(struct store_conn *c, int64_t from, int64_t to, int max, int64_t *out);
-/* The accepted answers to question (none where the questions area's
- * tables do not exist): the count (≤ max). */
+/* The accepted answers to question (question_accepts, the questions
+ * area's table): the count (≤ max) or -1. */
 int store_search_accepted_answers(struct store_conn *c, int64_t question, int max, int64_t *out);
 /* A post's text (for a question's topic), or NULL. In a. */
 const char *store_search_post_text(struct store_conn *c, struct arena *a, int64_t post);

@@ -659,17 +659,10 @@ int store_search_bulk_end(struct store_conn *w)
 
 int store_search_accepted_answers(struct store_conn *c, int64_t question, int max, int64_t *out)
 {
-	/* question_accepts belongs to the questions area: read it only where it exists */
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-		c->db, "SELECT answer_id FROM question_accepts WHERE question_id = ? LIMIT ?", -1,
-		&st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, question);
-	sqlite3_bind_int(st, 2, max);
-	int n = 0;
-	while (n < max && sqlite3_step(st) == SQLITE_ROW)
-		out[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	/* question_accepts belongs to the questions area, migrated before search */
+	sqlite3_stmt *st = sq_stmt(c, "SELECT answer_id FROM question_accepts WHERE question_id = ?"
+				      " ORDER BY answer_id LIMIT ?");
+	sq_int(st, 1, question);
+	sq_int(st, 2, max);
+	return ids(c, st, max, out);
 }

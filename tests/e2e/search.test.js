@@ -196,6 +196,21 @@ test('experts: declared expertise and evidence, nearest in the network first', a
   assert.ok(!r.body.some((s) => s.account.username === 'ivan'), 'not an existing connection');
 });
 
+test('experts: accepted answers on the topic outrank declared expertise alone', async () => {
+  const jo = createUser(srv, 'jo', { name: 'Jo Answers' });
+  const kim = createUser(srv, 'kim', { name: 'Kim Declares' });
+  await profile(kim, { expertise: ['Grafana'] });
+  const q = await say(fred, 'How do I template a Grafana dashboard?', { question: true });
+  const a = await say(jo, 'Use dashboard variables, it works well', { in_reply_to_id: q.id });
+  const r0 = await req(fred, 'POST', `/api/moka/v1/questions/${q.id}/accept`, { answer_id: a.id });
+  assert.equal(r0.status, 200, JSON.stringify(r0.body));
+  const r = await get(emma, '/api/moka/v1/experts?q=grafana');
+  assert.deepEqual(r.body.map((e) => e.account.username).slice(0, 2), ['jo', 'kim']);
+  assert.equal(r.body[0].reasons.accepted_answers, 1);
+  assert.match(r.body[0].why, /1 accepted answer/);
+  assert.ok(!r.body.some((e) => e.account.username === 'emma'), 'never the asker');
+});
+
 test('directory: filters and sorts', async () => {
   let r = await get(ana, '/api/moka/v1/people?location=Lyon');
   assert.equal(r.status, 200, JSON.stringify(r.body));
