@@ -27,6 +27,7 @@ after(async () => { await t.close(); });
 
 test('upload, download, versions, share with a colleague, trash and restore', async () => {
   const pf = await signedInPage(t, 'fay', { path: '/' });
+  await pf.getByRole('button', { name: 'Your account and more' }).click();
   await pf.getByRole('link', { name: 'Files' }).click();
   await pf.getByRole('heading', { level: 1, name: 'Files' }).waitFor();
   await pf.getByText('No files here yet.').waitFor();

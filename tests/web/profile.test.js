@@ -269,6 +269,7 @@ test('switching the language while editing keeps what was typed (fields, lists, 
   await page.getByLabel('About').fill('Suppliers and contracts.');
   await page.getByLabel('Expertise').fill('negotiation');
   await page.getByLabel('Expertise').press('Enter');
+  await page.getByRole('button', { name: 'Your account and more' }).click();
   await page.getByLabel('Language', { exact: true }).selectOption('fr');
   await page.getByRole('heading', { name: 'Modifier mon profil', level: 1 }).waitFor();
   assert.equal(await page.getByLabel('Fonction', { exact: true }).inputValue(), 'Head of purchasing');
@@ -286,6 +287,7 @@ test('switching the language while editing keeps what was typed (fields, lists, 
   await page.goto(t.srv.base + '/');
   const box = page.locator('textarea').first();
   await box.fill('Draft about #contracts');
+  await page.getByRole('button', { name: 'Votre compte et plus' }).click();
   await page.getByLabel('Langue', { exact: true }).selectOption('en');
   await page.getByRole('link', { name: 'Home' }).first().waitFor();
   assert.equal(await page.locator('textarea').first().inputValue(), 'Draft about #contracts');

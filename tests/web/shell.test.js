@@ -88,6 +88,14 @@ test('sign in with a wrong password keeps what was typed; then sign in, live str
   assert.equal(res.status(), 200, 'the stream accepts the session cookie');
   assert.doesNotMatch(res.url(), /access_token/);
 
+  // Sign out is in the "Me" menu, which Escape closes again.
+  const menu = page.getByRole('button', { name: 'Your account and more' });
+  await menu.click();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+  await page.keyboard.press('Escape');
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
+  await menu.click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/sign_in$/);
   const session = await page.evaluate(() => fetch('/auth/session').then((r) => r.status));
@@ -99,6 +107,7 @@ test('sign in with a wrong password keeps what was typed; then sign in, live str
 test('French from the browser, and the language switch is remembered', async () => {
   const page = await signedInPage(t, 'alice', { lang: 'fr' });
   await page.getByRole('link', { name: 'Accueil' }).waitFor();
+  await page.getByRole('button', { name: 'Votre compte et plus' }).click();
   await page.getByLabel('Langue').selectOption('en');
   await page.getByRole('link', { name: 'Home' }).waitFor();
   await page.reload();

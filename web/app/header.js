@@ -12,6 +12,7 @@ addStrings({
   en: {
     'nav.label': 'Main', 'nav.home': 'Home', 'nav.company': 'Company', 'nav.network': 'My network', 'nav.communities': 'Communities', 'nav.questions': 'Questions', 'nav.files': 'Files',
     'nav.notifications': 'Notifications', 'nav.profile': 'Profile', 'nav.signout': 'Sign out',
+    'nav.me': 'Me', 'nav.menu': 'Your account and more', 'nav.settings': 'Settings',
     'nav.messages': 'Messages', 'nav.messagesUnread': { one: '{count} unread message', other: '{count} unread messages' },
     'nav.unread': { one: '{count} unread notification', other: '{count} unread notifications' },
     'search.label': 'Search', 'search.placeholder': 'Search people, expertise, posts…',
@@ -20,6 +21,7 @@ addStrings({
   fr: {
     'nav.label': 'Principale', 'nav.home': 'Accueil', 'nav.company': 'Entreprise', 'nav.network': 'Mon réseau', 'nav.communities': 'Communautés', 'nav.questions': 'Questions', 'nav.files': 'Fichiers',
     'nav.notifications': 'Notifications', 'nav.profile': 'Profil', 'nav.signout': 'Se déconnecter',
+    'nav.me': 'Moi', 'nav.menu': 'Votre compte et plus', 'nav.settings': 'Paramètres',
     'nav.messages': 'Messages', 'nav.messagesUnread': { one: '{count} message non lu', other: '{count} messages non lus' },
     'nav.unread': { one: '{count} notification non lue', other: '{count} notifications non lues' },
     'search.label': 'Rechercher', 'search.placeholder': 'Personnes, expertises, publications…',
@@ -143,9 +145,47 @@ function peopleSearch() {
     h('label', { for: input.id, class: 'visually-hidden' }, t('search.label')), input, list);
 }
 
-function navLink(href, label, extra) {
-  return h('li', null, h('a', { href, class: 'nav-link', dataset: { path: href } }, h('span', null, label), extra));
+// cls: "nav-wide" links are in the bar on wide screens only; on phones the
+// tab bar keeps five and the others are in the "Me" menu ("menu-narrow").
+function navLink(href, label, extra, cls = '') {
+  return h('li', { class: cls || null }, h('a', { href, class: 'nav-link', dataset: { path: href } }, h('span', null, label), extra));
 }
+
+// The "Me" menu: a disclosure button and a list of links and tools (profile,
+// files, settings, language, sign out; on phones also the destinations the
+// tab bar has no room for). Escape or a click elsewhere closes it.
+function meMenu(me, langSelect) {
+  const listId = uid('menu');
+  const button = h('button', { type: 'button', class: 'me-button', 'aria-expanded': 'false', 'aria-controls': listId, 'aria-label': t('nav.menu') },
+    h('img', { src: me.avatar_static || me.avatar, alt: '', width: 28, height: 28, class: 'avatar' }),
+    h('span', { class: 'me-label' }, t('nav.me')));
+  const item = (href, label, cls) => h('li', { class: cls || null }, h('a', { href, class: 'menu-link', dataset: { path: href } }, label));
+  const panel = h('ul', { id: listId, class: 'me-menu', hidden: true },
+    h('li', { class: 'me-who' }, h('strong', null, me.display_name || me.username), h('span', { class: 'muted' }, ` @${me.username}`)),
+    item(`/@${me.username}`, t('nav.profile')),
+    item('/company', t('nav.company'), 'menu-narrow'),
+    item('/questions', t('nav.questions'), 'menu-narrow'),
+    item('/files', t('nav.files')),
+    item('/settings', t('nav.settings')),
+    h('li', { class: 'me-lang' }, h('label', { for: langSelect.id }, t('lang.label')), langSelect),
+    h('li', null, h('button', { type: 'button', class: 'menu-link', onclick: async () => { close(); await signOut(); navigate('/sign_in'); } }, t('nav.signout'))));
+  const wrap = h('div', { class: 'me' }, button, panel);
+  function open() { panel.hidden = false; button.setAttribute('aria-expanded', 'true'); }
+  function close(focus) {
+    if (panel.hidden) return;
+    panel.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    if (focus) button.focus();
+  }
+  button.addEventListener('click', () => (panel.hidden ? open() : close()));
+  wrap.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(true); });
+  panel.addEventListener('click', (e) => { if (e.target.closest('a')) close(); });
+  wrap.addEventListener('focusout', (e) => { if (!wrap.contains(e.relatedTarget) && e.relatedTarget) close(); });
+  closeMenu = (e) => { if (!wrap.contains(e.target)) close(); };
+  return wrap;
+}
+let closeMenu = null; // the current header's; one listener for all of them
+document.addEventListener('click', (e) => closeMenu?.(e));
 
 export function renderHeader(el = headerEl) {
   headerEl = el;
@@ -164,23 +204,19 @@ export function renderHeader(el = headerEl) {
     peopleSearch(),
     h('nav', { class: 'main-nav', 'aria-label': t('nav.label') }, h('ul', null,
       navLink('/', t('nav.home')),
-      navLink('/company', t('nav.company')),
+      navLink('/company', t('nav.company'), null, 'nav-wide'),
       navLink('/network', t('nav.network')),
       navLink('/communities', t('nav.communities')),
-      navLink('/questions', t('nav.questions')),
-      navLink('/files', t('nav.files')),
+      navLink('/questions', t('nav.questions'), null, 'nav-wide'),
       navLink('/messages', t('nav.messages'), msgBadge),
-      navLink('/notifications', t('nav.notifications'), badge),
-      navLink(`/@${me.username}`, t('nav.profile')))),
-    h('div', { class: 'header-tools' },
-      h('label', { for: langSelect.id, class: 'visually-hidden' }, t('lang.label')), langSelect,
-      h('button', { type: 'button', class: 'btn btn-quiet', onclick: async () => { await signOut(); navigate('/sign_in'); } }, t('nav.signout')))));
+      navLink('/notifications', t('nav.notifications'), badge))),
+    meMenu(me, langSelect)));
   markCurrent(location.pathname);
 }
 
 function markCurrent(path) {
   if (!headerEl) return;
-  for (const a of headerEl.querySelectorAll('.nav-link')) {
+  for (const a of headerEl.querySelectorAll('.nav-link, .menu-link[data-path]')) {
     if (a.dataset.path === path) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
