@@ -186,18 +186,25 @@ static const char *upload_name_or_default(struct arena *a, const char *name)
 
 /* --- create and versions ------------------------------------------------------- */
 
-/* Copies the finished upload's facts into f (the current version) and
- * places the blob, inside tx. */
-static int take_upload(struct arena *a, struct files_upload *u, struct file_row *f)
+/* What the finished upload is (type, image size) and its thumbnail:
+ * before the transaction, so no writer waits for a decode. */
+static void describe_upload(struct arena *a, struct files_upload *u, struct files_blob_info *bi)
 {
-	struct files_blob_info bi;
-	files_blob_sniff(u, a, &bi);
+	files_blob_sniff(u, a, bi);
+	files_blob_thumbnail(u, a, bi);
+}
+
+/* Copies the upload's facts into f (the current version) and places the
+ * blob, inside the transaction. */
+static int take_upload(struct arena *a, struct files_upload *u, const struct files_blob_info *bi,
+		       struct file_row *f)
+{
 	f->sha256 = arena_strdup(a, u->sha256);
 	f->size = (int64_t)u->size;
-	f->content_type = bi.content_type;
-	f->width = bi.width;
-	f->height = bi.height;
-	return files_blob_place(u, a, &bi);
+	f->content_type = bi->content_type;
+	f->width = bi->width;
+	f->height = bi->height;
+	return files_blob_place(u, a);
 }
 
 static int version_add(struct tx *tx, const struct file_row *f, const char *name, int64_t by)
@@ -237,10 +244,12 @@ enum files_rc files_create(struct app *app, struct arena *a, int64_t viewer, str
 	enum files_rc rc = apply_input(a, &f, in, why);
 	if (rc != FILES_OK)
 		return rc;
+	struct files_blob_info bi;
+	describe_upload(a, u, &bi);
 	struct tx *tx = tx_begin(app);
 	if (!tx)
 		return FILES_ERROR;
-	if (take_upload(a, u, &f) < 0 || store_file_insert(tx_conn(tx), &f) != STORE_OK ||
+	if (take_upload(a, u, &bi, &f) < 0 || store_file_insert(tx_conn(tx), &f) != STORE_OK ||
 	    version_add(tx, &f, f.name, viewer) < 0) {
 		tx_rollback(tx);
 		return FILES_ERROR;
@@ -279,11 +288,16 @@ enum files_rc files_add_version(struct app *app, struct arena *a, int64_t viewer
 {
 	if (!u->finished)
 		return FILES_ERROR;
+	enum files_rc rc = need_role(files_role(app, viewer, id), FILE_EDITOR); /* again below */
+	if (rc != FILES_OK)
+		return rc;
+	struct files_blob_info bi;
+	describe_upload(a, u, &bi);
 	struct tx *tx = tx_begin(app);
 	if (!tx)
 		return FILES_ERROR;
 	struct file_row f;
-	enum files_rc rc = need_role(load(app, tx_conn(tx), a, viewer, id, &f), FILE_EDITOR);
+	rc = need_role(load(app, tx_conn(tx), a, viewer, id, &f), FILE_EDITOR);
 	if (rc == FILES_OK && f.trashed_at) {
 		*why = "the file is in the trash: restore it first";
 		rc = FILES_INVALID;
@@ -297,7 +311,7 @@ enum files_rc files_add_version(struct app *app, struct arena *a, int64_t viewer
 	}
 	f.version++;
 	f.updated_at = clock_now_ms();
-	if (take_upload(a, u, &f) < 0 || store_file_update(tx_conn(tx), &f) != STORE_OK ||
+	if (take_upload(a, u, &bi, &f) < 0 || store_file_update(tx_conn(tx), &f) != STORE_OK ||
 	    version_add(tx, &f, upload_name_or_default(a, upload_name ? upload_name : f.name),
 			viewer) < 0) {
 		tx_rollback(tx);

@@ -167,7 +167,13 @@ static void thumb_make(struct app *app, struct arena *a, const char *sha256, con
 	free(png);
 }
 
-int files_blob_place(struct files_upload *u, struct arena *a, const struct files_blob_info *bi)
+void files_blob_thumbnail(struct files_upload *u, struct arena *a, const struct files_blob_info *bi)
+{
+	if (bi->width > 0)
+		thumb_make(u->app, a, u->sha256, u->tmp_path);
+}
+
+int files_blob_place(struct files_upload *u, struct arena *a)
 {
 	const char *path = files_blob_path(a, files_dir(u->app, a, ""), u->sha256);
 	struct stat sb;
@@ -181,8 +187,6 @@ int files_blob_place(struct files_upload *u, struct arena *a, const struct files
 		}
 	}
 	u->consumed = true;
-	if (bi->width > 0)
-		thumb_make(u->app, a, u->sha256, path);
 	return 0;
 }
 

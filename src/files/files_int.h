@@ -58,10 +58,13 @@ struct files_blob_info {
 };
 /* Sniffs the type of u (libmagic) and reads an image's size. */
 void files_blob_sniff(struct files_upload *u, struct arena *a, struct files_blob_info *out);
+/* Makes the thumbnail of an image upload (before the write transaction:
+ * decoding takes time, and thumbnails are named by content). */
+void files_blob_thumbnail(struct files_upload *u, struct arena *a,
+			  const struct files_blob_info *bi);
 /* Moves u's temporary file to its blob path (or drops it when the blob
- * exists) and makes the thumbnail of an image. Call inside the write
- * transaction. 0 or -1. */
-int files_blob_place(struct files_upload *u, struct arena *a, const struct files_blob_info *bi);
+ * exists). Call inside the write transaction. 0 or -1. */
+int files_blob_place(struct files_upload *u, struct arena *a);
 /* Removes the blob sha256 and its thumbnail (after the last version
  * naming it is gone). */
 void files_blob_remove(struct app *app, struct arena *a, const char *sha256);
