@@ -238,7 +238,8 @@ static int people_section(struct app *app, struct arena *a, struct jw *w,
 		n = k;
 		total = k;
 	}
-	section_begin(w, "people", total, filtered && n >= PEOPLE_FILTERED_MAX);
+	section_begin(w, "people", total,
+		      (filtered && n >= PEOPLE_FILTERED_MAX) || total >= SEARCH_PEOPLE_SCAN_MAX);
 	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++) {
 		jw_obj_begin(w);
 		jw_key(w, "account");

@@ -58,8 +58,10 @@ enum search_people_fields {
 };
 
 /* Active people matching q, best first: the count (≤ max) or -1. A prefix
- * term matches names only (as you type). _top also counts every match in
- * *total, in the same pass. */
+ * term matches names only (as you type). _top also counts the matches in
+ * *total, in the same pass; a very common word stops the pass after
+ * SEARCH_PEOPLE_SCAN_MAX matches (the best of those, *total capped). */
+#define SEARCH_PEOPLE_SCAN_MAX 20000
 int store_search_people_top(struct store_conn *c, const struct search_query *q,
 			    enum search_people_fields fields, int max, struct search_hit *out,
 			    int64_t *total);

@@ -165,6 +165,7 @@ int store_search_people_top(struct store_conn *c, const struct search_query *q,
 				  NAME_COLS);
 	int n = 0;
 	int64_t all = 0;
+	int rc = SQLITE_DONE;
 	if (m) {
 		/* names and expertise above title, title above the rest; one pass
 		 * that counts every match and keeps the best */
@@ -173,13 +174,14 @@ int store_search_people_top(struct store_conn *c, const struct search_query *q,
 			       " FROM search_people WHERE search_people MATCH ? AND rowid NOT IN"
 			       " (SELECT id FROM users WHERE active = 0)");
 		sq_text(st, 1, m);
-		int rc;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		while (all < SEARCH_PEOPLE_SCAN_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 			struct search_hit h = {sqlite3_column_int64(st, 0),
 					       -sqlite3_column_double(st, 1)};
 			heap_push(out, &n, max, h);
 			all++;
 		}
+		if (all == SEARCH_PEOPLE_SCAN_MAX)
+			rc = SQLITE_DONE; /* a very common word: the first matches, capped */
 		if (rc != SQLITE_DONE) {
 			sq_log(c, "search people");
 			n = -1;
