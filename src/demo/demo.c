@@ -279,7 +279,7 @@ int cli_demo(int argc, char **argv, struct config *cfg)
 	int64_t t0 = clock_mono_us();
 	printf("Building %s (%u people, seed %" PRIu64 ") in %s\n", DEMO_COMPANY, d.n, d.o.seed,
 	       cfg->data_dir);
-	if (generate(&d, s, t0) == 0) {
+	if (generate(&d, s, t0) == 0 && demo_extras_write(&d, s, cfg) == 0) {
 		print_report(s, &d, seconds_since(t0));
 		rc = 0;
 	}

@@ -239,5 +239,10 @@ int demo_write(struct demo *d, struct store *s, struct demo_written *w);
 /* After demo_write: the communities, their members, posts and topics
  * (demo_communities.c). 0 or -1 (message printed). */
 int demo_communities_write(struct demo *d, struct store *s);
+/* After the communities: accepted answers, conversations with messages,
+ * and files with their blobs under cfg's data directory (demo_extras.c).
+ * 0 or -1 (message printed). */
+struct config;
+int demo_extras_write(struct demo *d, struct store *s, struct config *cfg);
 
 #endif
