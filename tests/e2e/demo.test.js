@@ -4,6 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, stopServer, api, moka, createUser, MOKA } from './lib.js';
@@ -137,4 +138,96 @@ test('the demo company is usable: sign in, tokens, home stream, profiles', async
   }
   const check = execFileSync(MOKA, ['check', '--data', first.dir], { encoding: 'utf8' });
   assert.match(check, /integrity: ok/);
+});
+
+// Conversations, accepted answers and files of a demo company, read through
+// the API as its people (a token for most of them).
+test('the demo company has conversations, answered questions and files', async () => {
+  const dir = tempDir();
+  const tokensFile = join(dir, 'tokens.txt');
+  const r = demo(dir, '--people', '200', '--seed', '11', '--now', NOW, '--tokens', tokensFile, '--token-count', '200');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^extras: \d+ accepted answers, \d+ conversations \(\d+ one-to-one\), \d+ messages/m);
+  const counts = rows(r.stdout);
+  assert.ok(counts.conversations > 10 && counts.messages > counts.conversations, JSON.stringify(counts));
+  assert.ok(counts.question_accepts > 10 && counts.files >= 12 && counts.file_versions === counts.files);
+  const tokens = [...new Set(readFileSync(tokensFile, 'utf8').trim().split('\n'))];
+  const srv = await startServer({ dir });
+  try {
+    const me = new Map(); // token -> account id
+    for (const token of tokens) {
+      const v = await api(srv, 'GET', '/api/v1/accounts/verify_credentials', { token });
+      me.set(token, v.body.id);
+    }
+    // someone has conversations with messages, and others may not read them
+    let conv = null, member = null;
+    for (const token of tokens) {
+      const l = await api(srv, 'GET', '/api/moka/v1/conversations?limit=40', { token });
+      assert.equal(l.status, 200, JSON.stringify(l.body));
+      const c = l.body.find((x) => x.last_message);
+      if (c) { conv = c; member = token; break; }
+    }
+    assert.ok(conv, 'a demo person has a conversation with messages');
+    assert.equal(typeof conv.unread_count, 'number');
+    const msgs = await api(srv, 'GET', `/api/moka/v1/conversations/${conv.id}/messages?limit=40`, { token: member });
+    assert.equal(msgs.status, 200);
+    assert.ok(msgs.body.length >= 1 && msgs.body[0].id === conv.last_message.id, JSON.stringify(msgs.body[0]));
+    assert.ok(msgs.body.every((m) => typeof m.content === 'string' && m.content.startsWith('<p>')));
+    const full = await api(srv, 'GET', `/api/moka/v1/conversations/${conv.id}`, { token: member });
+    assert.equal(full.status, 200);
+    const memberIds = new Set(JSON.stringify(full.body).match(/"id":"\d+"/g).map((s) => s.slice(6, -1)));
+    const outsider = tokens.find((t) => !memberIds.has(me.get(t)));
+    assert.ok(outsider, 'someone outside the conversation');
+    const no = await api(srv, 'GET', `/api/moka/v1/conversations/${conv.id}`, { token: outsider });
+    assert.equal(no.status, 404);
+    const noMsgs = await api(srv, 'GET', `/api/moka/v1/conversations/${conv.id}/messages`, { token: outsider });
+    assert.equal(noMsgs.status, 404);
+    const noMsg = await api(srv, 'GET', `/api/moka/v1/conversations/${conv.id}/messages/${conv.last_message.id}`, { token: outsider });
+    assert.equal(noMsg.status, 404);
+
+    // some question of the demo is answered, its answer a direct reply
+    let answered = null, asker = null;
+    for (const token of tokens) {
+      const q = await api(srv, 'GET', '/api/moka/v1/questions/mine?limit=40', { token });
+      assert.equal(q.status, 200, JSON.stringify(q.body));
+      answered = q.body.find((s) => s.moka && s.moka.question_state === 'answered');
+      if (answered) { asker = token; break; }
+    }
+    assert.ok(answered, 'an answered question');
+    assert.ok(answered.moka.accepted_answer_ids.length >= 1);
+    const ans = await api(srv, 'GET', `/api/v1/statuses/${answered.moka.accepted_answer_ids[0]}`, { token: asker });
+    assert.equal(ans.status, 200);
+    assert.equal(ans.body.in_reply_to_id, answered.id);
+    assert.equal(ans.body.moka.accepted_answer, true);
+
+    // company files list, and their bytes download as described
+    const token = tokens[0];
+    const files = await api(srv, 'GET', '/api/moka/v1/files?list=company&limit=40', { token });
+    assert.equal(files.status, 200, JSON.stringify(files.body));
+    assert.ok(files.body.length >= 1, 'company files');
+    for (const f of files.body.slice(0, 8)) {
+      const res = await fetch(`${srv.base}/api/moka/v1/files/${f.id}/download`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200, f.name);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.equal(bytes.length, f.size, f.name);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      assert.ok((res.headers.get('etag') || '').includes(sha), `${f.name}: content-addressed`);
+      if (f.name.endsWith('.png')) assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+      else if (f.name.endsWith('.csv')) assert.match(bytes.toString(), /^month,project,/);
+      else assert.ok(bytes.toString().includes(`Owner: ${f.owner.display_name}`), bytes.toString());
+    }
+    // a private file is the owner's and the named people's only
+    let priv = null, owner = null;
+    for (const t of tokens) {
+      const l = await api(srv, 'GET', '/api/moka/v1/files?list=mine&limit=40', { token: t });
+      priv = l.body.find((f) => f.sharing.audience === 'private');
+      if (priv) { owner = t; break; }
+    }
+    assert.ok(priv, 'a private file');
+    const stranger = tokens.find((t) => t !== owner);
+    assert.equal((await api(srv, 'GET', `/api/moka/v1/files/${priv.id}`, { token: stranger })).status, 404);
+    assert.equal((await api(srv, 'GET', `/api/moka/v1/files/${priv.id}/download`, { token: stranger })).status, 404);
+  } finally {
+    await stopServer(srv);
+  }
 });
