@@ -31,6 +31,7 @@
 #include "messages/messages.h"
 #include "store/store.h"
 #include "store/store_communities.h"
+#include "store/store_demo.h"
 #include "store/store_files.h"
 #include "store/store_messages.h"
 #include "store/store_questions.h"
@@ -113,6 +114,12 @@ static int write_accepts(struct demo *d, struct writer *wr, uint64_t *accepted)
 		(*accepted)++;
 	}
 	free(seen);
+	int64_t more = 0;
+	if (rc == 0 &&
+	    store_demo_community_accepts(wr->w, (int)(ACCEPT_SHARE * 100), 3 * MS_PER_HOUR,
+					 d->o.now_ms, &more) != STORE_OK)
+		rc = -1;
+	*accepted += (uint64_t)more;
 	return rc;
 }
 

@@ -94,6 +94,13 @@ int store_demo_community_post(struct store_conn *w, const struct store_demo_post
 int store_demo_community_topic(struct store_conn *w, int64_t post, int64_t community,
 			       const char *title, int64_t last_activity_at, int64_t replies);
 
+/* Extras (store_sqlite_demo_extras.c), in the caller's transaction:
+ * about pct% of the community forum questions answered by someone else
+ * get their first such answer accepted by the asker, delay_ms after it
+ * (never after now); *n: how many. STORE_OK or an error. */
+int store_demo_community_accepts(struct store_conn *w, int pct, int64_t delay_ms, int64_t now,
+				 int64_t *n);
+
 /* One table's row count. */
 struct store_demo_table {
 	char name[64];
