@@ -39,6 +39,9 @@ test('create a public community, a colleague joins, posts arrive live, a forum q
   const id = new URL(po.url()).pathname.split('/')[2];
   assert.match(id, /^\d+$/);
   await po.getByRole('link', { name: 'Settings' }).waitFor(); // the owner's tab
+  // the header's Communities link stays current on a community's pages
+  const navLink = po.locator('.main-nav a[data-path="/communities"]');
+  assert.equal(await navLink.getAttribute('aria-current'), 'true');
 
   // pat finds it by name and tag, and joins.
   const pp = await signedInPage(t, 'pat', { path: '/communities?tag=coffee' });

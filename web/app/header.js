@@ -217,7 +217,10 @@ export function renderHeader(el = headerEl) {
 function markCurrent(path) {
   if (!headerEl) return;
   for (const a of headerEl.querySelectorAll('.nav-link, .menu-link[data-path]')) {
-    if (a.dataset.path === path) a.setAttribute('aria-current', 'page');
+    const p = a.dataset.path;
+    // a section's link stays current on its pages (/communities/12/forum)
+    if (p === path) a.setAttribute('aria-current', 'page');
+    else if (p !== '/' && path.startsWith(`${p}/`)) a.setAttribute('aria-current', 'true');
     else a.removeAttribute('aria-current');
   }
 }
