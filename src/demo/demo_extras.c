@@ -34,6 +34,7 @@
 #include "store/store_demo.h"
 #include "store/store_files.h"
 #include "store/store_messages.h"
+#include "store/store_notify.h"
 #include "store/store_questions.h"
 #include "text/text.h"
 
@@ -67,7 +68,7 @@
 
 struct writer {
 	struct store_conn *w;
-	uint64_t rows;
+	uint64_t rows, notifications;
 };
 
 /* Counts a row; commits and starts a new transaction every ROWS_PER_TX. */
@@ -78,6 +79,26 @@ static int counted(struct writer *wr, int rc)
 	if (++wr->rows % ROWS_PER_TX == 0)
 		return store_commit(wr->w) < 0 || store_begin(wr->w) < 0 ? -1 : 0;
 	return 0;
+}
+
+/* A notification as notify_add writes it, when at is within the demo's
+ * notification window (--notify-days), as demo_write keeps them. */
+static int notify(const struct demo *d, struct writer *wr, int64_t at, uint32_t user,
+		  const char *type, uint32_t actor, int64_t post, int64_t invitation)
+{
+	if (at < d->o.now_ms - (int64_t)d->o.notify_days * MS_PER_DAY || user == actor)
+		return 0;
+	struct notification n = {
+	    /* a sequence range of its own: never the id of another demo notification */
+	    .id = clock_id_from_ms(at, 0xc000 + (uint32_t)(wr->notifications++ & 0x3fff)),
+	    .user_id = user,
+	    .type = type,
+	    .actor_id = actor,
+	    .post_id = post,
+	    .invitation_id = invitation,
+	    .created_at = at};
+	int rc = store_notification_insert(wr->w, &n);
+	return rc == STORE_NOT_FOUND ? 0 : counted(wr, rc); /* a deactivated recipient */
 }
 
 /* ---- accepted answers ---- */
@@ -111,6 +132,9 @@ static int write_accepts(struct demo *d, struct writer *wr, uint64_t *accepted)
 						.accepted_by = qp->author,
 						.accepted_at = at};
 		rc = counted(wr, store_question_accept_insert(wr->w, &a));
+		if (rc == 0)
+			rc = notify(d, wr, at, p->author, "moka.answer_accepted", qp->author,
+				    d->post_id[i], 0);
 		(*accepted)++;
 	}
 	free(seen);
@@ -707,7 +731,9 @@ static int write_file(struct fgen *fg, struct writer *wr, struct arena *a, uint6
 			continue;
 		int role = demo_rng_unit(&r) < 0.25 ? FILE_EDITOR : FILE_READER;
 		if (counted(wr, store_file_share_put(wr->w, f.id, who, role, owner,
-						     ms + MS_PER_MIN * (1 + i))) < 0)
+						     ms + MS_PER_MIN * (1 + i))) < 0 ||
+		    notify(d, wr, ms + MS_PER_MIN * (1 + i), who, "moka.file_shared", owner, 0,
+			   f.id) < 0)
 			return -1;
 		fg->shares++;
 	}
@@ -785,9 +811,9 @@ int demo_extras_write(struct demo *d, struct store *s, struct config *cfg)
 		printf("extras: %" PRIu64 " accepted answers, %zu conversations (%zu one-to-one), "
 		       "%zu messages (%" PRIu64 " members with unread), %" PRIu64 " files (%" PRIu64
 		       " images, %.1f KiB, %" PRIu64 " named shares, %" PRIu64
-		       " on posts) (%.1f s)\n",
+		       " on posts), %" PRIu64 " notifications (%.1f s)\n",
 		       accepted, g.n_conv, n_direct, g.n_msg, unread, fg.files, fg.pngs,
-		       (double)fg.bytes / 1024.0, fg.shares, fg.on_posts,
+		       (double)fg.bytes / 1024.0, fg.shares, fg.on_posts, wr.notifications,
 		       (double)(clock_mono_us() - t0) / 1e6);
 	else
 		fprintf(stderr, "moka demo: cannot write the conversations, answers and files\n");
