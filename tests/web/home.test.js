@@ -126,6 +126,8 @@ test('keyboard only: reach the composer, choose the audience, mark a question, p
   }
   assert.ok(found, 'Tab reaches the composer');
   await page.keyboard.type('Typed with the keyboard alone');
+  await page.keyboard.press('Tab'); // attach an image
+  assert.equal(await page.evaluate(() => document.activeElement.type), 'file');
   await page.keyboard.press('Tab'); // audience
   assert.equal(await page.evaluate(() => document.activeElement.id), await page.getByLabel('Audience').getAttribute('id'));
   await page.keyboard.press('ArrowDown'); // Company → My network
@@ -171,8 +173,8 @@ test('a refused post keeps what was typed and shows the message', async () => {
   await page.getByLabel('Audience').selectOption({ label: 'My connections' });
   await page.getByText(/10 characters too many/).waitFor();
   await page.getByRole('button', { name: 'Post', exact: true }).click();
-  const alert = page.locator('.composer [role=alert]');
-  await alert.filter({ hasText: /status: 5010 characters, longer than the limit of 5000/ }).waitFor();
+  const alert = page.locator('.composer [role=alert]').filter({ hasText: /status: 5010 characters, longer than the limit of 5000/ });
+  await alert.waitFor();
   assert.equal(await box.inputValue(), text);
   assert.equal(await page.getByLabel('Audience').inputValue(), 'connections');
   assert.equal(await page.evaluate(() => document.activeElement.tagName), 'TEXTAREA');
