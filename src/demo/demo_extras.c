@@ -63,6 +63,7 @@
 #define STREAM_CONV (1ull << 43)      /* + conversation index */
 #define STREAM_FILES (1ull << 44)     /* + file index */
 #define STREAM_EXTRAS 0x5e7a
+#define MSG_SHARED 9 /* msg_tpl: "Just shared them with you." */
 
 /* ---- writing in batches ---- */
 
@@ -184,8 +185,17 @@ struct dconv {
 	int64_t id, last_msg_id;
 };
 
+/* A message that shares a file ("Just shared them with you."): the file
+ * is made with the other files, then attached. */
+struct msg_share {
+	int64_t msg_id, ms;
+	uint32_t author, other;
+};
+
 struct cgen {
 	struct demo *d;
+	struct msg_share *att;
+	size_t n_att;
 	struct dconv *conv;
 	size_t n_conv;
 	uint32_t *mem;
@@ -469,6 +479,7 @@ static int write_conversations(struct cgen *g, struct writer *wr, struct arena *
 	buf_init(&text, BUF_MAX_DEFAULT);
 	struct text_opts o = {.base_url = d->o.base_url};
 	struct arena *ma = arena_new();
+	g->att = xmalloc(g->n_msg * sizeof(*g->att) + sizeof(*g->att));
 	for (size_t k = 0; k < g->n_msg && rc == 0; k++) {
 		size_t i = order[k];
 		const struct dmsg *m = &g->msg[i];
@@ -488,6 +499,11 @@ static int write_conversations(struct cgen *g, struct writer *wr, struct arena *
 					 .mentions = "",
 					 .created_at = m->ms};
 		rc = counted(wr, store_message_insert(wr->w, &mr));
+		const struct dconv *cv = &g->conv[m->conv];
+		if (m->tpl == MSG_SHARED && !cv->group) {
+			uint32_t other = g->mem[cv->first + (g->mem[cv->first] == m->author)];
+			g->att[g->n_att++] = (struct msg_share){ids[i], m->ms, m->author, other};
+		}
 		if (k % 256 == 255) {
 			arena_free(ma);
 			ma = arena_new();
@@ -511,7 +527,7 @@ struct fgen {
 	struct buf body;
 	uint8_t *attached; /* [post index]: carries a file already */
 	uint32_t n_comm;
-	uint64_t files, bytes, shares, on_posts, pngs;
+	uint64_t files, bytes, shares, on_posts, on_messages, pngs;
 };
 
 static const char *const doc_kind[2][4] = {
@@ -650,7 +666,8 @@ static int64_t pick_post(struct fgen *fg, struct demo_rng *r)
 }
 
 /* File k: its owner, audience and shares, content, rows. */
-static int write_file(struct fgen *fg, struct writer *wr, struct arena *a, uint64_t k)
+static int write_file(struct fgen *fg, struct writer *wr, struct arena *a, uint64_t k,
+		      const struct msg_share *sent)
 {
 	struct demo *d = fg->d;
 	struct demo_rng r;
@@ -659,8 +676,13 @@ static int write_file(struct fgen *fg, struct writer *wr, struct arena *a, uint6
 	int64_t back = (int64_t)demo_rng_exp(&r, 20.0 * MS_PER_DAY);
 	int64_t ms = d->o.now_ms - (back > window - MS_PER_HOUR ? window - MS_PER_HOUR : back);
 	struct file_row f = {.folder = "", .tags = "", .description = "", .version = 1};
-	double u = demo_rng_unit(&r);
+	double u = sent ? 1.0 : demo_rng_unit(&r);
 	int64_t post = u < 0.15 ? pick_post(fg, &r) : -1;
+	if (sent) { /* figures sent in a message: private, shared with the other person */
+		f.owner_id = sent->author;
+		f.audience = FILE_PRIVATE;
+		ms = sent->ms - MS_PER_MIN;
+	}
 	int64_t cm[200];
 	int got = 0;
 	if (post >= 0) {
@@ -683,8 +705,10 @@ static int write_file(struct fgen *fg, struct writer *wr, struct arena *a, uint6
 		f.audience = u < 0.35 ? FILE_COMPANY : FILE_PRIVATE;
 	}
 	uint32_t owner = (uint32_t)f.owner_id;
-	const char *subject = subject_of(d, &r, owner);
-	uint32_t kind = demo_rng_below(&r, 10); /* 0-3 md, 4-5 txt, 6-8 csv, 9 png */
+	char *subject = arena_strdup(a, subject_of(d, &r, owner));
+	for (char *c = subject; *c; c++)
+		*c = *c == '/' ? '-' : *c; /* "SAP S/4HANA": no '/' in a file name */
+	uint32_t kind = sent ? 6 : demo_rng_below(&r, 10); /* 0-3 md, 4-5 txt, 6-8 csv, 9 png */
 	const char *ext = kind < 4 ? "md" : kind < 6 ? "txt" : kind < 9 ? "csv" : "png";
 	if (kind == 9 && make_png(fg, &r) < 0)
 		return -1;
@@ -718,6 +742,15 @@ static int write_file(struct fgen *fg, struct writer *wr, struct arena *a, uint6
 		fg->on_posts++;
 		return counted(wr, store_post_file_add(wr->w, d->post_id[post], 0, f.id));
 	}
+	if (sent) {
+		fg->on_messages++;
+		fg->shares++;
+		if (counted(wr, store_file_share_put(wr->w, f.id, sent->other, FILE_READER, owner,
+						     ms)) < 0 ||
+		    notify(d, wr, ms, sent->other, "moka.file_shared", owner, 0, f.id) < 0)
+			return -1;
+		return counted(wr, store_message_attachment_add(wr->w, sent->msg_id, 0, f.id));
+	}
 	/* named shares: colleagues the owner is connected with */
 	size_t deg = demo_degree(d, owner);
 	uint32_t n_sh = deg && demo_rng_unit(&r) < (f.audience == FILE_PRIVATE ? 0.7 : 0.2)
@@ -740,7 +773,7 @@ static int write_file(struct fgen *fg, struct writer *wr, struct arena *a, uint6
 	return 0;
 }
 
-static int write_files(struct fgen *fg, struct writer *wr, struct config *cfg)
+static int write_files(struct fgen *fg, struct writer *wr, struct config *cfg, const struct cgen *g)
 {
 	struct demo *d = fg->d;
 	fg->app.cfg = cfg;
@@ -757,8 +790,15 @@ static int write_files(struct fgen *fg, struct writer *wr, struct config *cfg)
 	n = n < FILES_MIN ? FILES_MIN : n;
 	struct arena *fa = arena_new();
 	for (uint64_t k = 0; k < n && rc == 0; k++) {
-		rc = write_file(fg, wr, fa, k);
+		rc = write_file(fg, wr, fa, k, NULL);
 		if (k % 64 == 63) {
+			arena_free(fa);
+			fa = arena_new();
+		}
+	}
+	for (size_t i = 0; i < g->n_att && rc == 0; i++) {
+		rc = write_file(fg, wr, fa, n + i, &g->att[i]);
+		if (i % 64 == 63) {
 			arena_free(fa);
 			fa = arena_new();
 		}
@@ -801,7 +841,7 @@ int demo_extras_write(struct demo *d, struct store *s, struct config *cfg)
 	if (rc == 0)
 		rc = write_conversations(&g, &wr, a, &unread);
 	if (rc == 0)
-		rc = write_files(&fg, &wr, cfg);
+		rc = write_files(&fg, &wr, cfg, &g);
 	if (rc == 0)
 		rc = store_commit(wr.w) < 0 ? -1 : 0;
 	else
@@ -810,16 +850,17 @@ int demo_extras_write(struct demo *d, struct store *s, struct config *cfg)
 	if (rc == 0)
 		printf("extras: %" PRIu64 " accepted answers, %zu conversations (%zu one-to-one), "
 		       "%zu messages (%" PRIu64 " members with unread), %" PRIu64 " files (%" PRIu64
-		       " images, %.1f KiB, %" PRIu64 " named shares, %" PRIu64
-		       " on posts), %" PRIu64 " notifications (%.1f s)\n",
+		       " images, %.1f KiB, %" PRIu64 " named shares, %" PRIu64 " on posts, %" PRIu64
+		       " on messages), %" PRIu64 " notifications (%.1f s)\n",
 		       accepted, g.n_conv, n_direct, g.n_msg, unread, fg.files, fg.pngs,
-		       (double)fg.bytes / 1024.0, fg.shares, fg.on_posts, wr.notifications,
-		       (double)(clock_mono_us() - t0) / 1e6);
+		       (double)fg.bytes / 1024.0, fg.shares, fg.on_posts, fg.on_messages,
+		       wr.notifications, (double)(clock_mono_us() - t0) / 1e6);
 	else
 		fprintf(stderr, "moka demo: cannot write the conversations, answers and files\n");
 	arena_free(a);
 	free(g.conv);
 	free(g.mem);
 	free(g.msg);
+	free(g.att);
 	return rc;
 }
