@@ -185,6 +185,28 @@ test('the demo company has conversations, answered questions and files', async (
     const noMsg = await api(srv, 'GET', `/api/moka/v1/conversations/${conv.id}/messages/${conv.last_message.id}`, { token: outsider });
     assert.equal(noMsg.status, 404);
 
+    // groups of 3 to 12 people, and files sent in one-to-one messages
+    let group = null, sent = null, sender = null;
+    for (const token of tokens) {
+      if (!group) {
+        const l = await api(srv, 'GET', '/api/moka/v1/conversations?limit=40', { token });
+        group = l.body.find((x) => x.kind === 'group');
+      }
+      if (!sent) {
+        const f = await api(srv, 'GET', '/api/moka/v1/conversations/search?q=Just%20shared', { token });
+        assert.equal(f.status, 200, JSON.stringify(f.body));
+        sent = f.body.find((m) => m.attachments && m.attachments.length);
+        sender = token;
+      }
+      if (group && sent) break;
+    }
+    assert.ok(group && group.members_count >= 3 && group.members_count <= 12, JSON.stringify(group));
+    assert.ok(sent, 'a message with a file');
+    const att = await api(srv, 'GET', `/api/moka/v1/files/${sent.attachments[0].id}`, { token: sender });
+    assert.equal(att.status, 200);
+    assert.match(att.body.name, /\.csv$/);
+    assert.equal(att.body.sharing.audience, 'people');
+
     // some question of the demo is answered, its answer a direct reply
     let answered = null, asker = null;
     for (const token of tokens) {
