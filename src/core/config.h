@@ -29,7 +29,7 @@ struct config {
 	size_t files_quota_bytes; /* bytes of files one person may keep; 10g */
 	bool files_fsync;	  /* fsync each upload before its commit (power-cut safe) */
 	unsigned idle_timeout_s;  /* keep-alive idle and slow-request timeout */
-	unsigned shed_queue_ms;    /* overload: shed above this queue time (0: never) */
+	unsigned shed_queue_ms;	  /* overload: shed above this queue time (0: never) */
 	unsigned shutdown_grace_s;
 	size_t post_max_chars;
 	bool registrations_open;
