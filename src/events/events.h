@@ -64,6 +64,7 @@ enum stream_kind {
 	STREAM_USER_NOTIFICATION, /* notifications only */
 	STREAM_PUBLIC,		  /* the company stream: public posts */
 	STREAM_HASHTAG,		  /* posts carrying one tag */
+	STREAM_COMMUNITY,	  /* one community's posts (its readers who are not members) */
 	STREAM_KIND_COUNT
 };
 
@@ -74,7 +75,8 @@ struct http_request;
 
 /*
  * Turns req's response into a live stream of kind for req->viewer (tag:
- * the normalized hashtag for STREAM_HASHTAG, else NULL). The hub owns the
+ * the normalized hashtag for STREAM_HASHTAG, the community id in decimal
+ * for STREAM_COMMUNITY, else NULL). The hub owns the
  * stream until the client goes away. Returns 0, or -1 after setting a 503
  * response when the server is shutting down.
  */

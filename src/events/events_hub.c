@@ -70,6 +70,7 @@ struct hub_stream {
 	bool via_cookie;
 	enum stream_kind kind;
 	char *tag;	      /* STREAM_HASHTAG only */
+	int64_t community;    /* STREAM_COMMUNITY only */
 	pthread_mutex_t lock; /* guards q and closed */
 	struct sse_queue q;
 	bool closed;	  /* the next read ends the stream */
@@ -78,7 +79,7 @@ struct hub_stream {
 	/* registry links, guarded by hub->lock */
 	struct hub_stream *all_prev, *all_next;
 	struct hub_stream *bucket_next;		    /* same hash bucket of viewer ids */
-	struct hub_stream *topic_prev, *topic_next; /* public and hashtag streams */
+	struct hub_stream *topic_prev, *topic_next; /* public, hashtag, community streams */
 };
 
 struct queued_event {
@@ -135,6 +136,12 @@ static void buckets_grow(struct hub *h)
 	free(old);
 }
 
+/* Streams found through the topics list rather than by viewer. */
+static bool is_topic(enum stream_kind kind)
+{
+	return kind == STREAM_PUBLIC || kind == STREAM_HASHTAG || kind == STREAM_COMMUNITY;
+}
+
 static void registry_add(struct hub *h, struct hub_stream *s)
 {
 	if (h->n_streams + 1 > h->n_buckets)
@@ -147,7 +154,7 @@ static void registry_add(struct hub *h, struct hub_stream *s)
 	if (h->all)
 		h->all->all_prev = s;
 	h->all = s;
-	if (s->kind == STREAM_PUBLIC || s->kind == STREAM_HASHTAG) {
+	if (is_topic(s->kind)) {
 		s->topic_prev = NULL;
 		s->topic_next = h->topics;
 		if (h->topics)
@@ -178,7 +185,7 @@ static void registry_remove(struct hub *h, struct hub_stream *s)
 		h->all = s->all_next;
 	if (s->all_next)
 		s->all_next->all_prev = s->all_prev;
-	if (s->kind == STREAM_PUBLIC || s->kind == STREAM_HASHTAG) {
+	if (is_topic(s->kind)) {
 		if (s->topic_prev)
 			s->topic_prev->topic_next = s->topic_next;
 		else
@@ -279,9 +286,10 @@ static bool tag_in(const char *tag, const char *const *tags, int n)
 }
 
 /* Queues msg on viewer's streams whose kind is in kinds; a hashtag stream
- * only when its tag is one of tags. */
+ * only when its tag is one of tags, a community stream only for the post's
+ * community. */
 static void deliver(struct hub *h, int64_t viewer, unsigned kinds, const char *const *tags,
-		    int n_tags, const char *msg, size_t len)
+		    int n_tags, int64_t community, const char *msg, size_t len)
 {
 	pthread_mutex_lock(&h->lock);
 	if (h->n_buckets && !h->ending) {
@@ -290,6 +298,9 @@ static void deliver(struct hub *h, int64_t viewer, unsigned kinds, const char *c
 			if (s->viewer != viewer || !(kinds & (1u << s->kind)))
 				continue;
 			if (s->kind == STREAM_HASHTAG && !tag_in(s->tag, tags, n_tags))
+				continue;
+			if (s->kind == STREAM_COMMUNITY &&
+			    (!community || s->community != community))
 				continue;
 			stream_push_locked(h, s, msg, len);
 		}
@@ -340,6 +351,8 @@ int hub_stream_open(struct hub *h, struct http_request *req, enum stream_kind ki
 	s->via_cookie = req->auth_via == AUTH_COOKIE;
 	s->kind = kind;
 	s->tag = tag ? xstrdup(tag) : NULL;
+	if (kind == STREAM_COMMUNITY && tag)
+		s->community = strtoll(tag, NULL, 10);
 	pthread_mutex_init(&s->lock, NULL);
 	sseq_init(&s->q, HUB_QUEUE_MAX);
 	sseq_push(&s->q, ":)\n\n", 4); /* a first comment: the client sees the stream open */
@@ -406,11 +419,12 @@ static void cands_merge(struct cands *c)
 /* What the hub reads about a post from the feed index (memory lock held
  * while reading, copied out). */
 struct post_facts {
-	bool listed;	/* in the company stream */
-	bool unlisted;	/* kept out of hashtag streams too */
-	int64_t *homes; /* whose home streams it may reach: author, board owner,
-			 * the author's connections and followers, and the
-			 * members of its community */
+	bool listed;	   /* in the company stream */
+	bool unlisted;	   /* kept out of hashtag streams too */
+	int64_t community; /* its community, or 0 */
+	int64_t *homes;	   /* whose home streams it may reach: author, board owner,
+			    * the author's connections and followers, and the
+			    * members of its community */
 	size_t n_homes;
 	const char *tags[HUB_POST_TAGS_MAX];
 	int n_tags;
@@ -430,6 +444,7 @@ static int post_facts_load(struct hub *h, struct arena *a, int64_t post_id, stru
 	bool tagged = p->flags & FEED_TAGGED;
 	pf->listed = p->flags & FEED_LISTED;
 	pf->unlisted = p->visibility == VIS_UNLISTED;
+	pf->community = p->community;
 	size_t nc = 0, nf = 0;
 	const uint32_t *conn = graph_connections(app->graph, p->author, &nc);
 	const uint32_t *fol = graph_followers(app->graph, p->author, &nf);
@@ -471,6 +486,9 @@ static void candidates(struct hub *h, const struct post_facts *pf, struct cands 
 		else if (s->kind == STREAM_HASHTAG && !pf->unlisted &&
 			 tag_in(s->tag, pf->tags, pf->n_tags))
 			cands_add(out, s->viewer, 1u << STREAM_HASHTAG);
+		else if (s->kind == STREAM_COMMUNITY && pf->community &&
+			 s->community == pf->community)
+			cands_add(out, s->viewer, 1u << STREAM_COMMUNITY);
 	}
 	pthread_mutex_unlock(&h->lock);
 	cands_merge(out);
@@ -530,7 +548,8 @@ static void on_post(struct hub *h, const struct event *ev, const char *name)
 			continue;
 		buf_reset(&msg);
 		if (sse_format(&msg, name, json.ptr, json.len) == 0)
-			deliver(h, viewer, c.v[i].kinds, pf->tags, pf->n_tags, msg.ptr, msg.len);
+			deliver(h, viewer, c.v[i].kinds, pf->tags, pf->n_tags, pf->community,
+				msg.ptr, msg.len);
 	}
 	buf_free(&json);
 	buf_free(&msg);
@@ -569,8 +588,8 @@ static void on_delete(struct hub *h, const struct event *ev)
 	int n = snprintf(id, sizeof(id), "%lld", (long long)ev->post_id);
 	if (sse_format(&msg, "delete", id, (size_t)n) == 0)
 		for (size_t i = 0; i < c.n; i++)
-			deliver(h, c.v[i].viewer, c.v[i].kinds, pf->tags, pf->n_tags, msg.ptr,
-				msg.len);
+			deliver(h, c.v[i].viewer, c.v[i].kinds, pf->tags, pf->n_tags, pf->community,
+				msg.ptr, msg.len);
 	buf_free(&msg);
 out:
 	free(pf->homes);
@@ -595,7 +614,7 @@ static void on_notification(struct hub *h, const struct event *ev)
 	/* notify_render refuses what the recipient may not see */
 	if (notify_render(h->app, a, &w, ev->user_id, ev->notification_id) == 0 && json.len &&
 	    sse_format(&msg, "notification", json.ptr, json.len) == 0)
-		deliver(h, ev->user_id, kinds, NULL, 0, msg.ptr, msg.len);
+		deliver(h, ev->user_id, kinds, NULL, 0, 0, msg.ptr, msg.len);
 	buf_free(&json);
 	buf_free(&msg);
 	arena_free(a);
@@ -632,7 +651,7 @@ static void on_message(struct hub *h, const struct event *ev)
 			continue;
 		buf_reset(&msg);
 		if (sse_format(&msg, name, json.ptr, json.len) == 0)
-			deliver(h, who[i], user, NULL, 0, msg.ptr, msg.len);
+			deliver(h, who[i], user, NULL, 0, 0, msg.ptr, msg.len);
 	}
 	buf_free(&json);
 	buf_free(&msg);

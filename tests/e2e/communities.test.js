@@ -341,6 +341,34 @@ test('leaving takes access away on an open stream', async () => {
   assert.equal((await get(bob, `/api/v1/statuses/${p1.id}`)).status, 404);
 });
 
+test('a community stream: its readers who are not members get its posts live, and only its posts', async () => {
+  const c = await community(owner, { name: 'Open kitchen', type: 'public' });
+  const other = await community(owner, { name: 'Other room', type: 'public' });
+  const hidden = await community(owner, { name: 'Back office', type: 'restricted' });
+  const S = '/api/moka/v1/streaming/community';
+  // dora is no member and not connected to the owner: her user stream never gets these
+  const live = await stream(`${S}?id=${c.id}`, dora.token);
+  assert.equal(live.res.status, 200);
+  const p1 = await say(owner, c.id, 'soup of the day');
+  const elsewhere = await say(owner, other.id, 'not this room');
+  const p2 = await say(owner, c.id, 'bread is ready');
+  await until(live, (s) => updates(s).some((u) => u.id === p2.id), 'dora gets the community posts');
+  const got = updates(live).map((u) => u.id);
+  assert.ok(got.includes(p1.id));
+  assert.ok(!got.includes(elsewhere.id), 'another community\'s post');
+  assert.equal(updates(live).find((u) => u.id === p1.id).moka.community_id, c.id);
+  // a deleted post is taken away live
+  assert.equal((await req(owner, 'DELETE', `/api/v1/statuses/${p1.id}`)).status, 200);
+  await until(live, (s) => s.messages.some((m) => m.event === 'delete' && m.data === p1.id), 'the delete');
+  // a restricted community's stream is not there for non-members; bad ids are 404 too
+  for (const path of [`${S}?id=${hidden.id}`, `${S}?id=999999`, `${S}?id=abc`, S]) {
+    const r = await get(dora, path);
+    assert.equal(r.status, 404, path);
+    assert.match(r.body.error, /community/);
+  }
+  assert.equal((await api(srv, 'GET', `${S}?id=${c.id}`)).status, 401);
+});
+
 test('after a restart: communities, members, posts and their audience are loaded', async () => {
   const c = await community(owner, { name: 'Durable', type: 'restricted', tags: ['kept'] });
   await post(owner, `${C}/${c.id}/invite`, { account_id: ann.id });

@@ -227,3 +227,18 @@ test('the phone layout in French: browse, the community page and its tabs fit 39
   assert.equal(tl[0].moka.community_id, c.id);
   await pp.context().close();
 });
+
+test('a reader who is not a member gets the community\'s new posts live on its page', async () => {
+  const owner = createUser(t.srv, 'vera');
+  createUser(t.srv, 'walt');
+  const c = await create(owner, { name: 'Open bakery', type: 'public' });
+  const pw = await signedInPage(t, 'walt', { path: `/communities/${c.id}` });
+  await pw.getByRole('heading', { level: 1, name: 'Open bakery' }).waitFor();
+  await pw.getByRole('button', { name: 'Join' }).waitFor(); // not a member
+  await pw.waitForFunction(() => document.querySelector('[role=feed]')?.getAttribute('aria-busy') === 'false');
+  const r = await api(t.srv, 'POST', '/api/v1/statuses', { token: owner.token, json: { status: 'Croissants at ten', visibility: 'community', community_id: c.id } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  await pw.getByRole('button', { name: 'Show 1 new post' }).click();
+  await pw.locator('.post', { hasText: 'Croissants at ten' }).waitFor();
+  await pw.context().close();
+});

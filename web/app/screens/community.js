@@ -193,6 +193,8 @@ async function streamTab(ctx, c, body) {
   const posts = stream({
     path: `${C}/${c.id}/timeline`, signal, label: t('community.posts', { name: c.name }), empty: t('community.empty'),
     live: (s) => !!(s.moka && s.moka.community_id === c.id),
+    // members get its posts on their user stream; other readers on its own
+    source: isMember(c) ? null : `/api/moka/v1/streaming/community?id=${encodeURIComponent(c.id)}`,
   });
   const box = isMember(c) && !c.archived ? composer({
     signal, community: c, label: t('community.write', { name: c.name }),

@@ -5,6 +5,7 @@
 //
 //   const s = stream({ path: '/api/v1/timelines/home', query: {}, signal,
 //                      live: (status) => true,      // which live updates belong here, or null
+//                      source: null,  // or a stream URL of its own (a community for a non-member)
 //                      label: t('home.stream'), empty: t('home.empty') });
 //   ctx.main.append(s.el);  s.prepend(status)  // e.g. the composer's new post
 //
@@ -28,7 +29,7 @@ addStrings({
   },
 });
 
-export function stream({ path, query = {}, signal, live: accept = null, label, empty }) {
+export function stream({ path, query = {}, signal, live: accept = null, source = null, label, empty }) {
   const ids = new Set();
   const list = h('div', { class: 'stream-list', role: 'feed', 'aria-label': label, 'aria-busy': 'true' });
   const status = h('p', { class: 'stream-loading', 'aria-live': 'polite' }, t('stream.loading'));
@@ -117,18 +118,26 @@ export function stream({ path, query = {}, signal, live: accept = null, label, e
     announce(t('stream.new', { count: added.length }));
   }
 
-  if (accept) {
-    live.on('update', (s) => {
-      if (!accept(s) || ids.has(s.id) || pending.some((p) => p.id === s.id)) return;
-      pending.push(s);
-      paintBar();
-    }, signal);
-  }
-  live.on('delete', (id) => {
+  const arrived = (s) => {
+    if (!accept(s) || ids.has(s.id) || pending.some((p) => p.id === s.id)) return;
+    pending.push(s);
+    paintBar();
+  };
+  const deleted = (id) => {
     pending = pending.filter((p) => p.id !== id && !(p.reblog && p.reblog.id === id));
     paintBar();
     markDeleted(id);
-  }, signal);
+  };
+  if (accept && source) {
+    // its own EventSource (same-origin: the session cookie authenticates it)
+    const es = new EventSource(source);
+    es.addEventListener('update', (e) => { try { arrived(JSON.parse(e.data)); } catch { /* not a post */ } });
+    es.addEventListener('delete', (e) => deleted(String(e.data).trim()));
+    signal.addEventListener('abort', () => es.close(), { once: true });
+  } else if (accept) {
+    live.on('update', arrived, signal);
+  }
+  live.on('delete', deleted, signal);
 
   const ready = load(path, { limit: 20, ...query });
   return {
