@@ -92,7 +92,7 @@ test('a group: add people with the picker, the admin removes someone who is told
   const c = await signedInPage(t, 'cal', { path: `/messages/${g.id}` });
   const d = await signedInPage(t, 'dee', { path: '/messages' });
   await a.getByRole('heading', { name: 'Launch' }).waitFor();
-  await a.getByRole('heading', { name: '3 people' }).waitFor();
+  await a.getByRole('heading', { name: '3 people' }).click(); // unfold the people
   await pick(a, 'Add people', 'Dee Dunn');
   await a.getByRole('button', { name: 'Add', exact: true }).click();
   await a.getByRole('heading', { name: '4 people' }).waitFor();

@@ -246,7 +246,9 @@ function messageItem(m, conv) {
   return li;
 }
 
-function peoplePanel(conv, onChange) {
+// The people of a group, folded away (the messages come first); open
+// keeps it unfolded when it is drawn again after a change.
+function peoplePanel(conv, onChange, open) {
   const full = conv.members; // [{account, role}] built below from accounts + admin ids
   const amAdmin = conv.role === 'admin';
   const rows = full.map(({ account, admin }) => h('li', { class: 'person', dataset: { id: account.id } },
@@ -257,8 +259,9 @@ function peoplePanel(conv, onChange) {
       ? h('button', { type: 'button', class: 'btn btn-quiet btn-small', 'aria-label': t('msg.removeWho', { name: nameOf(account) }),
         onclick: async () => { try { onChange(await del(`${C}/${conv.id}/members/${account.id}`)); } catch (e) { announce(e.message); } } }, t('msg.remove'))
       : null));
-  const panel = h('section', { class: 'conv-people', 'aria-label': t('msg.people') },
-    h('h2', null, t('msg.peopleCount', { count: conv.members_count })), h('ul', { class: 'people people-compact' }, rows));
+  const panel = h('details', { class: 'conv-people', 'aria-label': t('msg.people'), open: open.value || null },
+    h('summary', null, h('h2', null, t('msg.peopleCount', { count: conv.members_count }))), h('ul', { class: 'people people-compact' }, rows));
+  panel.addEventListener('toggle', () => { open.value = panel.open; });
   if (conv.kind === 'group') {
     const picker = peoplePicker({ label: t('msg.add'), exclude: full.map((x) => x.account.id) });
     append(panel, h('form', { class: 'stack', onsubmit: async (e) => {
@@ -285,6 +288,7 @@ async function renderConversation(ctx) {
   const heading = h('h1', { class: 'conv-title' });
   const tools = h('div', { class: 'row conv-tools' });
   const people = h('div');
+  const peopleOpen = { value: false };
   const ul = h('ol', { class: 'msgs', 'aria-label': t('msg.messages'), 'aria-live': 'polite' });
   const none = h('p', { class: 'muted msgs-none' }, t('msg.noMessages'));
   const gone = h('p', { class: 'field-error', role: 'alert', hidden: true }, t('msg.gone'));
@@ -313,7 +317,7 @@ async function renderConversation(ctx) {
         if (!window.confirm(t('msg.confirmLeave'))) return;
         try { await post(`${C}/${id}/leave`); navigate('/messages'); } catch (e) { announce(e.message); }
       } }, t('msg.leave')) : null);
-    replace(people, conv.kind === 'group' ? peoplePanel(conv, (c) => { conv = withMembers(c); paint(); }) : null);
+    replace(people, conv.kind === 'group' ? peoplePanel(conv, (c) => { conv = withMembers(c); paint(); }, peopleOpen) : null);
   };
   paint();
   for (const m of [...page.data].reverse()) add(m);

@@ -1,0 +1,79 @@
+// Saves screenshots of the screens for daily work — messages (the list and
+// a conversation), files, questions (the network's and a thread with an
+// accepted answer), search and "who knows" — at desktop (1280×800) and
+// phone (390×844) sizes into docs/screenshots/, against a demo company
+// (moka demo, 900 people: conversations, files and accepted answers come
+// with it), served on loopback. The person shown is the demo member with
+// the most conversations among the first people listed.
+// Usage: node tests/web/tools/screenshots-work.mjs [OUTDIR]
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startServer, stopServer, launchBrowser, MOKA_BIN_PATH } from './common.mjs';
+
+const out = process.argv[2] || 'docs/screenshots';
+mkdirSync(out, { recursive: true });
+const dir = mkdtempSync(join(tmpdir(), 'moka-shots-'));
+execFileSync(MOKA_BIN_PATH, ['demo', '--people', '900', '--seed', '1', '--data', dir], { stdio: 'ignore' });
+const srv = await startServer({ dir });
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+const PASSWORD = 'moka-demo-password';
+
+const token = (username) => execFileSync(MOKA_BIN_PATH, ['token', 'create', username, '--data', dir],
+  { encoding: 'utf8', env: { ...process.env, MOKA_ADMIN_TIMEOUT: '10' } }).trim();
+async function call(tok, path) {
+  const res = await fetch(srv.base + path, { headers: { Authorization: `Bearer ${tok}` } });
+  return res.json();
+}
+
+// Someone with conversations, files around them and an answered question in reach.
+const people = execFileSync(MOKA_BIN_PATH, ['user', 'list', '--data', dir], { encoding: 'utf8' })
+  .split('\n').slice(1, 40).map((l) => l.trim().split(/\s+/)[1]).filter(Boolean);
+let best = null;
+for (const u of people) {
+  const tok = token(u);
+  const convs = await call(tok, '/api/moka/v1/conversations?limit=40');
+  if (!best || convs.length > best.convs.length) best = { u, tok, convs };
+}
+const { u: who, tok, convs } = best;
+const conv = convs.find((c) => c.last_message) || convs[0];
+const network = await call(tok, '/api/moka/v1/questions/network?limit=40');
+const answered = network.find((q) => q.moka && q.moka.question_state === 'answered') || network[0];
+const me = await call(tok, '/api/v1/accounts/verify_credentials');
+const topic = (me.moka && me.moka.expertise && me.moka.expertise[0]) || 'postgresql';
+
+const browser = await launchBrowser();
+const settle = (p) => p.evaluate(() => Promise.race([new Promise((r) => setTimeout(r, 3000)), Promise.all([document.fonts.ready,
+  ...[...document.images].filter((i) => !i.complete && i.getBoundingClientRect().top < innerHeight)
+    .map((i) => new Promise((r) => { i.addEventListener('load', r); i.addEventListener('error', r); }))])]));
+
+for (const size of Object.keys(SIZES)) {
+  const ctx = await browser.newContext({ viewport: SIZES[size], deviceScaleFactor: size === 'phone' ? 2 : 1, serviceWorkers: 'block', locale: 'en' });
+  const p = await ctx.newPage();
+  await p.goto(srv.base + '/sign_in');
+  await p.getByLabel('Username or email').fill(who);
+  await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.locator('html[data-live=open]').waitFor({ state: 'attached' });
+  const shoot = async (path, name, ready) => {
+    await p.goto(srv.base + path);
+    await p.locator('html[data-live=open]').waitFor({ state: 'attached' });
+    await p.locator('main h1').first().waitFor();
+    await p.locator('main[aria-busy]').waitFor({ state: 'detached' });
+    if (ready) await ready().catch(() => {});
+    await settle(p);
+    await p.screenshot({ path: join(out, `${name}-${size}.png`) });
+  };
+  await shoot('/messages', 'messages', () => p.locator('.conv-link').first().waitFor({ timeout: 5000 }));
+  if (conv) await shoot(`/messages/${conv.id}`, 'conversation', () => p.locator('li.msg').first().waitFor({ timeout: 5000 }));
+  await shoot('/files/company', 'files', () => p.locator('.file-row').first().waitFor({ timeout: 5000 }));
+  await shoot('/questions/network', 'questions', () => p.locator('article.post').first().waitFor({ timeout: 5000 }));
+  if (answered) await shoot(`/@${answered.account.username}/${answered.id}`, 'question-answered', () => p.locator('article.post').nth(1).waitFor({ timeout: 5000 }));
+  await shoot(`/search?q=${encodeURIComponent(topic)}`, 'search', () => p.locator('main mark').first().waitFor({ timeout: 5000 }));
+  await ctx.close();
+}
+await browser.close();
+await stopServer(srv);
+rmSync(dir, { recursive: true, force: true });
+console.log(`screenshots of ${who}'s messages, files, questions and search in ${out}`);
