@@ -10,6 +10,12 @@
 /* Registers every route table with the http layer. */
 void api_register_all(void);
 
+struct http_request;
+struct posts_draft;
+/* Reads media_ids[] (files to attach to a post, a reply or a forum topic)
+ * into d. 0, or -1 after a 422 response. */
+int api_param_media(struct http_request *req, struct posts_draft *d);
+
 void api_health_register(void);
 void api_auth_register(void);
 void api_accounts_register(void);

@@ -538,7 +538,7 @@ static void topic_create(struct http_request *req)
 	struct posts_draft d = {.visibility = VIS_COMMUNITY, .community_id = id};
 	if (!id || http_param_require(req, "title", COMMUNITY_TITLE_MAX * 4, &title) < 0 ||
 	    http_param_require(req, "status", 400016, &text) < 0 ||
-	    http_param_bool(req, "question", &d.question) < 0)
+	    http_param_bool(req, "question", &d.question) < 0 || api_param_media(req, &d) < 0)
 		return;
 	size_t tl = strlen(title);
 	const char *reason;

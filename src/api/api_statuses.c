@@ -130,7 +130,7 @@ static int64_t path_id(struct http_request *req)
 }
 
 /* media_ids[]: the files to attach (files/ checks them in posts_create). */
-static int param_media(struct http_request *req, struct posts_draft *d)
+int api_param_media(struct http_request *req, struct posts_draft *d)
 {
 	const char **items;
 	size_t n = 0;
@@ -156,7 +156,7 @@ static int draft_params(struct http_request *req, struct posts_draft *d)
 	    param_visibility(req, &d->visibility) < 0 || param_question(req, &d->question) < 0 ||
 	    param_id(req, "in_reply_to_id", &d->in_reply_to_id) < 0 ||
 	    param_id(req, "board_id", &d->board_owner_id) < 0 ||
-	    param_id(req, "community_id", &d->community_id) < 0 || param_media(req, d) < 0)
+	    param_id(req, "community_id", &d->community_id) < 0 || api_param_media(req, d) < 0)
 		return -1;
 	if (!text && !d->n_media) /* a post of attachments alone may leave it out */
 		return http_error(req, 422, "status: required");

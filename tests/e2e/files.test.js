@@ -449,3 +449,34 @@ test('a document attached to a post keeps its own audience (restricted stub for 
   const d = await bytesOf(bob, `${F}/${f.id}/download`);
   assert.match(d.res.headers.get('content-disposition'), /^inline/);
 });
+
+test('a forum topic carries attachments: community members see them, others get nothing', async () => {
+  const C = '/api/moka/v1/communities';
+  const c = (await post(ann, C, { name: 'Design reviews', type: 'restricted' })).body;
+  const m = await api(srv, 'POST', '/api/v2/media', { token: ann.token, form: form('sketch.png', png(40, 30)) });
+  assert.equal(m.status, 200);
+  const doc = await upload(ann, 'brief.md', '# Brief\nThe plan.\n');
+  const r = await post(ann, `${C}/${c.id}/topics`, { title: 'New lobby', status: 'Sketch and brief attached', media_ids: [m.body.id, doc.id] });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const atts = r.body.status.media_attachments;
+  assert.deepEqual(atts.map((a) => a.id), [m.body.id, doc.id]);
+  assert.equal(atts[0].type, 'image');
+  // a member sees the image (it takes the topic's audience) and the document as a restricted stub
+  assert.equal((await post(ann, `${C}/${c.id}/invite`, { account_id: bob.id })).status, 200);
+  assert.equal((await post(bob, `${C}/${c.id}/invitation/accept`)).status, 200);
+  const seen = await get(bob, `/api/v1/statuses/${r.body.id}`);
+  assert.equal(seen.status, 200);
+  assert.equal(seen.body.media_attachments[0].type, 'image');
+  assert.equal((await bytesOf(bob, `${F}/${m.body.id}/download`)).res.status, 200);
+  assert.equal(seen.body.media_attachments[1].moka.document, true);
+  assert.equal((await get(bob, `${F}/${doc.id}/download`)).status, 404);
+  // a non-member sees neither the topic nor its image
+  assert.equal((await get(carl, `/api/v1/statuses/${r.body.id}`)).status, 404);
+  assert.equal((await bytesOf(carl, `${F}/${m.body.id}/download`)).res.status, 404);
+  // bad media ids: 422, no topic made
+  const before = (await get(ann, `${C}/${c.id}/topics`)).body.length;
+  const bad = await post(ann, `${C}/${c.id}/topics`, { title: 'Broken', status: 'x', media_ids: ['nope'] });
+  assert.equal(bad.status, 422);
+  assert.match(bad.body.error, /^media_ids/);
+  assert.equal((await get(ann, `${C}/${c.id}/topics`)).body.length, before);
+});
