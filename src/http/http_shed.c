@@ -10,6 +10,12 @@
 
 #define WINDOW_US 100000
 #define STEP 10 /* shed share step, in percent */
+/* A queue needs many clients: fewer connections than this never shed
+ * (a handful of clients cannot flood a worker, and one slow request,
+ * such as a password hash, says nothing about a queue). */
+#define MIN_ACTIVE 8
+/* Windows in a row over the target before the share starts to grow. */
+#define SUSTAINED 2
 
 /* One worker thread's accounting (thread-local: no locks). */
 struct shed {
@@ -23,6 +29,8 @@ struct shed {
 	uint32_t share;	  /* percent of new requests refused */
 	uint32_t seq;	  /* spreads refusals evenly */
 	uint64_t mean_us; /* mean service time, last window with requests */
+	uint64_t target_us;
+	uint32_t over; /* windows in a row over the target */
 };
 
 static _Thread_local struct shed me;
@@ -39,13 +47,16 @@ static void next_window(uint64_t now, uint64_t target_us)
 	if (me.served)
 		me.mean_us = me.served_us / me.served;
 	/* the queue a request joined: the others ready before it */
-	uint64_t queue = me.active > 1 ? (uint64_t)(me.active - 1) * me.mean_us : 0;
-	if (queue > target_us)
+	uint64_t queue = me.active >= MIN_ACTIVE ? (uint64_t)(me.active - 1) * me.mean_us : 0;
+	me.over = queue > target_us ? me.over + 1 : 0;
+	if (me.over >= SUSTAINED)
 		me.share = me.share + STEP > 90 ? 90 : me.share + STEP;
-	else
+	else if (!me.over)
 		me.share = me.share > STEP ? me.share - STEP : 0;
-	if (now - me.window_start > 2 * WINDOW_US) /* idle for a while */
+	if (now - me.window_start > 2 * WINDOW_US) { /* idle for a while */
 		me.share = 0;
+		me.over = 0;
+	}
 	me.window_start = now;
 	me.window++;
 	me.active = 0;
@@ -57,6 +68,7 @@ bool http_shed_begin(int fd, uint64_t target_us, const char *path, const char *m
 {
 	if (!target_us)
 		return false;
+	me.target_us = target_us;
 	uint64_t now = (uint64_t)clock_mono_us();
 	if (now - me.window_start >= WINDOW_US)
 		next_window(now, target_us);
@@ -96,6 +108,10 @@ void http_shed_end(const char *path, uint64_t service_us)
 {
 	if (strcmp(path, "/health") == 0)
 		return;
+	/* one request counts for at most the target: the estimate is about
+	 * how many wait, not about one that is slow by nature */
+	if (me.target_us && service_us > me.target_us)
+		service_us = me.target_us;
 	me.served_us += service_us;
 	me.served++;
 }

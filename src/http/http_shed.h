@@ -14,7 +14,10 @@
  * the target the shed share grows by a tenth each window, below it
  * shrinks by a tenth (additive both ways: no oscillation between all and
  * nothing); shed requests are spread evenly over the window. /health and
- * CORS preflights are never shed.
+ * CORS preflights are never shed. Guards against false alarms: fewer than
+ * eight connections in a window never count as a queue, the share grows
+ * only after two windows in a row over the target, and one request counts
+ * for at most the target (a password hash is slow, not a queue).
  */
 #ifndef MOKA_HTTP_SHED_H
 #define MOKA_HTTP_SHED_H
