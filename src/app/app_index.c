@@ -139,10 +139,16 @@ int app_index_load(struct app *app)
 	if (taken < 0)
 		return -1;
 	if (taken == 1 && token_parse(hex, token) == 0 && load_snapshots(app, token)) {
-		log_info(
-		    "indexes: graph of %u people and %u posts read from the snapshots in %.0f ms",
-		    graph_max_id(app->graph), feed_count(app->feed),
-		    (double)(clock_mono_us() - t0) / 1000.0);
+		size_t conns = 0, follows = 0, len;
+		for (uint32_t id = 1; id <= graph_max_id(app->graph); id++) {
+			conns += graph_degree(app->graph, id);
+			graph_following(app->graph, id, &len);
+			follows += len;
+		}
+		log_info("indexes: graph of %u people, %zu connections, %zu follows and %u posts"
+			 " read from the snapshots in %.0f ms",
+			 graph_max_id(app->graph), conns / 2, follows, feed_count(app->feed),
+			 (double)(clock_mono_us() - t0) / 1000.0);
 		return 0;
 	}
 	if (taken == 1)
