@@ -144,17 +144,54 @@ static int load_accept(void *ctx, const struct question_accept_row *r)
 	return 0;
 }
 
-/* Files the post at slot: a question, or an answer to one. */
-static void index_post_locked(struct questions *qs, const struct feed *f, uint32_t slot)
+/* Appends the pair unsorted (loading: pairs_finish sorts them once). */
+static void pairs_push(struct qpairs *ps, int64_t q, int64_t ans)
+{
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 64;
+		ps->v = xrealloc(ps->v, ps->cap * sizeof(*ps->v));
+	}
+	ps->v[ps->n++] = (struct qpair){q, ans};
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+	const struct qpair *x = a, *y = b;
+	return pair_less(x, y->question, y->answer) ? -1 : pair_less(y, x->question, x->answer);
+}
+
+/* Sorts pushed pairs and drops repeats. */
+static void pairs_finish(struct qpairs *ps)
+{
+	if (ps->n)
+		qsort(ps->v, ps->n, sizeof(*ps->v), pair_cmp);
+	size_t o = 0;
+	for (size_t i = 0; i < ps->n; i++)
+		if (!o || pair_cmp(&ps->v[o - 1], &ps->v[i]) != 0)
+			ps->v[o++] = ps->v[i];
+	ps->n = o;
+}
+
+/* Files the post at slot: a question, or an answer to one. bulk (at
+ * start): pairs are appended and sorted once by questions_open, since
+ * inserting each in order would move the arrays for every post. */
+static void index_post(struct questions *qs, const struct feed *f, uint32_t slot, bool bulk)
 {
 	const struct feed_post *p = feed_post(f, slot);
 	if (questions_is_question(p)) {
-		ids_add(qs, feed_id(f, slot));
-		pairs_set(&qs->by_author, p->author, feed_id(f, slot), true);
+		ids_add(qs, feed_id(f, slot)); /* slots are in id order: appends */
+		if (bulk)
+			pairs_push(&qs->by_author, p->author, feed_id(f, slot));
+		else
+			pairs_set(&qs->by_author, p->author, feed_id(f, slot), true);
 		return;
 	}
 	uint32_t parent = p->flags & FEED_REPLY ? feed_ref_slot(p) : FEED_NONE;
-	if (parent != FEED_NONE && questions_is_question(feed_post(f, parent)))
+	if (parent == FEED_NONE || !questions_is_question(feed_post(f, parent)))
+		return;
+	if (bulk)
+		pairs_push(&qs->answers, feed_id(f, parent), feed_id(f, slot));
+	else
 		pairs_set(&qs->answers, feed_id(f, parent), feed_id(f, slot), true);
 }
 
@@ -165,7 +202,9 @@ int questions_open(struct app *app)
 	const struct feed *f = app->feed;
 	uint32_t n = f ? feed_count(f) : 0;
 	for (uint32_t s = 0; s < n; s++)
-		index_post_locked(qs, f, s);
+		index_post(qs, f, s, true);
+	pairs_finish(&qs->by_author);
+	pairs_finish(&qs->answers);
 	if (store_question_accepts_scan(store_reader(app->store), load_accept, qs) != STORE_OK) {
 		log_error("questions: could not load the accepted answers");
 		return -1;
@@ -190,7 +229,7 @@ void questions_post_indexed_locked(struct app *app, int64_t id)
 {
 	uint32_t slot = app->questions && app->feed ? feed_slot(app->feed, id) : FEED_NONE;
 	if (slot != FEED_NONE)
-		index_post_locked(app->questions, app->feed, slot);
+		index_post(app->questions, app->feed, slot, false);
 }
 
 bool questions_accepted_locked(struct app *app, int64_t question_id, int64_t answer_id)
