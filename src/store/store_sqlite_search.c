@@ -302,6 +302,25 @@ static char *marks_to_html(struct arena *a, const char *s)
 	return r;
 }
 
+/* The expertise column holds a JSON array of tags: a snippet from it
+ * reads as a list ("postgresql, sqlite") rather than as JSON. */
+static const char *tags_as_list(struct arena *a, const char *s)
+{
+	const char *p = strncmp(s, "…", strlen("…")) == 0 ? s + strlen("…") : s;
+	if (*p != '[')
+		return s;
+	char *out = arena_alloc(a, strlen(s) * 2 + 1), *o = out;
+	for (const char *i = s; *i; i++) {
+		if (*i == '[' || *i == ']' || *i == '"')
+			continue;
+		*o++ = *i;
+		if (*i == ',')
+			*o++ = ' ';
+	}
+	*o = '\0';
+	return out;
+}
+
 char *store_search_snippet(struct store_conn *c, struct arena *a, enum search_kind kind, int64_t id,
 			   const struct search_query *q)
 {
@@ -331,8 +350,10 @@ char *store_search_snippet(struct store_conn *c, struct arena *a, enum search_ki
 	sq_text(st, 1, m);
 	sq_int(st, 2, id);
 	char *r = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		r = marks_to_html(a, (const char *)sqlite3_column_text(st, 0));
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		const char *raw = (const char *)sqlite3_column_text(st, 0);
+		r = marks_to_html(a, kind == SEARCH_KIND_PEOPLE ? tags_as_list(a, raw) : raw);
+	}
 	sqlite3_reset(st);
 	return r;
 }

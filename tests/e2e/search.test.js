@@ -54,6 +54,9 @@ test('people: accents both ways, declared expertise above a mention in the bio',
   assert.deepEqual(names(r.body.people), ['chloe']);
   r = await get(ana, S('postgresql', '&type=people'));
   assert.deepEqual(names(r.body.people), ['bruno', 'dev'], 'expertise outranks the bio');
+  // a hit in the expertise tags reads as a list, not as JSON
+  assert.match(r.body.people.items[0].highlight, /<mark>postgresql<\/mark>/i);
+  assert.doesNotMatch(r.body.people.items[0].highlight, /[[\]"]|&quot;/);
   assert.equal(r.body.people.total, 2);
 });
 

@@ -3,8 +3,9 @@
 // accepted answer), search and "who knows" — at desktop (1280×800) and
 // phone (390×844) sizes into docs/screenshots/, against a demo company
 // (moka demo, 900 people: conversations, files and accepted answers come
-// with it), served on loopback. The person shown is the demo member with
-// the most conversations among the first people listed.
+// with it), served on loopback. The person shown is the one among the
+// first people listed with the most conversations who can see an answered
+// question.
 // Usage: node tests/web/tools/screenshots-work.mjs [OUTDIR]
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,16 +31,19 @@ async function call(tok, path) {
 // Someone with conversations, files around them and an answered question in reach.
 const people = execFileSync(MOKA_BIN_PATH, ['user', 'list', '--data', dir], { encoding: 'utf8' })
   .split('\n').slice(1, 40).map((l) => l.trim().split(/\s+/)[1]).filter(Boolean);
+// The one with the most conversations among those who can see an answered
+// question with an accepted answer.
 let best = null;
 for (const u of people) {
   const tok = token(u);
   const convs = await call(tok, '/api/moka/v1/conversations?limit=40');
-  if (!best || convs.length > best.convs.length) best = { u, tok, convs };
+  const qs = [];
+  for (const list of ['network', 'mine', 'communities']) qs.push(...await call(tok, `/api/moka/v1/questions/${list}?limit=40`));
+  const answered = qs.find((q) => q.moka && q.moka.question_state === 'answered' && (q.moka.accepted_answer_ids || []).length);
+  if (answered && (!best || convs.length > best.convs.length)) best = { u, tok, convs, answered };
 }
-const { u: who, tok, convs } = best;
+const { u: who, tok, convs, answered } = best;
 const conv = convs.find((c) => c.last_message) || convs[0];
-const network = await call(tok, '/api/moka/v1/questions/network?limit=40');
-const answered = network.find((q) => q.moka && q.moka.question_state === 'answered') || network[0];
 const me = await call(tok, '/api/v1/accounts/verify_credentials');
 const topic = (me.moka && me.moka.expertise && me.moka.expertise[0]) || 'postgresql';
 
