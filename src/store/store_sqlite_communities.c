@@ -197,7 +197,7 @@ int store_community_topics(struct store_conn *c, struct arena *a, int64_t commun
 	sq_int(st, 2, max);
 	sq_int(st, 3, before_at ? before_at : INT64_MAX);
 	sq_int(st, 4, before_at ? before_id : INT64_MAX);
-	int n = 0, rc;
+	int n = 0, rc = SQLITE_DONE;
 	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		topic_row(st, a, &out[n++]);
 	if (n == max)
