@@ -1,6 +1,15 @@
 /* api: registers every area's route table. */
 #include "api/api.h"
+#include "http/http.h"
 #include "web/web.h"
+
+int64_t api_path_id(struct http_request *req, const char *name)
+{
+	int64_t id = http_parse_id(http_path_param(req, name));
+	if (!id)
+		http_error(req, 404, NOT_FOUND);
+	return id;
+}
 
 void api_register_all(void)
 {

@@ -16,7 +16,6 @@
 
 #include <string.h>
 
-#define NOT_FOUND "Record not found"
 #define LIST_DEFAULT 20
 #define LIST_MAX 80
 #define MEMBERS_DEFAULT 40
@@ -60,14 +59,6 @@ static void reply(struct http_request *req, int64_t id, enum communities_rc rc, 
 		jw_obj_end(&req->jw);
 	}
 	http_json(req, 200);
-}
-
-static int64_t path_id(struct http_request *req, const char *name)
-{
-	int64_t id = http_parse_id(http_path_param(req, name));
-	if (!id)
-		http_error(req, 404, NOT_FOUND);
-	return id;
 }
 
 /* An account id given as a JSON string or integer, or a form/query string. */
@@ -125,7 +116,7 @@ static void create(struct http_request *req)
 
 static void show(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	if (communities_render(req->app, req->arena, &req->jw, req->viewer, id) < 0) {
@@ -138,7 +129,7 @@ static void show(struct http_request *req)
 static void update(struct http_request *req)
 {
 	struct community_input in;
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id || input_params(req, &in) < 0)
 		return;
 	const char *why = NULL;
@@ -149,14 +140,14 @@ static void update(struct http_request *req)
 
 static void archive(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (id)
 		reply(req, id, communities_archive(req->app, req->viewer, id), NULL);
 }
 
 static void join(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	bool requested;
 	if (id)
 		reply(req, id, communities_join(req->app, req->viewer, id, &requested),
@@ -165,7 +156,7 @@ static void join(struct http_request *req)
 
 static void leave(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (id)
 		reply(req, id, communities_leave(req->app, req->viewer, id),
 		      "You are the last owner: promote another member first");
@@ -173,7 +164,7 @@ static void leave(struct http_request *req)
 
 static void invitation_accept(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (id)
 		reply(req, id, communities_invitation_answer(req->app, req->viewer, id, true),
 		      NULL);
@@ -181,7 +172,7 @@ static void invitation_accept(struct http_request *req)
 
 static void invitation_decline(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (id)
 		reply(req, id, communities_invitation_answer(req->app, req->viewer, id, false),
 		      NULL);
@@ -189,7 +180,7 @@ static void invitation_decline(struct http_request *req)
 
 static void invite(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), user;
+	int64_t id = api_path_id(req, "id"), user;
 	if (!id || account_param(req, "account_id", &user) < 0)
 		return;
 	if (user == req->viewer) {
@@ -203,7 +194,7 @@ static void invite(struct http_request *req)
 /* Acts on the account in the path; answers the community. */
 static void on_account(struct http_request *req, int what)
 {
-	int64_t id = path_id(req, "id"), user = id ? path_id(req, "account_id") : 0;
+	int64_t id = api_path_id(req, "id"), user = id ? api_path_id(req, "account_id") : 0;
 	if (!user)
 		return;
 	enum communities_rc rc;
@@ -294,7 +285,7 @@ static void mine(struct http_request *req)
 static void members(struct http_request *req)
 {
 	struct api_page p;
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id || api_page_params(req, MEMBERS_DEFAULT, MEMBERS_MAX, &p) < 0)
 		return;
 	int64_t *ids = arena_alloc(req->arena, p.limit * sizeof(*ids));
@@ -327,7 +318,7 @@ static void members(struct http_request *req)
 static void requests(struct http_request *req)
 {
 	struct api_page p;
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id || api_page_params(req, MEMBERS_DEFAULT, MEMBERS_MAX, &p) < 0)
 		return;
 	app_rdlock(req->app);
@@ -365,7 +356,7 @@ static int readable(struct http_request *req, int64_t id)
 
 static void timeline(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	const char *max = NULL, *since = NULL, *min = NULL, *limit = NULL, *why;
 	struct feed_page pg;
 	if (!id || readable(req, id) < 0 || http_param_str(req, "max_id", 32, &max) < 0 ||
@@ -402,7 +393,7 @@ static void timeline(struct http_request *req)
 
 static void pins(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id || readable(req, id) < 0)
 		return;
 	int64_t ids[PINS_MAX];
@@ -413,7 +404,7 @@ static void pins(struct http_request *req)
 
 static void pin_set(struct http_request *req, bool on)
 {
-	int64_t id = path_id(req, "id"), post = id ? path_id(req, "status_id") : 0;
+	int64_t id = api_path_id(req, "id"), post = id ? api_path_id(req, "status_id") : 0;
 	if (!post)
 		return;
 	enum communities_rc rc = communities_pin(req->app, req->viewer, id, post, on);
@@ -476,7 +467,7 @@ static int topics_cursor(struct http_request *req, int64_t *at, int64_t *post)
  * carries the cursor of the last topic). */
 static void topics(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), limit = 0, at, after;
+	int64_t id = api_path_id(req, "id"), limit = 0, at, after;
 	if (!id || readable(req, id) < 0 ||
 	    http_param_int(req, "limit", 1, INT32_MAX, &limit) < 0 ||
 	    topics_cursor(req, &at, &after) < 0)
@@ -512,7 +503,8 @@ static void topics(struct http_request *req)
 /* GET one topic (404 unless it is a topic of this community the viewer reads). */
 static void topic_show(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), post = id ? path_id(req, "topic_id") : 0, community = 0;
+	int64_t id = api_path_id(req, "id"), post = id ? api_path_id(req, "topic_id") : 0,
+		community = 0;
 	if (!post || readable(req, id) < 0)
 		return;
 	struct community_topic t;
@@ -533,7 +525,7 @@ static void topic_show(struct http_request *req)
 
 static void topic_create(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	const char *title, *text;
 	struct posts_draft d = {.visibility = VIS_COMMUNITY, .community_id = id};
 	if (!id || http_param_require(req, "title", COMMUNITY_TITLE_MAX * 4, &title) < 0 ||

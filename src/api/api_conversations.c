@@ -13,7 +13,6 @@
 
 #include <string.h>
 
-#define NOT_FOUND "Record not found"
 #define LIST_DEFAULT 20
 #define LIST_MAX 40
 #define MESSAGES_DEFAULT 40
@@ -41,14 +40,6 @@ static void fail(struct http_request *req, enum messages_rc rc, const char *why)
 		http_error(req, 500, "the store failed; try again");
 		break;
 	}
-}
-
-static int64_t path_id(struct http_request *req, const char *name)
-{
-	int64_t id = http_parse_id(http_path_param(req, name));
-	if (!id)
-		http_error(req, 404, NOT_FOUND);
-	return id;
 }
 
 /* Answers conversation id as the viewer now sees it (full), or the error. */
@@ -172,7 +163,7 @@ static void list(struct http_request *req)
 
 static void show(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	if (messages_render_conversation(req->app, req->arena, &req->jw, req->viewer, id, true) <
@@ -185,7 +176,7 @@ static void show(struct http_request *req)
 
 static void update(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	const char *title = NULL;
 	bool history = false;
 	int has_history;
@@ -200,7 +191,7 @@ static void update(struct http_request *req)
 
 static void members_add(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), *ids = NULL;
+	int64_t id = api_path_id(req, "id"), *ids = NULL;
 	size_t n = 0;
 	if (!id || account_ids(req, &ids, &n) < 0)
 		return;
@@ -212,7 +203,7 @@ static void members_add(struct http_request *req)
 
 static void member_remove(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), user = id ? path_id(req, "account_id") : 0;
+	int64_t id = api_path_id(req, "id"), user = id ? api_path_id(req, "account_id") : 0;
 	if (!user)
 		return;
 	const char *why = NULL;
@@ -222,7 +213,7 @@ static void member_remove(struct http_request *req)
 
 static void leave(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	const char *why = NULL;
 	if (!id)
 		return;
@@ -232,7 +223,7 @@ static void leave(struct http_request *req)
 
 static void set_flag(struct http_request *req, bool archive, bool on)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	enum messages_rc rc = archive ? messages_set_archived(req->app, req->viewer, id, on)
@@ -270,7 +261,7 @@ static int id_param(struct http_request *req, const char *name, int64_t *out)
 
 static void mark_read(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), last = 0;
+	int64_t id = api_path_id(req, "id"), last = 0;
 	json_t *j = req->json ? json_object_get(req->json, "last_read_id") : NULL;
 	if (!id)
 		return;
@@ -310,7 +301,7 @@ static void write_messages(struct http_request *req, const int64_t *ids, int n)
 static void messages_list(struct http_request *req)
 {
 	struct api_page p;
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id || api_page_params(req, MESSAGES_DEFAULT, MESSAGES_MAX, &p) < 0)
 		return;
 	int64_t *ids = arena_alloc(req->arena, p.limit * sizeof(*ids));
@@ -327,7 +318,7 @@ static void messages_list(struct http_request *req)
 
 static void send(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), msg = 0, *files = NULL;
+	int64_t id = api_path_id(req, "id"), msg = 0, *files = NULL;
 	struct message_input in = {0};
 	if (!id || http_param_str(req, "text", MESSAGES_TEXT_MAX * 4 + 16, &in.text) < 0)
 		return;
@@ -348,7 +339,8 @@ static void send(struct http_request *req)
  * path and the viewer may see it; 0 after answering 404. */
 static int64_t path_message(struct http_request *req)
 {
-	int64_t id = path_id(req, "id"), msg = id ? path_id(req, "message_id") : 0, conv = 0;
+	int64_t id = api_path_id(req, "id"), msg = id ? api_path_id(req, "message_id") : 0,
+		conv = 0;
 	if (!msg)
 		return 0;
 	if (!messages_message_visible(req->app, req->viewer, msg, &conv) || conv != id) {

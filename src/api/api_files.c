@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOT_FOUND "Record not found"
 #define LIST_DEFAULT 40
 #define LIST_MAX 200
 
@@ -39,14 +38,6 @@ static void fail(struct http_request *req, enum files_rc rc, const char *why)
 		http_error(req, 500, "the store failed; try again");
 		break;
 	}
-}
-
-static int64_t path_id(struct http_request *req, const char *name)
-{
-	int64_t id = http_parse_id(http_path_param(req, name));
-	if (!id)
-		http_error(req, 404, NOT_FOUND);
-	return id;
 }
 
 /* Answers the file as the viewer now sees it, or the error. */
@@ -164,7 +155,7 @@ static void create(struct http_request *req)
 static void version_create(struct http_request *req)
 {
 	struct files_upload *u = upload_of(req);
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!u || !id)
 		return;
 	const char *why = NULL;
@@ -177,7 +168,7 @@ static void version_create(struct http_request *req)
 
 static void show(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	if (files_render(req->app, req->arena, &req->jw, req->viewer, id) < 0) {
@@ -189,7 +180,7 @@ static void show(struct http_request *req)
 
 static void versions(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	if (files_render_versions(req->app, req->arena, &req->jw, req->viewer, id) < 0) {
@@ -317,7 +308,7 @@ static bool etag_matches(const char *header, const char *etag)
 
 static void send(struct http_request *req, int version, bool thumbnail)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	struct files_download d;
@@ -444,7 +435,7 @@ static void update(struct http_request *req)
 {
 	struct files_input in;
 	struct files_share sh;
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id || input_params(req, &in) < 0 || share_params(req, &sh) < 0)
 		return;
 	const char *why = NULL;
@@ -454,7 +445,7 @@ static void update(struct http_request *req)
 
 static void purge(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	enum files_rc rc = files_purge(req->app, req->arena, req->viewer, id);
@@ -472,7 +463,7 @@ static void purge(struct http_request *req)
 /* DELETE: to the trash, or for good with ?purge=true. */
 static void trash(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	bool now = false;
 	if (!id || http_param_bool(req, "purge", &now) < 0)
 		return;
@@ -484,7 +475,7 @@ static void trash(struct http_request *req)
 
 static void restore(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (id)
 		reply(req, id, files_trash(req->app, req->viewer, id, true), NULL);
 }
@@ -521,14 +512,14 @@ static void media_create(struct http_request *req)
 
 static void media_show(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	if (id)
 		media_reply(req, id);
 }
 
 static void media_update(struct http_request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	struct files_input in = {0};
 	if (!id || http_param_str(req, "description", FILES_DESCRIPTION_MAX, &in.description) < 0)
 		return;

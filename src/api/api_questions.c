@@ -14,7 +14,6 @@
 
 #include <string.h>
 
-#define NOT_FOUND "Record not found"
 /* "unanswered": older than a day unless min_age (seconds) says otherwise. */
 #define UNANSWERED_AGE_S 86400
 #define UNANSWERED_AGE_MAX_S (366 * 86400)

@@ -12,7 +12,6 @@
 
 #include <string.h>
 
-#define NOT_FOUND "Record not found"
 #define LIMIT_DEFAULT 20
 #define LIMIT_MAX 40
 #define OFFSET_MAX 10000

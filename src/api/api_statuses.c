@@ -14,8 +14,6 @@
 
 #include <string.h>
 
-#define NOT_FOUND "Record not found"
-
 /* An id parameter given as a JSON string or integer, or a form/query
  * string ("" counts as absent). 1 with *out, 0 absent, -1 after a 422. */
 static int param_id(struct http_request *req, const char *name, int64_t *out)
@@ -121,14 +119,6 @@ static void respond_status(struct http_request *req, int64_t id)
 	http_json(req, 200);
 }
 
-static int64_t path_id(struct http_request *req)
-{
-	int64_t id = http_parse_id(http_path_param(req, "id"));
-	if (!id)
-		http_error(req, 404, NOT_FOUND);
-	return id;
-}
-
 /* media_ids[]: the files to attach (files/ checks them in posts_create). */
 int api_param_media(struct http_request *req, struct posts_draft *d)
 {
@@ -186,14 +176,14 @@ static void create(struct http_request *req)
 
 static void show(struct http_request *req)
 {
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 	if (id)
 		respond_status(req, id);
 }
 
 static void edit(struct http_request *req)
 {
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	struct posts_edit e = {0};
@@ -219,7 +209,7 @@ static void edit(struct http_request *req)
 
 static void destroy(struct http_request *req)
 {
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	/* Mastodon answers with the deleted status, its source text included */
@@ -236,7 +226,7 @@ static void destroy(struct http_request *req)
 
 static void context(struct http_request *req)
 {
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 	if (!id)
 		return;
 	if (posts_render_context(req->app, req->arena, &req->jw, req->viewer, id) < 0)
@@ -247,7 +237,7 @@ static void context(struct http_request *req)
 
 static void favourite_set(struct http_request *req, bool on)
 {
-	int64_t id = path_id(req), target;
+	int64_t id = api_path_id(req, "id"), target;
 	if (!id)
 		return;
 	enum posts_rc rc = posts_favourite(req->app, req->viewer, id, on, &target);
@@ -269,7 +259,7 @@ static void unfavourite(struct http_request *req)
 
 static void reblog_set(struct http_request *req, bool on)
 {
-	int64_t id = path_id(req), result;
+	int64_t id = api_path_id(req, "id"), result;
 	if (!id)
 		return;
 	enum posts_rc rc = posts_reblog(req->app, req->arena, req->viewer, id, on, &result);
@@ -291,7 +281,7 @@ static void unreblog(struct http_request *req)
 
 static void actors(struct http_request *req, bool reblogs)
 {
-	int64_t id = path_id(req), limit = 40;
+	int64_t id = api_path_id(req, "id"), limit = 40;
 	if (!id || http_param_int(req, "limit", 1, 80, &limit) < 0)
 		return;
 	if (posts_render_actors(req->app, req->arena, &req->jw, req->viewer, id, reblogs,

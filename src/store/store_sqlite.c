@@ -138,6 +138,22 @@ void sq_log(struct store_conn *c, const char *what)
 	log_error("store: %s: %s", what, sqlite3_errmsg(c->db));
 }
 
+int sq_one_row(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+int sq_changed_or_not_found(struct store_conn *w, int rc)
+{
+	if (rc == STORE_OK && sqlite3_changes(w->db) == 0)
+		return STORE_NOT_FOUND;
+	return rc;
+}
+
 int sq_exec(struct store_conn *c, sqlite3_stmt *st)
 {
 	int rc;

@@ -4,16 +4,6 @@
 
 #include <string.h>
 
-/* Steps a one-row SELECT: STORE_OK (row ready; caller resets), or NOT_FOUND/ERROR (reset). */
-static int one_row(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-}
-
 /* Like sq_exec, but STORE_NOT_FOUND when no row changed. */
 static int exec_changed(struct store_conn *w, sqlite3_stmt *st)
 {
@@ -52,7 +42,7 @@ int store_token_by_hash(struct store_conn *c, struct arena *a, const unsigned ch
 	    sq_stmt(c, "SELECT id, kind, user_id, app_id, scopes, pair_id, created_at, expires_at,"
 		       " revoked_at FROM tokens WHERE hash = ?");
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	t->id = sqlite3_column_int64(st, 0);
@@ -131,7 +121,7 @@ int store_app_get(struct store_conn *c, struct arena *a, int64_t id, struct oaut
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " APP_COLS " FROM apps WHERE id = ?");
 	sq_int(st, 1, id);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	app_row(a, st, app);
@@ -144,7 +134,7 @@ int store_app_by_client_id(struct store_conn *c, struct arena *a, const char *cl
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " APP_COLS " FROM apps WHERE client_id = ?");
 	sq_text(st, 1, client_id);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	app_row(a, st, app);
@@ -178,7 +168,7 @@ int store_code_take(struct store_conn *w, struct arena *a, const unsigned char h
 	    sq_stmt(w, "SELECT app_id, user_id, redirect_uri, scopes, code_challenge,"
 		       " code_challenge_method, expires_at, used FROM auth_codes WHERE hash = ?");
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	code->app_id = sqlite3_column_int64(st, 0);
@@ -231,7 +221,7 @@ int store_session_by_hash(struct store_conn *c, struct arena *a, const unsigned 
 	    c, "SELECT id, user_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent"
 	       " FROM sessions WHERE hash = ?");
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	s->id = sqlite3_column_int64(st, 0);

@@ -20,13 +20,6 @@ static void community_row(struct arena *a, sqlite3_stmt *st, struct community_ro
 	r->archived_at = sqlite3_column_int64(st, 9);
 }
 
-static int changed_or_not_found(struct store_conn *w, int rc)
-{
-	if (rc == STORE_OK && sqlite3_changes(w->db) == 0)
-		return STORE_NOT_FOUND;
-	return rc;
-}
-
 int store_community_insert(struct store_conn *w, struct community_row *c)
 {
 	sqlite3_stmt *st = sq_stmt(w, "INSERT INTO communities (name, description, tags, type,"
@@ -58,7 +51,7 @@ int store_community_update(struct store_conn *w, const struct community_row *c)
 	sq_int(st, 5, c->type);
 	sq_int(st, 6, c->listed);
 	sq_int(st, 7, c->updated_at);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_community_archive(struct store_conn *w, int64_t id, int64_t at)
@@ -67,7 +60,7 @@ int store_community_archive(struct store_conn *w, int64_t id, int64_t at)
 	    sq_stmt(w, "UPDATE communities SET archived_at = ?2, updated_at = ?2 WHERE id = ?1");
 	sq_int(st, 1, id);
 	sq_int(st, 2, at);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_community_get(struct store_conn *c, struct arena *a, int64_t id,
@@ -104,7 +97,7 @@ int store_community_member_delete(struct store_conn *w, int64_t community, int64
 	    sq_stmt(w, "DELETE FROM community_members WHERE community_id = ? AND user_id = ?");
 	sq_int(st, 1, community);
 	sq_int(st, 2, user);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_community_member_get(struct store_conn *c, int64_t community, int64_t user,

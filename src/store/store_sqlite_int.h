@@ -33,6 +33,11 @@ void sq_id(sqlite3_stmt *st, int i, int64_t v);
 const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int col);
 /* Runs a statement to completion; STORE_OK, STORE_CONFLICT or STORE_ERROR. */
 int sq_exec(struct store_conn *c, sqlite3_stmt *st);
+/* Steps a one-row query: STORE_OK (the row is ready; reset after reading
+ * it), STORE_NOT_FOUND or STORE_ERROR (reset done). */
+int sq_one_row(sqlite3_stmt *st);
+/* rc, or STORE_NOT_FOUND when a successful write changed no row. */
+int sq_changed_or_not_found(struct store_conn *w, int rc);
 /* Logs the connection's last error. */
 void sq_log(struct store_conn *c, const char *what);
 

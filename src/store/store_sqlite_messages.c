@@ -12,23 +12,6 @@
 	"id, conversation_id, author_id, text, html, mentions, created_at, edited_at,"             \
 	" deleted_at, idempotency_key"
 
-static int changed_or_not_found(struct store_conn *w, int rc)
-{
-	if (rc == STORE_OK && sqlite3_changes(w->db) == 0)
-		return STORE_NOT_FOUND;
-	return rc;
-}
-
-/* Steps a one-row query: STORE_OK (row ready), STORE_NOT_FOUND or STORE_ERROR. */
-static int one_row(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-}
-
 /* Collects column 0 of every row (and column 1 into second if not NULL). */
 static int ids_out(sqlite3_stmt *st, int limit, int64_t *ids, int64_t *second)
 {
@@ -76,7 +59,7 @@ int store_conversation_get(struct store_conn *c, struct arena *a, int64_t id,
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " CONV_COLS " FROM conversations WHERE id = ?");
 	sq_int(st, 1, id);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	out->id = sqlite3_column_int64(st, 0);
@@ -95,7 +78,7 @@ int store_conversation_by_pair(struct store_conn *c, const char *pair_key, int64
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT id FROM conversations WHERE pair_key = ?");
 	sq_text(st, 1, pair_key);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	*id = sqlite3_column_int64(st, 0);
@@ -110,7 +93,7 @@ int store_conversation_update(struct store_conn *w, const struct conversation_ro
 	sq_int(st, 1, c->id);
 	sq_text(st, 2, c->title ? c->title : "");
 	sq_int(st, 3, c->history_visible);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_conversation_touch(struct store_conn *w, int64_t id, int64_t activity_id)
@@ -118,7 +101,7 @@ int store_conversation_touch(struct store_conn *w, int64_t id, int64_t activity_
 	sqlite3_stmt *st = sq_stmt(w, "UPDATE conversations SET activity_id = ?2 WHERE id = ?1");
 	sq_int(st, 1, id);
 	sq_int(st, 2, activity_id);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_conversation_member_put(struct store_conn *w, const struct conversation_member_row *m)
@@ -157,7 +140,7 @@ int store_conversation_member_get(struct store_conn *c, int64_t conversation, in
 				      " WHERE conversation_id = ? AND user_id = ?");
 	sq_int(st, 1, conversation);
 	sq_int(st, 2, user);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	member_row(st, out);
@@ -176,7 +159,7 @@ int store_conversation_access(struct store_conn *c, int64_t conversation, int64_
 		       " WHERE m.conversation_id = ? AND m.user_id = ?");
 	sq_int(st, 1, conversation);
 	sq_int(st, 2, user);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	member_row(st, m);
@@ -192,7 +175,7 @@ int store_conversation_member_delete(struct store_conn *w, int64_t conversation,
 	    w, "DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
 	sq_int(st, 1, conversation);
 	sq_int(st, 2, user);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_conversation_member_flag(struct store_conn *w, int64_t conversation, int64_t user,
@@ -251,7 +234,7 @@ int store_conversation_member_count(struct store_conn *c, int64_t conversation)
 	sqlite3_stmt *st =
 	    sq_stmt(c, "SELECT COUNT(*) FROM conversation_members WHERE conversation_id = ?");
 	sq_int(st, 1, conversation);
-	if (one_row(st) != STORE_OK)
+	if (sq_one_row(st) != STORE_OK)
 		return -1;
 	int n = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
@@ -311,7 +294,7 @@ int store_message_get(struct store_conn *c, struct arena *a, int64_t id, struct 
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT " MESSAGE_COLS " FROM messages WHERE id = ?");
 	sq_int(st, 1, id);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	out->id = sqlite3_column_int64(st, 0);
@@ -336,7 +319,7 @@ int store_message_by_idempotency(struct store_conn *w, int64_t author, const cha
 	sq_int(st, 1, author);
 	sq_text(st, 2, key);
 	sq_int(st, 3, since_ms);
-	int rc = one_row(st);
+	int rc = sq_one_row(st);
 	if (rc != STORE_OK)
 		return rc;
 	*id = sqlite3_column_int64(st, 0);
@@ -353,7 +336,7 @@ int store_message_edit(struct store_conn *w, const struct message_row *m)
 	sq_text(st, 3, m->html);
 	sq_text(st, 4, m->mentions ? m->mentions : "");
 	sq_int(st, 5, m->edited_at);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_message_delete(struct store_conn *w, int64_t id, int64_t at)
@@ -362,7 +345,7 @@ int store_message_delete(struct store_conn *w, int64_t id, int64_t at)
 				      " deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL");
 	sq_int(st, 1, id);
 	sq_int(st, 2, at);
-	int rc = changed_or_not_found(w, sq_exec(w, st));
+	int rc = sq_changed_or_not_found(w, sq_exec(w, st));
 	if (rc != STORE_OK)
 		return rc;
 	st = sq_stmt(w, "DELETE FROM message_reactions WHERE message_id = ?");
@@ -399,7 +382,7 @@ int64_t store_messages_unread(struct store_conn *c, int64_t conversation, int64_
 	sq_int(st, 2, after_id);
 	sq_int(st, 3, user);
 	sq_int(st, 4, cap);
-	if (one_row(st) != STORE_OK)
+	if (sq_one_row(st) != STORE_OK)
 		return -1;
 	int64_t n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -417,7 +400,7 @@ int64_t store_messages_unread_total(struct store_conn *c, int64_t user, int64_t 
 	       " WHERE m.user_id = ?1 AND m.muted = 0 AND g.author_id != ?1"
 	       " AND g.deleted_at IS NULL");
 	sq_int(st, 1, user);
-	if (one_row(st) != STORE_OK)
+	if (sq_one_row(st) != STORE_OK)
 		return -1;
 	int64_t n = sqlite3_column_int64(st, 0);
 	if (conversations)
@@ -431,7 +414,7 @@ int64_t store_messages_max_id(struct store_conn *c)
 	sqlite3_stmt *st =
 	    sq_stmt(c, "SELECT max(COALESCE((SELECT MAX(id) FROM messages), 0),"
 		       " COALESCE((SELECT MAX(activity_id) FROM conversations), 0))");
-	if (one_row(st) != STORE_OK)
+	if (sq_one_row(st) != STORE_OK)
 		return -1;
 	int64_t n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -509,7 +492,7 @@ int store_message_reactions_by(struct store_conn *c, int64_t message, int64_t us
 				      " WHERE message_id = ? AND user_id = ?");
 	sq_int(st, 1, message);
 	sq_int(st, 2, user);
-	if (one_row(st) != STORE_OK)
+	if (sq_one_row(st) != STORE_OK)
 		return -1;
 	int n = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);

@@ -65,14 +65,6 @@ int store_follows_of(struct store_conn *c, int64_t user, store_pair_fn fn, void 
 	return scan_pairs(c, st, fn, ctx);
 }
 
-/* STORE_NOT_FOUND when the last statement changed no row. */
-static int changed_or_not_found(struct store_conn *w, int rc)
-{
-	if (rc == STORE_OK && sqlite3_changes(w->db) == 0)
-		return STORE_NOT_FOUND;
-	return rc;
-}
-
 int store_connection_insert(struct store_conn *w, int64_t a, int64_t b)
 {
 	sqlite3_stmt *st = sq_stmt(w, "INSERT INTO connections (a, b, created_at) VALUES (?,?,?)");
@@ -87,7 +79,7 @@ int store_connection_delete(struct store_conn *w, int64_t a, int64_t b)
 	sqlite3_stmt *st = sq_stmt(w, "DELETE FROM connections WHERE a = ? AND b = ?");
 	sq_int(st, 1, a < b ? a : b);
 	sq_int(st, 2, a < b ? b : a);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_follow_insert(struct store_conn *w, int64_t follower, int64_t followee)
@@ -105,7 +97,7 @@ int store_follow_delete(struct store_conn *w, int64_t follower, int64_t followee
 	sqlite3_stmt *st = sq_stmt(w, "DELETE FROM follows WHERE follower = ? AND followee = ?");
 	sq_int(st, 1, follower);
 	sq_int(st, 2, followee);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_invitation_insert(struct store_conn *w, int64_t from_id, int64_t to_id,
@@ -173,14 +165,14 @@ int store_invitation_delete(struct store_conn *w, int64_t id)
 {
 	sqlite3_stmt *st = sq_stmt(w, "DELETE FROM invitations WHERE id = ?");
 	sq_int(st, 1, id);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_invitation_set_ignored(struct store_conn *w, int64_t id)
 {
 	sqlite3_stmt *st = sq_stmt(w, "UPDATE invitations SET state = 'ignored' WHERE id = ?");
 	sq_int(st, 1, id);
-	return changed_or_not_found(w, sq_exec(w, st));
+	return sq_changed_or_not_found(w, sq_exec(w, st));
 }
 
 int store_invitation_list(struct store_conn *c, struct arena *a, int64_t user,
