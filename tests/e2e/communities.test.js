@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, stopServer, api, createUser, MOKA } from './lib.js';
+import { startServer, stopServer, api, createUser, MOKA, openStream } from './lib.js';
 
 let srv, owner, ann, bob, carl, dora;
 const C = '/api/moka/v1/communities';
@@ -28,31 +28,8 @@ async function say(u, cid, text, extra = {}) {
 }
 
 async function stream(path, token) {
-  const ctrl = new AbortController();
-  const res = await fetch(srv.base + path, { headers: { Authorization: `Bearer ${token}` }, signal: ctrl.signal });
-  const s = { res, messages: [], close: () => ctrl.abort() };
+  const s = await openStream(srv, path, token);
   open.push(s);
-  (async () => {
-    const dec = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body) {
-        buf += dec.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          let event = 'message';
-          const data = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
-          }
-          if (data.length) s.messages.push({ event, data: data.join('\n') });
-        }
-      }
-    } catch { /* aborted */ }
-  })();
   return s;
 }
 async function until(s, pred, what, ms = 8000) {
@@ -63,7 +40,7 @@ async function until(s, pred, what, ms = 8000) {
   }
   assert.fail(`${what}: got ${JSON.stringify(s.messages)}`);
 }
-const updates = (s) => s.messages.filter((m) => m.event === 'update').map((m) => JSON.parse(m.data));
+const updates = (s) => s.messages.filter((m) => m.event === 'update').map((m) => m.data);
 
 before(async () => {
   srv = await startServer();

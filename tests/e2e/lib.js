@@ -109,7 +109,9 @@ export async function openStream(srv, path, token) {
           }
           if (!data.length) continue;
           let parsed = data.join('\n');
-          try { parsed = JSON.parse(parsed); } catch { /* plain text (a deleted id) */ }
+          // entities are JSON; a deleted post's id is plain text (and too
+          // big for a JavaScript number)
+          if (/^[[{]/.test(parsed)) parsed = JSON.parse(parsed);
           s.messages.push({ event, data: parsed });
         }
       }
