@@ -82,12 +82,10 @@ static int types_param(struct http_request *req, unsigned *types)
 			return http_error(req, 422, "type: unknown type");
 		memcpy(one, p, n);
 		one[n] = 0;
-		if (!strcmp(one, "files") || !strcmp(one, "messages"))
-			return http_error(req, 422, "type: %s are not searchable yet", one);
 		if (search_type_parse(one, &bit) < 0)
 			return http_error(req, 422,
 					  "type: expected people, posts, questions, communities, "
-					  "topics, hashtags or all");
+					  "topics, hashtags, files, messages or all");
 		*types |= bit;
 		p += n + (e != NULL);
 	}

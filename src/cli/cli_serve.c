@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "events/events.h"
+#include "files/files.h"
 #include "http/http.h"
 #include "search/search.h"
 
@@ -101,6 +102,7 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 		app->base_url = cfg->base_url;
 	}
 	search_jobs_start(app, cfg->question_offer_interval_s, cfg->question_offer_after_s);
+	files_text_start(app);
 	log_info("Moka listening on %s (port %u, %u threads)", cfg->base_url,
 		 http_server_port(app->http), cfg->threads);
 	int sig = 0;
@@ -108,6 +110,7 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 	log_info("signal %d: finishing in-flight requests", sig);
 	app->stopping = true;
 	search_jobs_stop();
+	files_text_stop();
 	hub_end_streams(app->hub);
 	http_server_stop(app->http, cfg->shutdown_grace_s);
 	app->http = NULL;

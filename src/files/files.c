@@ -257,6 +257,8 @@ enum files_rc files_create(struct app *app, struct arena *a, int64_t viewer, str
 	if (tx_commit(tx) < 0)
 		return FILES_ERROR;
 	*id = f.id;
+	if (!media)
+		files_text_queue(f.sha256, f.content_type); /* for search, in the background */
 	return FILES_OK;
 }
 
@@ -318,7 +320,11 @@ enum files_rc files_add_version(struct app *app, struct arena *a, int64_t viewer
 		return FILES_ERROR;
 	}
 	forget_after_commit(tx, id);
-	return tx_commit(tx) < 0 ? FILES_ERROR : FILES_OK;
+	if (tx_commit(tx) < 0)
+		return FILES_ERROR;
+	if (!f.media)
+		files_text_queue(f.sha256, f.content_type);
+	return FILES_OK;
 }
 
 /* --- edits and sharing ---------------------------------------------------------- */

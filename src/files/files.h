@@ -205,7 +205,27 @@ struct files_query {
  * count, or -1 (FILES_COMMUNITY: viewer may not read the community). */
 long files_list(struct app *app, int64_t viewer, const struct files_query *q, int64_t *out);
 
+/* --- Text for search (files_text.c) ---------------------------------------- */
+
+/* The most text kept from one blob, in bytes. */
+#define FILES_TEXT_MAX (1u << 20)
+
+/* Queues blob sha256 (of content_type) for text extraction, when the type
+ * has text; a background worker records it (store_file_text_put). */
+void files_text_queue(const char *sha256, const char *content_type);
+/* Starts and stops the extraction worker (at start it looks for
+ * documents whose blob has no text yet). */
+void files_text_start(struct app *app);
+void files_text_stop(void);
+
 /* --- Pure helpers (unit-tested) -------------------------------------------- */
+
+/* Has this content type text we extract (text/… but HTML, PDF)? */
+bool files_text_type(const char *content_type);
+/* Copies n bytes of in to out (at most cap bytes) as valid UTF-8 (input
+ * that is not UTF-8 is read as Latin-1), control characters but newline
+ * and tab as spaces, cut on a character boundary: the bytes written. */
+size_t files_text_clean(const char *in, size_t n, char *out, size_t cap);
 
 /* Is name a usable file name (1..FILES_NAME_MAX bytes of UTF-8, no '/',
  * no control characters, not "." or "..")? */

@@ -1,6 +1,7 @@
 /*
  * search: Moka's search and Mastodon's v2 search over people, posts,
- * questions, communities, forum topics and hashtags.
+ * questions, communities, forum topics and hashtags (files and messages:
+ * search_files.c).
  *
  * People: BM25 over the profile (names and expertise weigh most), a
  * prefix for the last word as you type, and when that finds too few, one
@@ -51,7 +52,7 @@ static int cmp_ranked(const void *x, const void *y)
 	return (a->id < b->id) - (a->id > b->id);
 }
 
-static void section_begin(struct jw *w, const char *name, int64_t total, bool capped)
+void search_section_begin(struct jw *w, const char *name, int64_t total, bool capped)
 {
 	jw_key(w, name);
 	jw_obj_begin(w);
@@ -61,7 +62,7 @@ static void section_begin(struct jw *w, const char *name, int64_t total, bool ca
 	jw_arr_begin(w);
 }
 
-static void section_end(struct jw *w)
+void search_section_end(struct jw *w)
 {
 	jw_arr_end(w);
 	jw_obj_end(w);
@@ -135,7 +136,7 @@ static int posts_section(struct app *app, struct arena *a, struct jw *w, int64_t
 	int n = posts_ranked(app, a, viewer, q, r, questions, cd, &v);
 	if (n < 0)
 		return -1;
-	section_begin(w, questions ? "questions" : "posts", n, cd->capped);
+	search_section_begin(w, questions ? "questions" : "posts", n, cd->capped);
 	struct store_conn *c = store_reader(app->store);
 	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++) {
 		jw_obj_begin(w);
@@ -145,7 +146,7 @@ static int posts_section(struct app *app, struct arena *a, struct jw *w, int64_t
 		jw_kstr(w, "highlight", store_search_snippet(c, a, SEARCH_KIND_POSTS, v[i].id, q));
 		jw_obj_end(w);
 	}
-	section_end(w);
+	search_section_end(w);
 	return 0;
 }
 
@@ -238,8 +239,9 @@ static int people_section(struct app *app, struct arena *a, struct jw *w,
 		n = k;
 		total = k;
 	}
-	section_begin(w, "people", total,
-		      (filtered && n >= PEOPLE_FILTERED_MAX) || total >= SEARCH_PEOPLE_SCAN_MAX);
+	search_section_begin(w, "people", total,
+			     (filtered && n >= PEOPLE_FILTERED_MAX) ||
+				 total >= SEARCH_PEOPLE_SCAN_MAX);
 	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++) {
 		jw_obj_begin(w);
 		jw_key(w, "account");
@@ -249,7 +251,7 @@ static int people_section(struct app *app, struct arena *a, struct jw *w,
 			store_search_snippet(c, a, SEARCH_KIND_PEOPLE, h[i].id, shown));
 		jw_obj_end(w);
 	}
-	section_end(w);
+	search_section_end(w);
 	return 0;
 }
 
@@ -275,7 +277,7 @@ static int communities_section(struct app *app, struct arena *a, struct jw *w, i
 		else
 			buf_free(&one[k]);
 	}
-	section_begin(w, "communities", k, n == COMMUNITIES_MAX);
+	search_section_begin(w, "communities", k, n == COMMUNITIES_MAX);
 	for (int i = 0; i < k; i++) {
 		if ((size_t)i >= r->offset && (size_t)i < r->offset + (size_t)r->limit) {
 			jw_obj_begin(w);
@@ -287,7 +289,7 @@ static int communities_section(struct app *app, struct arena *a, struct jw *w, i
 		}
 		buf_free(&one[i]);
 	}
-	section_end(w);
+	search_section_end(w);
 	return 0;
 }
 
@@ -310,7 +312,7 @@ static int topics_section(struct app *app, struct arena *a, struct jw *w, int64_
 			h[k++] = h[i];
 	}
 	app_unlock(app);
-	section_begin(w, "topics", k, n == TOPICS_MAX);
+	search_section_begin(w, "topics", k, n == TOPICS_MAX);
 	for (size_t i = r->offset; i < (size_t)k && i < r->offset + (size_t)r->limit; i++) {
 		jw_obj_begin(w);
 		jw_kstr(w, "title", store_community_topic_title(c, a, h[i].id));
@@ -320,7 +322,7 @@ static int topics_section(struct app *app, struct arena *a, struct jw *w, int64_
 			jw_null(w);
 		jw_obj_end(w);
 	}
-	section_end(w);
+	search_section_end(w);
 	return 0;
 }
 
@@ -375,10 +377,10 @@ static void hashtags_section(struct app *app, struct arena *a, struct jw *w, int
 {
 	const char *tags[TAGS_MAX];
 	int n = hashtags_visible(app, a, viewer, q, TAGS_MAX, tags);
-	section_begin(w, "hashtags", n, false);
+	search_section_begin(w, "hashtags", n, false);
 	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++)
 		hashtag_entity(app, w, tags[i]);
-	section_end(w);
+	search_section_end(w);
 }
 
 /* --- the two searches --------------------------------------------------------- */
@@ -407,6 +409,10 @@ enum search_rc search_render(struct app *app, struct arena *a, struct jw *w, int
 		rc = topics_section(app, a, w, viewer, &q, r);
 	if (rc == 0 && (r->types & SEARCH_HASHTAGS))
 		hashtags_section(app, a, w, viewer, &q, r);
+	if (rc == 0 && (r->types & SEARCH_FILES))
+		rc = search_files_section(app, a, w, viewer, &q, r);
+	if (rc == 0 && (r->types & SEARCH_MESSAGES))
+		rc = search_messages_section(app, a, w, viewer, &q, r);
 	jw_obj_end(w);
 	store_read_end(c, opened);
 	return rc == 0 ? SEARCH_OK : SEARCH_ERROR;

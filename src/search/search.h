@@ -11,8 +11,9 @@
  * others' results at once.
  *
  * Files: search_query.c (parsing), search.c (search and suggestions),
- * search_experts.c (experts, directory), search_ask.c (ask my network,
- * questions for you, the periodic offer of unanswered questions).
+ * search_files.c (files and my messages), search_experts.c (experts,
+ * directory), search_ask.c (ask my network, questions for you, the
+ * periodic offer of unanswered questions).
  */
 #ifndef MOKA_SEARCH_H
 #define MOKA_SEARCH_H
@@ -49,10 +50,13 @@ enum search_type {
 	SEARCH_COMMUNITIES = 1 << 3,
 	SEARCH_TOPICS = 1 << 4,
 	SEARCH_HASHTAGS = 1 << 5,
-	SEARCH_ALL = (1 << 6) - 1,
+	SEARCH_FILES = 1 << 6,	  /* documents the searcher may read */
+	SEARCH_MESSAGES = 1 << 7, /* the searcher's own conversations */
+	SEARCH_ALL = (1 << 8) - 1,
 };
 /* Parses a type name (people, posts, questions, communities, topics,
- * hashtags, all; Mastodon's accounts, statuses); -1 if unknown. */
+ * hashtags, files, messages, all; Mastodon's accounts, statuses); -1 if
+ * unknown. */
 int search_type_parse(const char *s, unsigned *out);
 
 struct search_request {
@@ -83,6 +87,21 @@ enum search_rc search_render(struct app *app, struct arena *a, struct jw *w, int
 enum search_rc search_render_mastodon(struct app *app, struct arena *a, struct jw *w,
 				      int64_t viewer, const struct search_request *r,
 				      const char **why);
+
+/* --- Files and messages (search_files.c) ----------------------------------- */
+
+/* The "files" and "messages" sections of search_render, in its shape:
+ * every file hit through files_role (readable, not trashed), every
+ * message through the messages rule (a member now, history, not deleted);
+ * author_id filters owners and authors. 0, or -1 when the store failed. */
+int search_files_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			 const struct search_query *q, const struct search_request *r);
+int search_messages_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			    const struct search_query *q, const struct search_request *r);
+/* The section object search_render writes for each type: {"total",
+ * "capped", "items": [ — the caller writes the items, then ends it. */
+void search_section_begin(struct jw *w, const char *name, int64_t total, bool capped);
+void search_section_end(struct jw *w);
 
 /* --- The expertise locator (search_experts.c) ---------------------------- */
 

@@ -125,6 +125,8 @@ int search_type_parse(const char *s, unsigned *out)
 	    {"communities", SEARCH_COMMUNITIES},
 	    {"topics", SEARCH_TOPICS},
 	    {"hashtags", SEARCH_HASHTAGS},
+	    {"files", SEARCH_FILES},
+	    {"messages", SEARCH_MESSAGES},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i].name)) {

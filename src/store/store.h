@@ -75,6 +75,7 @@ int64_t store_disk_bytes(struct store *s);
 #include "store/store_posts.h"
 #include "store/store_questions.h"
 #include "store/store_search.h"
+#include "store/store_search_files.h"
 #include "store/store_users.h"
 
 #endif

@@ -16,6 +16,9 @@
  *                  the one-typo tolerance
  *   search_posts   live posts that are not reposts (rowid = posts.id)
  *   search_communities, search_topics (forum topic titles, rowid = post id)
+ *   search_files   documents: name, description, tags and the text
+ *                  extracted from the current version (file_texts)
+ *   search_messages  messages that are not deleted (rowid = messages.id)
  */
 #include "store/store_sqlite_int.h"
 
@@ -121,6 +124,69 @@ const char *const store_schema_search[] = {
 	/* 2: the few deactivated people, so a search leaves them out without
 	 * reading the users row of every match */
 	"CREATE INDEX search_users_inactive ON users(id) WHERE active = 0;",
+	/* 3: files and messages. file_texts holds the text extracted from a
+	 * blob (once per content: every file and version naming the blob
+	 * shares it; status 0 text, 1 nothing to extract, 2 failed), written by
+	 * files/'s extraction worker. search_files keeps its own copy of the
+	 * text (rowid = files.id) for the documents that are not trashed and
+	 * not Mastodon media: a rename, re-tag or new version replaces the
+	 * row, the trash and a purge remove it, and a blob's text arriving
+	 * fills the body of every file naming it. search_messages covers the
+	 * messages that are not deleted (rowid = messages.id). */
+	"CREATE TABLE file_texts ("
+	"  sha256 TEXT PRIMARY KEY, body TEXT NOT NULL, status INTEGER NOT NULL,"
+	"  extracted_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX search_files_sha256 ON files(sha256);"
+	"CREATE VIRTUAL TABLE search_files USING fts5(name, description, tags, body,"
+	"  " SEARCH_TOKENIZE ");"
+	"CREATE VIRTUAL TABLE search_messages USING fts5(text,"
+	"  content='messages', content_rowid='id', " SEARCH_TOKENIZE ");"
+
+	"CREATE TRIGGER search_files_ai AFTER INSERT ON files"
+	"  WHEN new.media = 0 AND new.trashed_at = 0 BEGIN"
+	"  INSERT INTO search_files(rowid, name, description, tags, body)"
+	"    VALUES (new.id, new.name, new.description, new.tags,"
+	"    (SELECT body FROM file_texts WHERE sha256 = new.sha256));"
+	"END;"
+	"CREATE TRIGGER search_files_au AFTER UPDATE ON files"
+	"  WHEN old.name IS NOT new.name OR old.description IS NOT new.description"
+	"  OR old.tags IS NOT new.tags OR old.sha256 IS NOT new.sha256"
+	"  OR old.trashed_at IS NOT new.trashed_at OR old.media IS NOT new.media BEGIN"
+	"  DELETE FROM search_files WHERE rowid = old.id;"
+	"  INSERT INTO search_files(rowid, name, description, tags, body)"
+	"    SELECT new.id, new.name, new.description, new.tags,"
+	"    (SELECT body FROM file_texts WHERE sha256 = new.sha256)"
+	"    WHERE new.media = 0 AND new.trashed_at = 0;"
+	"END;"
+	"CREATE TRIGGER search_files_ad AFTER DELETE ON files BEGIN"
+	"  DELETE FROM search_files WHERE rowid = old.id;"
+	"END;"
+	"CREATE TRIGGER search_file_texts_ai AFTER INSERT ON file_texts BEGIN"
+	"  UPDATE search_files SET body = new.body WHERE rowid IN"
+	"    (SELECT id FROM files WHERE sha256 = new.sha256 AND media = 0 AND trashed_at = 0);"
+	"END;"
+
+	"CREATE TRIGGER search_messages_ai AFTER INSERT ON messages"
+	"  WHEN new.deleted_at IS NULL BEGIN"
+	"  INSERT INTO search_messages(rowid, text) VALUES (new.id, new.text);"
+	"END;"
+	"CREATE TRIGGER search_messages_au AFTER UPDATE OF text, deleted_at ON messages BEGIN"
+	"  INSERT INTO search_messages(search_messages, rowid, text)"
+	"    SELECT 'delete', old.id, old.text WHERE old.deleted_at IS NULL;"
+	"  INSERT INTO search_messages(rowid, text)"
+	"    SELECT new.id, new.text WHERE new.deleted_at IS NULL;"
+	"END;"
+	"CREATE TRIGGER search_messages_ad AFTER DELETE ON messages"
+	"  WHEN old.deleted_at IS NULL BEGIN"
+	"  INSERT INTO search_messages(search_messages, rowid, text)"
+	"    VALUES ('delete', old.id, old.text);"
+	"END;"
+
+	/* what is already there */
+	"INSERT INTO search_files(rowid, name, description, tags)"
+	"  SELECT id, name, description, tags FROM files WHERE media = 0 AND trashed_at = 0;"
+	"INSERT INTO search_messages(rowid, text)"
+	"  SELECT id, text FROM messages WHERE deleted_at IS NULL;",
 	NULL,
 };
 // clang-format on

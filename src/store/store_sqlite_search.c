@@ -9,7 +9,7 @@
  * very common word by BM25 grows with the match count; the caller ranks
  * the candidates (relevance, recency, likes) after the audience check.
  */
-#include "store/store_sqlite_int.h"
+#include "store/store_sqlite_search_int.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -663,6 +663,15 @@ int store_search_bulk_end(struct store_conn *w)
 		    "INSERT INTO search_communities(search_communities) VALUES ('rebuild')",
 		    "INSERT INTO search_topics(search_topics) VALUES ('rebuild')",
 		    "INSERT INTO search_posts(search_posts) VALUES ('optimize')",
+		    /* files and messages (their text: file_texts, filled later) */
+		    "DELETE FROM search_files",
+		    ("INSERT INTO search_files(rowid, name, description, tags, body)"
+		     " SELECT f.id, f.name, f.description, f.tags, t.body FROM files f"
+		     " LEFT JOIN file_texts t ON t.sha256 = f.sha256"
+		     " WHERE f.media = 0 AND f.trashed_at = 0"),
+		    "INSERT INTO search_messages(search_messages) VALUES ('delete-all')",
+		    ("INSERT INTO search_messages(rowid, text) SELECT id, text FROM messages"
+		     " WHERE deleted_at IS NULL"),
 		};
 		for (size_t i = 0; i < sizeof(fill) / sizeof(fill[0]) && rc == 0; i++)
 			rc = exec(w, fill[i]);
@@ -688,4 +697,16 @@ int store_search_accepted_answers(struct store_conn *c, int64_t question, int ma
 	sq_int(st, 1, question);
 	sq_int(st, 2, max);
 	return ids(c, st, max, out);
+}
+
+/* --- shared with store_sqlite_search_files.c --------------------------------- */
+
+char *sq_search_match(struct arena *a, const struct search_query *q, const char *column)
+{
+	return match_expr(a, q, column);
+}
+
+char *sq_search_marks_html(struct arena *a, const char *s)
+{
+	return marks_to_html(a, s);
 }

@@ -123,3 +123,89 @@ test('restricted communities: names, posts and topics only for members', async (
     if (!sees) assert.ok(!JSON.stringify(r.body).includes('roadmap'));
   }
 });
+
+test('files: found and counted only by those files_role lets read', async () => {
+  for (const n of ['fowner', 'freader', 'fother', 'fcmember']) u[n] = createUser(srv, n);
+  const up = async (name, text) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([text]), name);
+    const r = await api(srv, 'POST', '/api/moka/v1/files', { token: u.fowner.token, form: fd });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body.id;
+  };
+  let r = await send('fowner', 'POST', '/api/moka/v1/communities', { name: 'Vault', description: 'restricted', type: 'restricted' });
+  const cid = r.body.id;
+  await send('fowner', 'POST', `/api/moka/v1/communities/${cid}/invite`, { account_id: u.fcmember.id });
+  await send('fcmember', 'POST', `/api/moka/v1/communities/${cid}/invitation/accept`, {});
+  const F = {
+    private: await up('lemurfile private.txt', 'lemurtext private'),
+    shared: await up('lemurfile shared.txt', 'lemurtext shared'),
+    community: await up('lemurfile community.txt', 'lemurtext community'),
+    company: await up('lemurfile company.txt', 'lemurtext company'),
+  };
+  assert.equal((await send('fowner', 'PATCH', `/api/moka/v1/files/${F.shared}`, { people: [{ id: u.freader.id, role: 'reader' }] })).status, 200);
+  assert.equal((await send('fowner', 'PATCH', `/api/moka/v1/files/${F.community}`, { audience: 'community', community_id: cid })).status, 200);
+  assert.equal((await send('fowner', 'PATCH', `/api/moka/v1/files/${F.company}`, { audience: 'company' })).status, 200);
+  const SEES_F = {
+    fowner: ['private', 'shared', 'community', 'company'],
+    freader: ['shared', 'company'],
+    fcmember: ['community', 'company'],
+    fother: ['company'],
+  };
+  // the text arrives in the background: wait until the owner finds all four by it
+  for (let i = 0; i < 100; i++) {
+    if ((await get('fowner', S('lemurtext', '&type=files'))).body.files.total === 4) break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  for (const [v, sees] of Object.entries(SEES_F)) {
+    for (const q of ['lemurfile', 'lemurtext']) {
+      r = await get(v, S(q, '&type=files&limit=40'));
+      assert.equal(r.body.files.total, sees.length, `${v} ${q}: count`);
+      assert.deepEqual(r.body.files.items.map((i) => i.file.id).sort(), sees.map((k) => F[k]).sort(), `${v} ${q}`);
+      r = await get(v, S(q));
+      assert.equal(r.body.files.total, sees.length, `${v} ${q}: all types`);
+    }
+  }
+  // narrowing and the trash act at once
+  await send('fowner', 'PATCH', `/api/moka/v1/files/${F.company}`, { audience: 'private' });
+  await send('fowner', 'DELETE', `/api/moka/v1/files/${F.shared}`);
+  assert.equal((await get('freader', S('lemurfile', '&type=files'))).body.files.total, 0);
+  assert.equal((await get('fother', S('lemurfile', '&type=files'))).body.files.total, 0);
+  assert.equal((await get('fowner', S('lemurfile', '&type=files'))).body.files.total, 3, 'the owner does not find the trash');
+});
+
+test('messages: found by members only, within their history, not after leaving', async () => {
+  for (const n of ['mowner', 'mmember', 'mnewbie', 'mhistorian', 'mleaver', 'mstranger']) u[n] = createUser(srv, n);
+  const C = '/api/moka/v1/conversations';
+  const hidden = (await send('mowner', 'POST', C, { account_ids: [u.mmember.id, u.mleaver.id], title: 'Hidden' })).body;
+  const open = (await send('mowner', 'POST', C, { account_ids: [u.mmember.id], title: 'Open', history_visible: true })).body;
+  const say = async (conv, text) => (await send('mowner', 'POST', `${C}/${conv.id}/messages`, { text })).body.id;
+  const before1 = await say(hidden, 'walrusword before the newbie');
+  const before2 = await say(open, 'walrusword before the historian');
+  await send('mowner', 'POST', `${C}/${hidden.id}/members`, { account_ids: [u.mnewbie.id] });
+  await send('mowner', 'POST', `${C}/${open.id}/members`, { account_ids: [u.mhistorian.id] });
+  const after1 = await say(hidden, 'walrusword after the newbie');
+  const SEES_M = {
+    mowner: [before1, before2, after1],
+    mmember: [before1, before2, after1],
+    mleaver: [before1, after1],
+    mnewbie: [after1],
+    mhistorian: [before2],
+    mstranger: [],
+  };
+  const check = async (sees) => {
+    for (const [v, want] of Object.entries(sees)) {
+      const r = await get(v, S('walrusword', '&type=messages&limit=40'));
+      assert.equal(r.status, 200);
+      assert.equal(r.body.messages.total, want.length, `${v}: count`);
+      assert.deepEqual(r.body.messages.items.map((i) => i.message.id).sort(), [...want].sort(), v);
+      const all = await get(v, S('walrusword'));
+      assert.equal(all.body.messages.total, want.length, `${v}: all types`);
+    }
+  };
+  await check(SEES_M);
+  // leaving, being removed: nothing from the commit on
+  assert.equal((await send('mleaver', 'POST', `${C}/${hidden.id}/leave`, {})).status, 200);
+  assert.equal((await send('mowner', 'DELETE', `${C}/${open.id}/members/${u.mhistorian.id}`)).status, 200);
+  await check({ ...SEES_M, mleaver: [], mhistorian: [] });
+});

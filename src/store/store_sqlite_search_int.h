@@ -1,0 +1,18 @@
+/*
+ * store_sqlite_search_int: what the SQLite search files share (the
+ * indexes of store_sqlite_search.c and those of files and messages in
+ * store_sqlite_search_files.c): building MATCH expressions from parsed
+ * terms, and turning FTS5 snippets into safe HTML.
+ */
+#ifndef MOKA_STORE_SQLITE_SEARCH_INT_H
+#define MOKA_STORE_SQLITE_SEARCH_INT_H
+
+#include "store/store_sqlite_int.h"
+
+/* The MATCH expression for q (every term an FTS5 string), optionally
+ * restricted to one column, in a; NULL when q has no positive term. */
+char *sq_search_match(struct arena *a, const struct search_query *q, const char *column);
+/* A snippet marked with \1 and \2 as safe HTML: escaped, <mark> balanced. */
+char *sq_search_marks_html(struct arena *a, const char *s);
+
+#endif
