@@ -13,17 +13,22 @@
  *
  * Source addresses cycle over 127.0.0.1 .. 127.0.0.K (--sources K) so more
  * than one ephemeral port range is available: 50,000 streams need K >= 2.
- * The run stops by itself after --seconds and prints a report.
+ * The run stops by itself after --seconds, or at SIGTERM or SIGINT, and
+ * prints a report; --lat-out FILE also writes every latency sample (ms, one
+ * a line) so that several clients' samples can be merged (bench/run runs a
+ * few of them: one process holds at most its open-file limit of streams).
  *
  * Usage: sse_client --port P --tokens FILE [--host 127.0.0.1]
  *          [--path /api/v1/streaming/user] [--connections N] [--seconds S]
  *          [--sources K] [--pending M] [--post TOKEN] [--post-ms MS]
+ *          [--first I] [--lat-out FILE]
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,9 +70,17 @@ struct conn {
 };
 
 struct opts {
-	const char *host, *path, *tokens_file, *post_token;
-	int port, connections, seconds, sources, pending, post_ms;
+	const char *host, *path, *tokens_file, *post_token, *lat_out;
+	int port, connections, seconds, sources, pending, post_ms, first;
 };
+
+static volatile sig_atomic_t stop_asked;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_asked = 1;
+}
 
 struct stats {
 	long established, errors, closed, events, updates, notifications, deletes, others;
@@ -528,10 +541,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		else if (!strcmp(k, "--pending")) o->pending = (int)strtol(v, NULL, 10);
 		else if (!strcmp(k, "--post")) o->post_token = v;
 		else if (!strcmp(k, "--post-ms")) o->post_ms = (int)strtol(v, NULL, 10);
+		else if (!strcmp(k, "--first")) o->first = (int)strtol(v, NULL, 10);
+		else if (!strcmp(k, "--lat-out")) o->lat_out = v;
 		else return -1;
 	}
 	if (o->port <= 0 || !o->tokens_file || o->connections <= 0 || o->seconds <= 0 ||
-	    o->sources <= 0 || o->sources > 250 || o->pending <= 0 || o->post_ms <= 0)
+	    o->sources <= 0 || o->sources > 250 || o->pending <= 0 || o->post_ms <= 0 ||
+	    o->first < 0)
 		return -1;
 	return 0;
 }
@@ -542,7 +558,7 @@ int main(int argc, char **argv)
 	if (parse_opts(argc, argv, &o) < 0) {
 		fprintf(stderr, "usage: sse_client --port P --tokens FILE [--host H] [--path P]"
 				" [--connections N] [--seconds S] [--sources K] [--pending M]"
-				" [--post TOKEN] [--post-ms MS]\n");
+				" [--post TOKEN] [--post-ms MS] [--first I] [--lat-out FILE]\n");
 		return 2;
 	}
 	if (load_tokens(o.tokens_file) < 0) {
@@ -556,7 +572,9 @@ int main(int argc, char **argv)
 	double t0 = mono_s(), end = t0 + o.seconds, next_post = t0 + 1.0;
 	int opened = 0;
 	struct epoll_event evs[1024];
-	while (mono_s() < end) {
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
+	while (mono_s() < end && !stop_asked) {
 		/* open more streams while few are still connecting */
 		long connecting = opened - st.established - st.errors - st.closed;
 		while (opened < o.connections && connecting < o.pending) {
@@ -564,8 +582,8 @@ int main(int argc, char **argv)
 			snprintf(req, sizeof(req),
 				 "GET %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
 				 "Accept: text/event-stream\r\n\r\n",
-				 o.path, o.host, tokens[opened % n_tokens]);
-			struct conn *c = conn_new(&o, opened, ep);
+				 o.path, o.host, tokens[(o.first + opened) % n_tokens]);
+			struct conn *c = conn_new(&o, o.first + opened, ep);
 			if (c) {
 				conn_request(c, req);
 				c->state = C_CONNECTING;
@@ -590,6 +608,13 @@ int main(int argc, char **argv)
 		}
 	}
 	report(&o, mono_s() - t0);
+	if (o.lat_out) {
+		FILE *f = fopen(o.lat_out, "w");
+		for (size_t i = 0; f && i < st.n_lat; i++)
+			fprintf(f, "%.1f\n", st.lat[i]);
+		if (f)
+			fclose(f);
+	}
 	for (int i = 0; i < opened; i++) {
 		if (conns[i]) {
 			conn_close(conns[i], ep, false);

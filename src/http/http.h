@@ -108,6 +108,7 @@ struct http_request {
 	uint64_t file_offset, file_length; /* http_send_file_range; length 0: to the end */
 	struct http_upload *upload;	   /* a streamed body (http_upload.c) */
 	uint64_t bytes_out;		   /* body bytes sent, for the access log */
+	char *kept; /* a held-open stream's method, path and address (the arena is freed) */
 };
 
 /* The authenticator fills viewer/auth_* from the request's credentials.

@@ -77,6 +77,7 @@ static struct http_request *request_new(struct http_server *s, struct MHD_Connec
 
 static void request_free(struct http_request *req)
 {
+	free(req->kept);
 	http_upload_free(req);
 	http_params_free(req);
 	buf_free(&req->body);
@@ -238,6 +239,39 @@ void http_stream_wake_many(struct http_stream **v, size_t n)
 		http_stream_wake(v[i]);
 }
 
+/* A held-open stream keeps its request until the client leaves, and there
+ * may be tens of thousands: once its response is queued, keep only what
+ * the access log and shedding read (method, path, address, viewer) and
+ * free the arena's 8 KiB block, the parameters and the buffers. */
+static void request_shrink_for_stream(struct http_request *req)
+{
+	size_t m = strlen(req->method) + 1, p = strlen(req->path) + 1,
+	       r = strlen(req->remote_ip) + 1;
+	char *kept = xmalloc(m + p + r);
+	memcpy(kept, req->method, m);
+	memcpy(kept + m, req->path, p);
+	memcpy(kept + m + p, req->remote_ip, r);
+	http_params_free(req);
+	buf_free(&req->body);
+	buf_free(&req->out);
+	arena_free(req->arena);
+	req->arena = NULL;
+	req->kept = kept;
+	req->method = kept;
+	req->path = kept + m;
+	req->remote_ip = kept + m + p;
+	/* everything else that pointed into the arena */
+	memset(req->path_params, 0, sizeof(req->path_params));
+	memset(req->path_names, 0, sizeof(req->path_names));
+	req->n_path_params = 0;
+	req->params = NULL;
+	req->auth_scopes = NULL;
+	req->csrf_token = NULL;
+	req->content_type = NULL;
+	memset(req->headers, 0, sizeof(req->headers));
+	req->n_headers = 0;
+}
+
 /* --- dispatch ----------------------------------------------------------- */
 
 static bool scope_allows(const char *granted, const char *needed)
@@ -374,6 +408,8 @@ static enum MHD_Result queue(struct http_server *s, struct http_request *req)
 		MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
 	enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
+	if (req->stream == (void *)1 && r == MHD_YES)
+		request_shrink_for_stream(req);
 	return r;
 }
 

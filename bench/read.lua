@@ -1,0 +1,64 @@
+-- bench/read.lua: what people read besides the home stream (issue 6, scenario 2).
+--
+--   wrk -t2 -c64 -d10s -s bench/read.lua http://127.0.0.1:8080 -- TARGETS_FILE MODE
+--
+-- TARGETS_FILE has lines "TOKEN ACCOUNT_ID STATUS_ID" (bench/read-targets.mjs:
+-- a wall and a post with its thread that this person may see). MODE:
+--   wall           GET /api/v1/accounts/ACCOUNT_ID/statuses?limit=20 (a person's wall)
+--   status         GET /api/v1/statuses/STATUS_ID (a single post)
+--   context        GET /api/v1/statuses/STATUS_ID/context (its thread)
+--   notifications  GET /api/v1/notifications?limit=20 (one's own)
+-- Each request goes to the next line, each wrk thread starting at a
+-- different place; done() prints the same lines as bench/home.lua.
+
+local lines = {}
+local counter = 0
+local mode = "wall"
+local threads = 0
+
+function setup(thread)
+  thread:set("first", threads * 7919)
+  threads = threads + 1
+end
+
+function init(args)
+  local file = args[1] or "bench/read-targets.txt"
+  if args[2] then mode = args[2] end
+  for line in io.lines(file) do
+    local token, account, status = line:match("^(%S+)%s+(%S+)%s+(%S+)")
+    if token then lines[#lines + 1] = { token, account, status } end
+  end
+  if #lines == 0 then error("no targets in " .. file) end
+  counter = first or 0
+end
+
+function request()
+  counter = counter + 1
+  local t = lines[(counter % #lines) + 1]
+  local path
+  if mode == "wall" then
+    path = "/api/v1/accounts/" .. t[2] .. "/statuses?limit=20"
+  elseif mode == "status" then
+    path = "/api/v1/statuses/" .. t[3]
+  elseif mode == "context" then
+    path = "/api/v1/statuses/" .. t[3] .. "/context"
+  elseif mode == "notifications" then
+    path = "/api/v1/notifications?limit=20"
+  else
+    error("unknown mode " .. mode)
+  end
+  return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. t[1] })
+end
+
+local errors = 0
+function response(status, headers, body)
+  if status ~= 200 then errors = errors + 1 end
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("requests %d, non-2xx %d, %.0f req/s\n", summary.requests,
+    summary.errors.status, summary.requests / (summary.duration / 1e6)))
+  for _, p in ipairs({ 50, 90, 99, 99.9 }) do
+    io.write(string.format("latency p%-4s %8.2f ms\n", p, latency:percentile(p) / 1000))
+  end
+end
