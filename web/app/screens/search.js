@@ -1,6 +1,6 @@
 // Search (/search?q=…&type=…): one box, tabs for everything, people,
-// experts ("who knows"), posts, questions, communities, forum topics and
-// hashtags; filters for people (department, location); highlighted
+// experts ("who knows"), posts, questions, communities, forum topics,
+// hashtags, files (names and the text inside) and my messages; filters for people (department, location); highlighted
 // snippets; "More" pages through a type. And "Questions for you"
 // (/search/for-you): open questions you were asked about or that match
 // your expertise.
@@ -11,6 +11,7 @@ import { get } from '../api.js';
 import { postCard } from '../ui/post.js';
 import { personRow } from '../ui/person.js';
 import { whyText } from '../ui/experts.js';
+import { formatSize } from './files.js';
 
 addStrings({
   en: {
@@ -18,6 +19,7 @@ addStrings({
     'find.go': 'Search', 'find.tabs': 'What to search',
     'find.all': 'All', 'find.people': 'People', 'find.experts': 'Who knows', 'find.posts': 'Posts', 'find.questions': 'Questions',
     'find.communities': 'Communities', 'find.topics': 'Forum topics', 'find.hashtags': 'Hashtags',
+    'find.files': 'Files', 'find.messages': 'Messages', 'find.direct': 'Direct message', 'find.fileBy': '{name} · {size}',
     'find.count': { one: '{count} result', other: '{count} results' },
     'find.countCapped': { one: 'more than {count} result', other: 'more than {count} results' },
     'find.none': 'Nothing found for “{q}”.', 'find.more': 'More', 'find.seeAll': 'See all {type}',
@@ -33,6 +35,7 @@ addStrings({
     'find.go': 'Rechercher', 'find.tabs': 'Quoi chercher',
     'find.all': 'Tout', 'find.people': 'Personnes', 'find.experts': 'Qui sait', 'find.posts': 'Publications', 'find.questions': 'Questions',
     'find.communities': 'Communautés', 'find.topics': 'Sujets de forum', 'find.hashtags': 'Hashtags',
+    'find.files': 'Fichiers', 'find.messages': 'Messages', 'find.direct': 'Message direct', 'find.fileBy': '{name} · {size}',
     'find.count': { one: '{count} résultat', other: '{count} résultats' },
     'find.countCapped': { one: 'plus de {count} résultat', other: 'plus de {count} résultats' },
     'find.none': 'Rien trouvé pour « {q} ».', 'find.more': 'Plus', 'find.seeAll': 'Voir tout : {type}',
@@ -45,8 +48,8 @@ addStrings({
   },
 });
 
-const TABS = ['all', 'people', 'experts', 'posts', 'questions', 'communities', 'topics', 'hashtags'];
-const SECTIONS = ['people', 'posts', 'questions', 'communities', 'topics', 'hashtags'];
+const TABS = ['all', 'people', 'experts', 'posts', 'questions', 'communities', 'topics', 'hashtags', 'files', 'messages'];
+const SECTIONS = ['people', 'posts', 'questions', 'communities', 'topics', 'hashtags', 'files', 'messages'];
 const PAGE = 20;
 
 // The server's snippet: escaped text with <mark>…</mark>. Built as nodes,
@@ -76,6 +79,14 @@ function item(type, it) {
     case 'topics': return it.status ? h('li', { class: 'find-row' },
       h('a', { href: `/@${it.status.account.username}/${it.status.id}`, class: 'find-title' }, it.title), snippet(it.highlight)) : null;
     case 'hashtags': return h('li', { class: 'find-row' }, h('a', { href: `/tags/${it.name}`, class: 'find-title' }, `#${it.name}`));
+    case 'files': return it.file ? h('li', { class: 'find-row find-file' },
+      h('a', { href: it.file.url, class: 'find-title', download: '' }, it.file.name),
+      h('p', { class: 'muted find-meta' }, t('find.fileBy', { name: it.file.owner ? it.file.owner.display_name || it.file.owner.username : '', size: formatSize(it.file.size) })),
+      snippet(it.highlight)) : null;
+    case 'messages': return it.message && it.conversation ? h('li', { class: 'find-row find-message' },
+      h('a', { href: `/messages/${it.conversation.id}`, class: 'find-title' }, it.conversation.title || t('find.direct')),
+      h('p', { class: 'muted find-meta' }, it.message.account ? it.message.account.display_name || it.message.account.username : ''),
+      snippet(it.highlight)) : null;
     default: return null;
   }
 }
