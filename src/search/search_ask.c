@@ -150,7 +150,7 @@ enum search_rc search_render_questions_for(struct app *app, struct arena *a, str
 	struct search_hit *h = arena_alloc(a, FOR_YOU_CANDIDATES * sizeof(*h));
 	struct search_query q;
 	int n = expertise_query(app, a, viewer, &q)
-		    ? store_search_posts(c, &q, FOR_YOU_CANDIDATES, h)
+		    ? store_search_post_ids(c, &q, FOR_YOU_CANDIDATES, h)
 		    : 0;
 	if (n_asked < 0 || n < 0)
 		return SEARCH_ERROR;

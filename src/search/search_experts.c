@@ -242,6 +242,12 @@ static int rank(struct app *app, struct table *t, int64_t asker, const int64_t *
 	return n;
 }
 
+static int cmp_id_desc(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a < b) - (a > b);
+}
+
 int search_experts_query(struct app *app, struct arena *a, int64_t asker,
 			 const struct search_query *sq, const char *const *tags, size_t n_tags,
 			 const int64_t *exclude, size_t n_exclude, int max,
@@ -252,7 +258,7 @@ int search_experts_query(struct app *app, struct arena *a, int64_t asker,
 	struct table t = {0};
 	int64_t *ids = arena_alloc(a, DECLARED_MAX * sizeof(*ids));
 	for (size_t i = 0; i < n_tags; i++) {
-		int n = store_search_expertise_users(c, tags[i], DECLARED_MAX, ids);
+		int n = store_search_expertise_ids(c, tags[i], DECLARED_MAX, ids);
 		for (int j = 0; j < n; j++) {
 			struct search_expert *e = get(&t, ids[j]);
 			e->declared = true;
@@ -261,7 +267,7 @@ int search_experts_query(struct app *app, struct arena *a, int64_t asker,
 		}
 	}
 	struct search_hit *h = arena_alloc(a, TEXT_POSTS_MAX * sizeof(*h));
-	int n = store_search_people(c, sq, SEARCH_PEOPLE_EXPERTISE, 2000, h);
+	int n = store_search_people_ids(c, sq, SEARCH_PEOPLE_EXPERTISE, 2000, h);
 	for (int i = 0; i < n; i++)
 		get(&t, h[i].id)->declared = true;
 	/* posts with the hashtags, and posts about the topic */
@@ -272,14 +278,23 @@ int search_experts_query(struct app *app, struct arena *a, int64_t asker,
 		int k = store_search_tag_posts(c, tags[i], TAG_POSTS_MAX - n_tag, ids + n_tag);
 		n_tag += k > 0 ? k : 0;
 	}
-	int n_text = store_search_posts(c, sq, TEXT_POSTS_MAX, h);
+	if (n_tags > 1 && n_tag > 1) { /* newest first, each post once */
+		qsort(ids, (size_t)n_tag, sizeof(*ids), cmp_id_desc);
+		int u = 1;
+		for (int i = 1; i < n_tag; i++)
+			if (ids[i] != ids[u - 1])
+				ids[u++] = ids[i];
+		n_tag = u;
+	}
+	int n_text = store_search_post_ids(c, sq, TEXT_POSTS_MAX, h);
+	/* a tagged post also matches its text: count it once (both lists are
+	 * newest first) */
 	int64_t *text_ids = arena_alloc(a, TEXT_POSTS_MAX * sizeof(*text_ids));
 	size_t n_text_ids = 0;
-	for (int i = 0; i < n_text; i++) {
-		bool dup = false; /* a tagged post also matches its text: count it once */
-		for (int j = 0; j < n_tag && !dup && j < 64; j++)
-			dup = ids[j] == h[i].id;
-		if (!dup)
+	for (int i = 0, j = 0; i < n_text; i++) {
+		while (j < n_tag && ids[j] > h[i].id)
+			j++;
+		if (j >= n_tag || ids[j] != h[i].id)
 			text_ids[n_text_ids++] = h[i].id;
 	}
 	struct search_hit *ch = arena_alloc(a, COMMUNITIES_MAX * sizeof(*ch));

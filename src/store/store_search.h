@@ -72,6 +72,12 @@ int store_search_people(struct store_conn *c, const struct search_query *q,
  * their text relevance: the count or -1. */
 int store_search_posts(struct store_conn *c, const struct search_query *q, int max,
 		       struct search_hit *out);
+/* The same without relevance (scores 0), cheaper: live posts newest
+ * first; people (deactivated ones too) in id order. */
+int store_search_post_ids(struct store_conn *c, const struct search_query *q, int max,
+			  struct search_hit *out);
+int store_search_people_ids(struct store_conn *c, const struct search_query *q,
+			    enum search_people_fields fields, int max, struct search_hit *out);
 /* Communities and forum topics (by the topic's first post id) matching
  * q, best first: the count or -1. */
 int store_search_communities(struct store_conn *c, const struct search_query *q, int max,
@@ -99,6 +105,8 @@ int store_search_tags_prefix(struct store_conn *c, struct arena *a, const char *
 int store_search_tag_posts(struct store_conn *c, const char *tag, int max, int64_t *out);
 /* People who declared expertise tag (at most max): the count or -1. */
 int store_search_expertise_users(struct store_conn *c, const char *tag, int max, int64_t *out);
+/* The same in id order, deactivated people too (no read of users). */
+int store_search_expertise_ids(struct store_conn *c, const char *tag, int max, int64_t *out);
 
 /* The people directory's filters; NULL/0 fields do not filter. */
 struct store_directory_filter {

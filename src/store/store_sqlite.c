@@ -48,6 +48,8 @@ static struct store_conn *conn_open(const char *path, bool writer)
 	}
 	c->writer = writer;
 	sqlite3_busy_timeout(c->db, 5000);
+	if (sq_search_register(c->db) < 0)
+		log_error("store: cannot register the search ranking function");
 	const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 				       "PRAGMA foreign_keys=ON; PRAGMA mmap_size=0;"
 				       "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"

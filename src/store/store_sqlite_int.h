@@ -40,6 +40,9 @@ int sq_one_row(sqlite3_stmt *st);
 int sq_changed_or_not_found(struct store_conn *w, int rc);
 /* Logs the connection's last error. */
 void sq_log(struct store_conn *c, const char *what);
+/* Registers the search ranking function (moka_bm25) on a new connection
+ * (store_sqlite_search.c): 0 or -1. */
+int sq_search_register(sqlite3 *db);
 
 /* Schema migrations, in order; migration i brings user_version to i+1. */
 extern const char *const store_migrations[];

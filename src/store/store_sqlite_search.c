@@ -15,6 +15,8 @@
 #include "core/log.h"
 #include "core/xmalloc.h"
 
+#include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,23 +34,59 @@ static void fts_string(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+/* The FTS5 phrases of a MATCH expression, in the order FTS5 numbers
+ * them, each as a MATCH expression of its own (with the same column
+ * filter): what moka_bm25 needs the document frequency of. */
+#define PHRASES_MAX 64
+struct phrases {
+	char *v[PHRASES_MAX];
+	int n;
+	struct arena *a;
+	const char *column;
+};
+
+static void phrase_add(struct phrases *ph, const char *cols, const char *s, bool prefix)
+{
+	if (!ph || ph->n >= PHRASES_MAX)
+		return;
+	struct buf b;
+	buf_init(&b, MATCH_MAX);
+	if (ph->column) {
+		buf_puts(&b, ph->column);
+		buf_puts(&b, " : ");
+	}
+	if (cols) {
+		buf_puts(&b, cols);
+		buf_puts(&b, " : ");
+	}
+	fts_string(&b, s);
+	if (prefix)
+		buf_puts(&b, " *");
+	ph->v[ph->n++] = arena_strndup(ph->a, b.ptr, b.len);
+	buf_free(&b);
+}
+
 /* prefix_cols: the columns a prefix term is restricted to ("{a b}"), or
  * NULL for all. */
-static void fts_term(struct buf *b, const struct search_term *t, const char *prefix_cols)
+static void fts_term(struct buf *b, const struct search_term *t, const char *prefix_cols,
+		     struct phrases *ph)
 {
 	bool group = t->n_alts > 0;
+	bool prefix = t->prefix && !t->phrase;
 	if (group)
 		buf_putc(b, '(');
-	if (t->prefix && !t->phrase && prefix_cols) {
+	if (prefix && prefix_cols) {
 		buf_puts(b, prefix_cols);
 		buf_puts(b, " : ");
 	}
 	fts_string(b, t->text);
-	if (t->prefix && !t->phrase)
+	if (prefix)
 		buf_puts(b, " *");
+	phrase_add(ph, prefix ? prefix_cols : NULL, t->text, prefix);
 	for (size_t i = 0; i < t->n_alts; i++) {
 		buf_puts(b, " OR ");
 		fts_string(b, t->alts[i]);
+		phrase_add(ph, NULL, t->alts[i], false);
 	}
 	if (group)
 		buf_putc(b, ')');
@@ -57,9 +95,14 @@ static void fts_term(struct buf *b, const struct search_term *t, const char *pre
 /* The MATCH expression for q, optionally restricted to one column, in a:
  * (A AND B) NOT C NOT D, or (A OR B) NOT C. NULL when q has no positive
  * term. Prefixes match names only (as you type) where names exist. */
-static char *match_expr_cols(struct arena *a, const struct search_query *q, const char *column,
-			     const char *prefix_cols)
+static char *match_expr_ph(struct arena *a, const struct search_query *q, const char *column,
+			   const char *prefix_cols, struct phrases *ph)
 {
+	if (ph) {
+		ph->n = 0;
+		ph->a = a;
+		ph->column = column;
+	}
 	struct buf b;
 	buf_init(&b, MATCH_MAX);
 	if (column) {
@@ -73,20 +116,26 @@ static char *match_expr_cols(struct arena *a, const struct search_query *q, cons
 			continue;
 		if (pos++)
 			buf_puts(&b, q->any ? " OR " : " AND ");
-		fts_term(&b, &q->terms[i], prefix_cols);
+		fts_term(&b, &q->terms[i], prefix_cols, ph);
 	}
 	buf_putc(&b, ')');
 	for (size_t i = 0; i < q->n; i++) {
 		if (!q->terms[i].exclude)
 			continue;
 		buf_puts(&b, " NOT ");
-		fts_term(&b, &q->terms[i], prefix_cols);
+		fts_term(&b, &q->terms[i], prefix_cols, ph);
 	}
 	char *s = NULL;
 	if (pos > 0 && b.len < MATCH_MAX - 1)
 		s = arena_strndup(a, b.ptr, b.len);
 	buf_free(&b);
 	return s;
+}
+
+static char *match_expr_cols(struct arena *a, const struct search_query *q, const char *column,
+			     const char *prefix_cols)
+{
+	return match_expr_ph(a, q, column, prefix_cols, NULL);
 }
 
 static char *match_expr(struct arena *a, const struct search_query *q, const char *column)
@@ -96,8 +145,178 @@ static char *match_expr(struct arena *a, const struct search_query *q, const cha
 
 #define NAME_COLS "{display_name username}"
 
+/* --- ranking: BM25 with cached document frequencies ---------------------------
+ *
+ * FTS5's bm25() counts, on every query, the rows matching each phrase (its
+ * IDF) by reading the phrase's whole doclist: 0.1 s for "the" over 2
+ * million posts, before the first row comes out. moka_bm25() computes the
+ * same score (k1 1.2, b 0.75, the column weights) with document
+ * frequencies given by the caller, which keeps them in a small cache
+ * shared by the connections: each phrase is counted once per
+ * DF_TTL_MS. */
+
+#define DF_SLOTS 4096 /* a power of two */
+#define DF_TTL_MS (10 * 60 * 1000)
+
+struct df_entry {
+	char *key; /* table name, '\1', phrase expression */
+	int64_t df, at;
+};
+
+static struct df_entry df_cache[DF_SLOTS];
+static pthread_mutex_t df_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t df_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of key: its own or the one to take (a full probe run of 8
+ * replaces the first). Lock held. */
+static struct df_entry *df_slot(const char *key)
+{
+	uint64_t h = df_hash(key);
+	for (int i = 0; i < 8; i++) {
+		struct df_entry *e = &df_cache[(h + (uint64_t)i) & (DF_SLOTS - 1)];
+		if (!e->key || !strcmp(e->key, key))
+			return e;
+	}
+	return &df_cache[h & (DF_SLOTS - 1)];
+}
+
+/* Rows of table matching the phrase expression ph: cached, or counted. */
+static int64_t phrase_df(struct store_conn *c, const char *table, sqlite3_stmt *count,
+			 const char *ph)
+{
+	size_t nt = strlen(table), np = strlen(ph);
+	char *key = xmalloc(nt + np + 2);
+	memcpy(key, table, nt);
+	key[nt] = '\1';
+	memcpy(key + nt + 1, ph, np + 1);
+	int64_t now = clock_mono_us() / 1000;
+	pthread_mutex_lock(&df_lock);
+	struct df_entry *e = df_slot(key);
+	bool fresh = e->key && !strcmp(e->key, key) && now - e->at < DF_TTL_MS;
+	int64_t df = fresh ? e->df : -1;
+	pthread_mutex_unlock(&df_lock);
+	if (df >= 0) {
+		free(key);
+		return df;
+	}
+	sq_text(count, 1, ph);
+	df = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
+	if (sqlite3_reset(count) != SQLITE_OK)
+		sq_log(c, "search df");
+	pthread_mutex_lock(&df_lock);
+	e = df_slot(key);
+	if (e->key != NULL && strcmp(e->key, key)) {
+		free(e->key);
+		e->key = NULL;
+	}
+	if (!e->key)
+		e->key = key;
+	else
+		free(key);
+	e->df = df;
+	e->at = now;
+	pthread_mutex_unlock(&df_lock);
+	return df;
+}
+
+/* The moka_bm25 argument for a query on table: its column weights, then
+ * the document frequency of each phrase (doubles), as a blob in a. */
+static void *rank_arg(struct store_conn *c, struct arena *a, const char *table, sqlite3_stmt *count,
+		      const double *weights, int n_weights, const struct phrases *ph, int *bytes)
+{
+	double *v = arena_alloc(a, (size_t)(n_weights + ph->n) * sizeof(*v));
+	memcpy(v, weights, (size_t)n_weights * sizeof(*v));
+	for (int i = 0; i < ph->n; i++)
+		v[n_weights + i] = (double)phrase_df(c, table, count, ph->v[i]);
+	*bytes = (n_weights + ph->n) * (int)sizeof(*v);
+	return v;
+}
+
+static int count_hits(const Fts5ExtensionApi *api, Fts5Context *fts, void *user)
+{
+	(void)api;
+	(void)fts;
+	(*(int64_t *)user)++;
+	return SQLITE_OK;
+}
+
+/* moka_bm25(table, blob): FTS5's bm25 (negative, lower is better) with
+ * the column weights and phrase document frequencies of the blob (see
+ * rank_arg); a phrase without a given frequency is counted here. */
+static void moka_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+		      int n_val, sqlite3_value **val)
+{
+	enum { PH_MAX = PHRASES_MAX, COLS_MAX = 16 };
+	int n_col = api->xColumnCount(fts), n_ph = api->xPhraseCount(fts);
+	if (n_ph > PH_MAX || n_col > COLS_MAX) {
+		sqlite3_result_error(ctx, "moka_bm25: too many phrases", -1);
+		return;
+	}
+	const double *arg = n_val > 0 ? sqlite3_value_blob(val[0]) : NULL;
+	int n_arg = n_val > 0 ? sqlite3_value_bytes(val[0]) / (int)sizeof(double) : 0;
+	double w[COLS_MAX], idf[PH_MAX], freq[PH_MAX] = {0};
+	for (int i = 0; i < n_col; i++)
+		w[i] = i < n_arg ? arg[i] : 1.0;
+	sqlite3_int64 rows = 0, tokens = 0;
+	int rc = api->xRowCount(fts, &rows);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnTotalSize(fts, -1, &tokens);
+	for (int i = 0; i < n_ph && rc == SQLITE_OK; i++) {
+		int64_t df = 0;
+		if (n_col + i < n_arg)
+			df = (int64_t)arg[n_col + i];
+		else
+			rc = api->xQueryPhrase(fts, i, &df, count_hits);
+		double x = log(((double)rows - (double)df + 0.5) / ((double)df + 0.5));
+		idf[i] = x > 0 ? x : 1e-6;
+	}
+	int n_inst = 0;
+	if (rc == SQLITE_OK)
+		rc = api->xInstCount(fts, &n_inst);
+	for (int i = 0; i < n_inst && rc == SQLITE_OK; i++) {
+		int ip, ic, io;
+		rc = api->xInst(fts, i, &ip, &ic, &io);
+		if (rc == SQLITE_OK && ip >= 0 && ip < n_ph && ic >= 0 && ic < n_col)
+			freq[ip] += w[ic];
+	}
+	int len = 0;
+	if (rc == SQLITE_OK)
+		rc = api->xColumnSize(fts, -1, &len);
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	double avg = rows > 0 ? (double)tokens / (double)rows : 1.0, k1 = 1.2, b = 0.75;
+	double d = k1 * (1 - b + b * (double)len / (avg > 0 ? avg : 1.0)), score = 0;
+	for (int i = 0; i < n_ph; i++)
+		score += idf[i] * (freq[i] * (k1 + 1.0)) / (freq[i] + d);
+	sqlite3_result_double(ctx, -score);
+}
+
+int sq_search_register(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!api || api->iVersion < 2)
+		return -1;
+	return api->xCreateFunction(api, "moka_bm25", NULL, moka_bm25, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 /* Runs a (rowid, score) statement whose first parameter is the MATCH
- * expression and second the limit; scores are negated BM25. */
+ * expression and second the limit; scores are negated BM25 (0 for a
+ * statement of rowids alone). */
 static int hits(struct store_conn *c, sqlite3_stmt *st, const char *match, int max,
 		struct search_hit *out)
 {
@@ -106,7 +325,7 @@ static int hits(struct store_conn *c, sqlite3_stmt *st, const char *match, int m
 	int n = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
 		out[n].id = sqlite3_column_int64(st, 0);
-		out[n].score = -sqlite3_column_double(st, 1);
+		out[n].score = sqlite3_column_count(st) > 1 ? -sqlite3_column_double(st, 1) : 0;
 		n++;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -156,24 +375,33 @@ static int cmp_hit(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
+static const double people_weights[] = {10, 8, 8, 4, 2, 2, 2, 1};
+
 int store_search_people_top(struct store_conn *c, const struct search_query *q,
 			    enum search_people_fields fields, int max, struct search_hit *out,
 			    int64_t *total)
 {
 	struct arena *a = arena_new();
-	char *m = match_expr_cols(a, q, fields == SEARCH_PEOPLE_EXPERTISE ? "expertise" : NULL,
-				  NAME_COLS);
+	struct phrases ph;
+	char *m = match_expr_ph(a, q, fields == SEARCH_PEOPLE_EXPERTISE ? "expertise" : NULL,
+				NAME_COLS, &ph);
 	int n = 0;
 	int64_t all = 0;
 	int rc = SQLITE_DONE;
 	if (m) {
 		/* names and expertise above title, title above the rest; one pass
 		 * that counts every match and keeps the best */
+		int bytes;
+		void *arg = rank_arg(c, a, "search_people",
+				     sq_stmt(c, "SELECT count(*) FROM search_people"
+						" WHERE search_people MATCH ?"),
+				     people_weights, 8, &ph, &bytes);
 		sqlite3_stmt *st =
-		    sq_stmt(c, "SELECT rowid, bm25(search_people, 10, 8, 8, 4, 2, 2, 2, 1)"
-			       " FROM search_people WHERE search_people MATCH ? AND rowid NOT IN"
+		    sq_stmt(c, "SELECT rowid, moka_bm25(search_people, ?2)"
+			       " FROM search_people WHERE search_people MATCH ?1 AND rowid NOT IN"
 			       " (SELECT id FROM users WHERE active = 0)");
 		sq_text(st, 1, m);
+		sqlite3_bind_blob(st, 2, arg, bytes, SQLITE_STATIC);
 		while (all < SEARCH_PEOPLE_SCAN_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 			struct search_hit h = {sqlite3_column_int64(st, 0),
 					       -sqlite3_column_double(st, 1)};
@@ -205,15 +433,54 @@ int store_search_people(struct store_conn *c, const struct search_query *q,
 int store_search_posts(struct store_conn *c, const struct search_query *q, int max,
 		       struct search_hit *out)
 {
+	static const double weights[] = {1.0, 0.5};
+	struct arena *a = arena_new();
+	struct phrases ph;
+	char *m = match_expr_ph(a, q, NULL, NULL, &ph);
+	int n = 0;
+	if (m) {
+		int bytes;
+		void *arg = rank_arg(
+		    c, a, "search_posts",
+		    sq_stmt(c, "SELECT count(*) FROM search_posts WHERE search_posts MATCH ?"),
+		    weights, 2, &ph, &bytes);
+		sqlite3_stmt *st = sq_stmt(c, "SELECT rowid, moka_bm25(search_posts, ?3)"
+					      " FROM search_posts WHERE search_posts MATCH ?1"
+					      " ORDER BY rowid DESC LIMIT ?2");
+		sqlite3_bind_blob(st, 3, arg, bytes, SQLITE_STATIC);
+		n = hits(c, st, m, max, out);
+	}
+	arena_free(a);
+	return n;
+}
+
+int store_search_post_ids(struct store_conn *c, const struct search_query *q, int max,
+			  struct search_hit *out)
+{
 	struct arena *a = arena_new();
 	char *m = match_expr(a, q, NULL);
 	int n = 0;
-	if (m) {
-		sqlite3_stmt *st = sq_stmt(c, "SELECT rowid, bm25(search_posts, 1.0, 0.5)"
-					      " FROM search_posts WHERE search_posts MATCH ?"
-					      " ORDER BY rowid DESC LIMIT ?");
-		n = hits(c, st, m, max, out);
-	}
+	if (m)
+		n = hits(c,
+			 sq_stmt(c, "SELECT rowid FROM search_posts WHERE search_posts MATCH ?"
+				    " ORDER BY rowid DESC LIMIT ?"),
+			 m, max, out);
+	arena_free(a);
+	return n;
+}
+
+int store_search_people_ids(struct store_conn *c, const struct search_query *q,
+			    enum search_people_fields fields, int max, struct search_hit *out)
+{
+	struct arena *a = arena_new();
+	char *m = match_expr_cols(a, q, fields == SEARCH_PEOPLE_EXPERTISE ? "expertise" : NULL,
+				  NAME_COLS);
+	int n = 0;
+	if (m)
+		n = hits(c,
+			 sq_stmt(c, "SELECT rowid FROM search_people WHERE search_people MATCH ?"
+				    " LIMIT ?"),
+			 m, max, out);
 	arena_free(a);
 	return n;
 }
@@ -504,6 +771,15 @@ int store_search_tag_posts(struct store_conn *c, const char *tag, int max, int64
 {
 	sqlite3_stmt *st =
 	    sq_stmt(c, "SELECT post_id FROM post_tags WHERE tag = ? ORDER BY post_id DESC LIMIT ?");
+	sq_text(st, 1, tag);
+	sq_int(st, 2, max);
+	return ids(c, st, max, out);
+}
+
+int store_search_expertise_ids(struct store_conn *c, const char *tag, int max, int64_t *out)
+{
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT user_id FROM user_expertise WHERE tag = ? ORDER BY user_id LIMIT ?");
 	sq_text(st, 1, tag);
 	sq_int(st, 2, max);
 	return ids(c, st, max, out);
