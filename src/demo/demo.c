@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -172,6 +173,15 @@ static double seconds_since(int64_t t0_us)
 	return (double)(clock_mono_us() - t0_us) / 1e6;
 }
 
+double demo_cpu_seconds(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* The first person (in id order) whose title is one of titles. */
 static uint32_t first_with_title(const struct demo *d, const char *const *titles)
 {
@@ -217,7 +227,7 @@ static void print_report(struct store *s, const struct demo *d, double secs)
 	printf("\nconnections per person: mean %.1f, max %zu\n", d->mean_degree, max);
 	printf("bytes on disk: %" PRId64 " (%.1f MiB)\n", store_disk_bytes(s),
 	       (double)store_disk_bytes(s) / 1048576.0);
-	printf("time: %.1f s\n", secs);
+	printf("time: %.1f s (CPU %.1f s)\n", secs, demo_cpu_seconds());
 	print_sign_in(d);
 }
 
@@ -226,19 +236,20 @@ static int generate(struct demo *d, struct store *s, int64_t t0)
 	struct demo_written wr;
 	if (demo_org_build(d) < 0)
 		return -1;
-	printf("people: %u (%.1f s)\n", d->n, seconds_since(t0));
+	printf("people: %u (%.1f s, CPU %.1f s)\n", d->n, seconds_since(t0), demo_cpu_seconds());
 	demo_network_build(d);
-	printf("connections: %zu, follows: %zu (%.1f s)\n", d->n_pairs, d->n_follows,
-	       seconds_since(t0));
+	printf("connections: %zu, follows: %zu (%.1f s, CPU %.1f s)\n", d->n_pairs, d->n_follows,
+	       seconds_since(t0), demo_cpu_seconds());
 	if (demo_posts_build(d) < 0)
 		return -1;
-	printf("posts: %zu over %u days (%.1f s)\n", d->n_posts, d->o.days, seconds_since(t0));
+	printf("posts: %zu over %u days (%.1f s, CPU %.1f s)\n", d->n_posts, d->o.days,
+	       seconds_since(t0), demo_cpu_seconds());
 	fflush(stdout);
 	if (demo_write(d, s, &wr) < 0)
 		return -1;
 	printf("written: %" PRId64 " likes, %" PRId64 " notifications, %" PRId64
-	       " tokens (%.1f s)\n",
-	       wr.favourites, wr.notifications, wr.tokens, seconds_since(t0));
+	       " tokens (%.1f s, CPU %.1f s)\n",
+	       wr.favourites, wr.notifications, wr.tokens, seconds_since(t0), demo_cpu_seconds());
 	return demo_communities_write(d, s);
 }
 

@@ -463,9 +463,9 @@ int demo_communities_write(struct demo *d, struct store *s)
 	arena_free(a);
 	if (rc == 0)
 		printf("communities: %u, %" PRIu64 " members, %" PRIu64 " requests, %" PRIu64
-		       " invitations, %zu posts, %" PRIu64 " topics (%.1f s)\n",
+		       " invitations, %zu posts, %" PRIu64 " topics (%.1f s, CPU %.1f s)\n",
 		       g.n_comm, g.members, g.requests, g.invitations, g.n_posts, g.topics,
-		       (double)(clock_mono_us() - t0) / 1e6);
+		       (double)(clock_mono_us() - t0) / 1e6, demo_cpu_seconds());
 	else
 		fprintf(stderr, "moka demo: cannot write the communities\n");
 	free(g.subject);

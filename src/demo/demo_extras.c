@@ -851,10 +851,10 @@ int demo_extras_write(struct demo *d, struct store *s, struct config *cfg)
 		printf("extras: %" PRIu64 " accepted answers, %zu conversations (%zu one-to-one), "
 		       "%zu messages (%" PRIu64 " members with unread), %" PRIu64 " files (%" PRIu64
 		       " images, %.1f KiB, %" PRIu64 " named shares, %" PRIu64 " on posts, %" PRIu64
-		       " on messages), %" PRIu64 " notifications (%.1f s)\n",
+		       " on messages), %" PRIu64 " notifications (%.1f s, CPU %.1f s)\n",
 		       accepted, g.n_conv, n_direct, g.n_msg, unread, fg.files, fg.pngs,
 		       (double)fg.bytes / 1024.0, fg.shares, fg.on_posts, fg.on_messages,
-		       wr.notifications, (double)(clock_mono_us() - t0) / 1e6);
+		       wr.notifications, (double)(clock_mono_us() - t0) / 1e6, demo_cpu_seconds());
 	else
 		fprintf(stderr, "moka demo: cannot write the conversations, answers and files\n");
 	arena_free(a);

@@ -230,6 +230,8 @@ int demo_org_build(struct demo *d);
 int demo_network_build(struct demo *d);
 int demo_posts_build(struct demo *d);
 void demo_free(struct demo *d);
+/* The process's CPU time so far (user + system, all threads), seconds. */
+double demo_cpu_seconds(void);
 
 struct store;
 struct demo_written {

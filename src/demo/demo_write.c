@@ -19,9 +19,12 @@
 #include "core/xmalloc.h"
 #include "json/json_writer.h"
 #include "store/store.h"
+#include "store/store_demo.h"
 #include "text/text.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +38,6 @@
 #define MAX_EXPERTISE 8
 #define MAX_LIKES 300
 #define LIKE_MEAN 2.0
-#define POSTS_PER_ARENA 256
 
 enum notif_type { N_MENTION, N_FAVOURITE, N_REBLOG, N_FOLLOW };
 static const char *const notif_names[] = {"mention", "favourite", "reblog", "follow"};
@@ -482,81 +484,192 @@ static size_t likers(struct writer *w, struct demo_rng *r, const struct demo_pos
 	return n;
 }
 
-static int write_post_rows(struct writer *w, const struct demo_post *p, int64_t id,
-			   const struct text_rendered *tr, const uint32_t *liked, size_t n_liked,
-			   struct demo_rng *r)
+/* ---- posts: one thread makes the rows, the caller's writes them ----
+ *
+ * Rendering a post's text and choosing who likes it takes about as long
+ * as SQLite takes to store it, so the two overlap on two cores: a
+ * generator thread fills chunks of POSTS_PER_CHUNK posts (rows, mentions,
+ * tags, likes, in the order they are written), the writing thread stores
+ * each chunk through the store's bulk paths in the same order as one
+ * thread would, and hands it back. The notifications are the generator's
+ * alone until it ends. */
+
+#define POSTS_PER_CHUNK 1024
+#define CHUNKS 4
+
+struct like {
+	int64_t at;
+	uint32_t user;
+};
+
+struct chunk {
+	struct arena *a; /* the texts, HTML and tags of its posts */
+	size_t n;
+	struct store_demo_post rows[POSTS_PER_CHUNK];
+	uint16_t n_mention[POSTS_PER_CHUNK], n_tag[POSTS_PER_CHUNK], n_like[POSTS_PER_CHUNK];
+	uint32_t *mention;
+	const char **tag;
+	struct like *like;
+	size_t mentions, tags, likes, cap_mention, cap_tag, cap_like;
+};
+
+struct pipe {
+	struct writer *w;
+	struct store_demo_side *side; /* the generator's, or NULL */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct chunk chunks[CHUNKS];
+	size_t made, written; /* chunks handed over and written back, ever */
+	bool done, failed, stop;
+};
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	while (*cap < need)
+		*cap = *cap ? *cap * 2 : 4096;
+	return xrealloc(p, *cap * size);
+}
+
+/* Post idx into chunk c (the rows only: the store sees them later), and
+ * its text into the side search index. */
+static int make_post(struct writer *w, struct store_demo_side *side, struct chunk *c, uint32_t idx)
 {
 	const struct demo *d = w->d;
+	const struct demo_post *p = &d->posts[idx];
 	const struct demo_post *parent = p->parent ? &d->posts[p->parent - 1] : NULL;
-	struct store_demo_post row = {
+	int64_t id = d->post_id[idx];
+	struct demo_rng r;
+	demo_rng_init(&r, d->o.seed, STREAM_POST + idx);
+	struct text_rendered tr = {.html = ""};
+	if (p->kind != KIND_REBLOG) {
+		post_text(w, &r, p);
+		struct text_opts o = {
+		    .base_url = d->o.base_url, .resolve = resolve, .resolve_ctx = (void *)d};
+		if (text_render(c->a, w->text.ptr, w->text.len, &o, &tr) < 0) {
+			fprintf(stderr, "moka demo: cannot render: %s\n", w->text.ptr);
+			return -1;
+		}
+	}
+	if (side && p->kind != KIND_REBLOG &&
+	    store_demo_side_post(side, id, w->text.ptr) != STORE_OK)
+		return -1;
+	uint32_t liked[MAX_LIKES];
+	size_t n_liked = likers(w, &r, p, liked), k = c->n++;
+	struct store_demo_post *row = &c->rows[k];
+	*row = (struct store_demo_post){
 	    .id = id,
 	    .author_id = p->author,
 	    .visibility = p->vis,
-	    .text = p->kind == KIND_REBLOG ? "" : w->text.ptr,
-	    .html = tr->html,
+	    .text = p->kind == KIND_REBLOG ? "" : arena_strndup(c->a, w->text.ptr, w->text.len),
+	    .html = tr.html,
 	    .language = p->kind == KIND_REBLOG ? NULL
 			: p->french	       ? "fr"
 					       : "en",
 	    .is_question = p->question,
-	    .has_tags = tr->tags_len > 0,
+	    .has_tags = tr.tags_len > 0,
 	    .created_at = p->ms,
 	    .replies_count = p->replies,
 	    .favourites_count = (int64_t)n_liked,
 	    .reblogs_count = p->reblogs,
 	};
 	if (p->kind == KIND_REPLY) {
-		row.in_reply_to_id = d->post_id[p->parent - 1];
-		row.in_reply_to_account_id = parent->author;
-		row.root_id = d->post_id[p->root - 1];
+		row->in_reply_to_id = d->post_id[p->parent - 1];
+		row->in_reply_to_account_id = parent->author;
+		row->root_id = d->post_id[p->root - 1];
 	} else if (p->kind == KIND_REBLOG) {
-		row.reblog_of_id = d->post_id[p->parent - 1];
-		notif_add(w, p->ms, parent->author, p->author, row.reblog_of_id, N_REBLOG);
+		row->reblog_of_id = d->post_id[p->parent - 1];
+		notif_add(w, p->ms, parent->author, p->author, row->reblog_of_id, N_REBLOG);
 	} else if (p->kind == KIND_BOARD) {
-		row.board_owner_id = p->mention[0];
+		row->board_owner_id = p->mention[0];
 	}
-	if (store_demo_post(w->b, &row) != STORE_OK)
-		return -1;
-	for (size_t i = 0; i < tr->mentions_len; i++) {
-		uint32_t u = (uint32_t)tr->mentions[i].user_id;
-		if (store_demo_mention(w->b, id, u) != STORE_OK)
-			return -1;
+	c->mention =
+	    grow(c->mention, &c->cap_mention, c->mentions + tr.mentions_len, sizeof(*c->mention));
+	for (size_t i = 0; i < tr.mentions_len; i++) {
+		uint32_t u = (uint32_t)tr.mentions[i].user_id;
+		c->mention[c->mentions++] = u;
 		notif_add(w, p->ms, u, p->author, id, N_MENTION);
 	}
-	for (size_t i = 0; i < tr->tags_len; i++)
-		if (store_demo_tag(w->b, tr->tags[i], id) != STORE_OK)
-			return -1;
+	c->tag = grow(c->tag, &c->cap_tag, c->tags + tr.tags_len, sizeof(*c->tag));
+	for (size_t i = 0; i < tr.tags_len; i++)
+		c->tag[c->tags++] = tr.tags[i];
+	c->like = grow(c->like, &c->cap_like, c->likes + n_liked, sizeof(*c->like));
 	for (size_t i = 0; i < n_liked; i++) {
-		int64_t at = p->ms + 30000 + (int64_t)demo_rng_exp(r, 3.0 * MS_PER_HOUR);
-		if (at > w->d->o.now_ms)
-			at = w->d->o.now_ms - (int64_t)demo_rng_below(r, 60000);
-		if (store_demo_favourite(w->b, id, liked[i], at) != STORE_OK)
-			return -1;
+		int64_t at = p->ms + 30000 + (int64_t)demo_rng_exp(&r, 3.0 * MS_PER_HOUR);
+		if (at > d->o.now_ms)
+			at = d->o.now_ms - (int64_t)demo_rng_below(&r, 60000);
+		c->like[c->likes++] = (struct like){at, liked[i]};
 		notif_add(w, at, p->author, liked[i], id, N_FAVOURITE);
 	}
+	c->n_mention[k] = (uint16_t)tr.mentions_len;
+	c->n_tag[k] = (uint16_t)tr.tags_len;
+	c->n_like[k] = (uint16_t)n_liked;
 	w->out->favourites += (int64_t)n_liked;
 	return 0;
 }
 
-static int write_post(struct writer *w, struct arena *a, uint32_t idx)
+/* Stores chunk c's rows, post by post: the post, its mentions, tags, likes. */
+static int store_chunk(struct store_demo *b, const struct chunk *c)
 {
-	const struct demo *d = w->d;
-	const struct demo_post *p = &d->posts[idx];
-	struct demo_rng r;
-	demo_rng_init(&r, d->o.seed, STREAM_POST + idx);
-	struct text_rendered tr = {.html = ""};
-	buf_reset(&w->text);
-	if (p->kind != KIND_REBLOG) {
-		post_text(w, &r, p);
-		struct text_opts o = {
-		    .base_url = d->o.base_url, .resolve = resolve, .resolve_ctx = (void *)d};
-		if (text_render(a, w->text.ptr, w->text.len, &o, &tr) < 0) {
-			fprintf(stderr, "moka demo: cannot render: %s\n", w->text.ptr);
+	size_t m = 0, t = 0, l = 0;
+	for (size_t k = 0; k < c->n; k++) {
+		int64_t id = c->rows[k].id;
+		if (store_demo_post(b, &c->rows[k]) != STORE_OK)
 			return -1;
-		}
+		for (size_t i = 0; i < c->n_mention[k]; i++, m++)
+			if (store_demo_mention(b, id, c->mention[m]) != STORE_OK)
+				return -1;
+		for (size_t i = 0; i < c->n_tag[k]; i++, t++)
+			if (store_demo_tag(b, c->tag[t], id) != STORE_OK)
+				return -1;
+		for (size_t i = 0; i < c->n_like[k]; i++, l++)
+			if (store_demo_favourite(b, id, c->like[l].user, c->like[l].at) != STORE_OK)
+				return -1;
 	}
-	uint32_t liked[MAX_LIKES];
-	size_t n_liked = likers(w, &r, p, liked);
-	return write_post_rows(w, p, d->post_id[idx], &tr, liked, n_liked, &r);
+	return 0;
+}
+
+static void chunk_reset(struct chunk *c)
+{
+	if (c->a)
+		arena_free(c->a);
+	c->a = arena_new();
+	c->n = c->mentions = c->tags = c->likes = 0;
+}
+
+/* The generator thread: every post, in time order, chunk after chunk. */
+static void *generate_posts(void *arg)
+{
+	struct pipe *pp = arg;
+	const struct demo *d = pp->w->d;
+	size_t k = 0;
+	bool failed = false;
+	while (k < d->n_posts && !failed) {
+		pthread_mutex_lock(&pp->mu);
+		while (pp->made - pp->written == CHUNKS && !pp->stop)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		bool stop = pp->stop;
+		pthread_mutex_unlock(&pp->mu);
+		if (stop)
+			break;
+		struct chunk *c = &pp->chunks[pp->made % CHUNKS];
+		chunk_reset(c);
+		for (; k < d->n_posts && c->n < POSTS_PER_CHUNK && !failed; k++)
+			failed = make_post(pp->w, pp->side, c, d->order[k]) < 0;
+		pthread_mutex_lock(&pp->mu);
+		pp->made += !failed;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+	}
+	if (!failed && k == d->n_posts && pp->side && store_demo_side_close(pp->side) != STORE_OK)
+		failed = true;
+	pthread_mutex_lock(&pp->mu);
+	pp->done = true;
+	pp->failed = failed;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	return NULL;
 }
 
 static int write_posts(struct writer *w)
@@ -568,16 +681,49 @@ static int write_posts(struct writer *w)
 		act += d->people[i].activity;
 	}
 	w->pop_mean = act > 0 ? w->pop_mean / act : 1;
-	struct arena *a = arena_new();
-	int rc = 0;
-	for (size_t k = 0; k < d->n_posts && rc == 0; k++) {
-		rc = write_post(w, a, d->order[k]);
-		if (k % POSTS_PER_ARENA == POSTS_PER_ARENA - 1) {
-			arena_free(a);
-			a = arena_new();
-		}
+	struct pipe *pp = xcalloc(1, sizeof(*pp));
+	pp->w = w;
+	pthread_mutex_init(&pp->mu, NULL);
+	pthread_cond_init(&pp->cv, NULL);
+	if (store_demo_side_open(w->b, &pp->side) != STORE_OK)
+		pp->side = NULL; /* the store indexes the posts at the end */
+	pthread_t th;
+	if (pthread_create(&th, NULL, generate_posts, pp) != 0) {
+		fprintf(stderr, "moka demo: cannot start a thread\n");
+		free(pp);
+		return -1;
 	}
-	arena_free(a);
+	int rc = 0;
+	for (;;) {
+		pthread_mutex_lock(&pp->mu);
+		while (pp->made == pp->written && !pp->done)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		bool more = pp->made > pp->written;
+		pthread_mutex_unlock(&pp->mu);
+		if (!more)
+			break;
+		rc = store_chunk(w->b, &pp->chunks[pp->written % CHUNKS]);
+		pthread_mutex_lock(&pp->mu);
+		pp->written++;
+		pp->stop |= rc < 0;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+		if (rc < 0)
+			break;
+	}
+	pthread_join(th, NULL);
+	if (pp->failed)
+		rc = -1;
+	for (size_t i = 0; i < CHUNKS; i++) {
+		if (pp->chunks[i].a)
+			arena_free(pp->chunks[i].a);
+		free(pp->chunks[i].mention);
+		free(pp->chunks[i].tag);
+		free(pp->chunks[i].like);
+	}
+	pthread_mutex_destroy(&pp->mu);
+	pthread_cond_destroy(&pp->cv);
+	free(pp);
 	return rc;
 }
 
@@ -660,7 +806,8 @@ static int step(struct writer *w, const char *what, int (*fn)(struct writer *w),
 {
 	int rc = fn(w);
 	if (rc == 0)
-		printf("  %s written (%.1f s)\n", what, (double)(clock_mono_us() - t0) / 1e6);
+		printf("  %s written (%.1f s, CPU %.1f s)\n", what,
+		       (double)(clock_mono_us() - t0) / 1e6, demo_cpu_seconds());
 	fflush(stdout);
 	return rc;
 }
@@ -693,7 +840,8 @@ int demo_write(struct demo *d, struct store *s, struct demo_written *out)
 		rc = step(&w, "tokens", write_tokens, t0);
 	if (rc == 0) {
 		rc = store_demo_finish(w.b);
-		printf("  indexes built (%.1f s)\n", (double)(clock_mono_us() - t0) / 1e6);
+		printf("  indexes built (%.1f s, CPU %.1f s)\n",
+		       (double)(clock_mono_us() - t0) / 1e6, demo_cpu_seconds());
 	} else {
 		store_demo_abort(w.b);
 	}

@@ -3,12 +3,13 @@
  *
  * A bulk load runs on the store's one writer connection, with no server
  * running: it writes rows in transactions of STORE_DEMO_BATCH rows, with
- * prepared statements, foreign-key checks and fsyncs off and a large page
- * cache. The secondary indexes of most tables it fills are dropped at the
- * start and rebuilt at the end (sorting once is much faster than keeping
- * them up to date row by row); the schema stays exactly what the
- * migrations made, because the indexes are recreated from the SQL the
- * database itself recorded.
+ * prepared statements, no journal, foreign-key checks and fsyncs off and
+ * a large page cache. The secondary indexes of the tables it fills and
+ * the search triggers are dropped at the start and rebuilt at the end
+ * (sorting once is much faster than keeping them up to date row by row,
+ * and each search index is filled in one pass); the schema stays exactly
+ * what the migrations made, because indexes and triggers are recreated
+ * from the SQL the database itself recorded.
  *
  * Ids are the caller's: users, posts and notifications are inserted with
  * the ids given (posts and notifications should be time-ordered ids from
@@ -17,7 +18,8 @@
  * order.
  *
  * Until store_demo_finish() returns 0 the database is incomplete: if the
- * process dies, delete the data directory and start again.
+ * process dies or the load is aborted, delete the data directory and
+ * start again (without a journal, a rolled-back batch may be half there).
  */
 #ifndef MOKA_STORE_DEMO_H
 #define MOKA_STORE_DEMO_H
@@ -30,7 +32,7 @@ struct user;
 struct store_demo;
 
 /* Rows per transaction. */
-#define STORE_DEMO_BATCH 50000
+#define STORE_DEMO_BATCH 250000
 
 /*
  * Starts a bulk load into s. Takes the writer connection until finish or
@@ -50,6 +52,22 @@ int store_demo_finish(struct store_demo *b);
 /* Rolls back the current batch, rebuilds the indexes and releases the
  * writer; b is freed. Earlier batches stay committed. */
 void store_demo_abort(struct store_demo *b);
+
+/*
+ * The side search index: the posts' full-text index (search_posts), built
+ * by another thread while the rows are written, in a file of its own
+ * beside the database, and copied in by store_demo_finish (in place of
+ * indexing every post there, one thread, after the writing). Open it from
+ * the writing thread; then, from one other thread, give it the text of
+ * every post its insert trigger would index (live posts that are not
+ * reposts) and close it. Without a side index closed after its last post,
+ * finish indexes the posts itself. STORE_OK or STORE_ERROR (then do
+ * without). The side index is freed by finish or abort.
+ */
+struct store_demo_side;
+int store_demo_side_open(struct store_demo *b, struct store_demo_side **out);
+int store_demo_side_post(struct store_demo_side *x, int64_t id, const char *text);
+int store_demo_side_close(struct store_demo_side *x);
 
 /* Inserts u with its id, last_status_at and every profile field. */
 int store_demo_user(struct store_demo *b, const struct user *u);

@@ -1,42 +1,69 @@
 /*
  * store_sqlite_demo: bulk loading in SQLite (see store_demo.h).
  *
- * Same single writer connection as the server's, still in WAL mode; for
- * the load only: synchronous=OFF (a crash means starting over anyway),
- * foreign_keys=OFF (the generator keeps references right by
- * construction), a 512 MiB page cache and two sorter threads for the
- * index rebuild.
+ * The store's single writer connection, for the load only: no journal
+ * (each page is written once, not to the WAL and again by a checkpoint;
+ * a crash means starting over anyway), synchronous=OFF, foreign_keys=OFF
+ * (the generator keeps references right by construction), a 1 GiB page
+ * cache and two sorter threads for the index rebuild. The connection
+ * returns to WAL mode and the server's settings at the end.
+ *
+ * The search triggers (search_*) are dropped with the secondary indexes
+ * and recreated from the SQL the database recorded, after the indexes
+ * they feed are filled in one pass each: external-content indexes by
+ * 'rebuild', search_posts (live posts that are not reposts, what its
+ * insert trigger takes) from the side index another thread built while
+ * the posts were written (store_demo_side_*), copied shadow table by
+ * shadow table, or else by one INSERT … SELECT.
  */
 #include "store/store_sqlite_int.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Side index rows per transaction. */
+#define SIDE_BATCH 100000
+/* Up to this many posts, the copied index is checked against the posts
+ * (FTS5's integrity-check: what the triggers would have made). */
+#define SIDE_CHECK_MAX 200000
+
+struct store_demo_side {
+	sqlite3 *db;
+	sqlite3_stmt *add;
+	char *path;
+	int in_batch;
+	int64_t n;
+	bool done; /* closed with every post in it */
+};
 
 struct store_demo {
 	struct store *store;
 	struct store_conn *w;
 	int in_batch;
-	/* CREATE INDEX statements of the dropped indexes */
-	char **index_sql;
-	int n_index;
+	/* CREATE statements of the dropped indexes, then of the dropped
+	 * triggers (indexes first: sqlite_master order by type) */
+	char **saved_sql;
+	int n_saved, n_indexes;
+	struct store_demo_side *side;
 };
 
 /* The tables whose secondary indexes are dropped during a bulk load and
- * rebuilt at the end. Not posts: rows come in id order, so its indexes
- * grow mostly at their ends, and updating them as rows arrive costs about
- * what six sorts would, without scanning the widest table six times. */
+ * rebuilt at the end (sorting once is cheaper than keeping them up to
+ * date row by row, and the rebuild's sorts use both cores). */
 static const char *const bulk_tables[] = {
-    "users",	     "user_expertise", "connections", "follows",
+    "users",	     "user_expertise", "connections", "follows",       "posts",
     "post_mentions", "post_tags",      "favourites",  "notifications",
 };
 
-static int exec(struct store_conn *w, const char *sql)
+static int exec(sqlite3 *db, const char *sql)
 {
 	char *err = NULL;
-	if (sqlite3_exec(w->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
 		log_error("store: %s: %s", sql, err ? err : "?");
 		sqlite3_free(err);
 		return -1;
@@ -44,70 +71,197 @@ static int exec(struct store_conn *w, const char *sql)
 	return 0;
 }
 
-static int drop_indexes(struct store_demo *b)
+static bool bulk_table(const char *tbl)
+{
+	for (size_t i = 0; i < sizeof(bulk_tables) / sizeof(bulk_tables[0]); i++)
+		if (tbl && strcmp(tbl, bulk_tables[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Drops the bulk tables' secondary indexes and the search triggers,
+ * keeping their SQL. */
+static int drop_schema(struct store_demo *b)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(b->w->db,
-			       "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index'"
-			       " AND sql IS NOT NULL ORDER BY name",
+			       "SELECT type, name, sql, tbl_name FROM sqlite_master"
+			       " WHERE sql IS NOT NULL AND (type = 'index'"
+			       " OR (type = 'trigger' AND name LIKE 'search\\_%' ESCAPE '\\'))"
+			       " ORDER BY type, name",
 			       -1, &st, NULL) != SQLITE_OK) {
 		sq_log(b->w, "list indexes");
 		return -1;
 	}
-	char **names = NULL;
+	char **drops = NULL;
 	int n = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *tbl = (const char *)sqlite3_column_text(st, 2);
-		bool ours = false;
-		for (size_t i = 0; i < sizeof(bulk_tables) / sizeof(bulk_tables[0]); i++)
-			ours |= tbl && strcmp(tbl, bulk_tables[i]) == 0;
-		if (!ours)
+		bool index = strcmp((const char *)sqlite3_column_text(st, 0), "index") == 0;
+		if (index && !bulk_table((const char *)sqlite3_column_text(st, 3)))
 			continue;
-		b->index_sql = xrealloc(b->index_sql, (size_t)(n + 1) * sizeof(*b->index_sql));
-		names = xrealloc(names, (size_t)(n + 1) * sizeof(*names));
-		b->index_sql[n] = xstrdup((const char *)sqlite3_column_text(st, 1));
-		names[n] = sqlite3_mprintf("DROP INDEX \"%w\"", sqlite3_column_text(st, 0));
+		b->saved_sql = xrealloc(b->saved_sql, (size_t)(n + 1) * sizeof(*b->saved_sql));
+		drops = xrealloc(drops, (size_t)(n + 1) * sizeof(*drops));
+		b->saved_sql[n] = xstrdup((const char *)sqlite3_column_text(st, 2));
+		drops[n] = sqlite3_mprintf(index ? "DROP INDEX \"%w\"" : "DROP TRIGGER \"%w\"",
+					   sqlite3_column_text(st, 1));
+		b->n_indexes += index;
 		n++;
 	}
 	sqlite3_finalize(st);
-	b->n_index = n;
+	b->n_saved = n;
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
-		if (rc == 0 && exec(b->w, names[i]) < 0)
+		if (rc == 0 && exec(b->w->db, drops[i]) < 0)
 			rc = -1;
-		sqlite3_free(names[i]);
+		sqlite3_free(drops[i]);
 	}
-	free(names);
+	free(drops);
 	return rc;
 }
 
-static int rebuild_indexes(struct store_demo *b)
+/* search_posts's shadow tables from the side index (rc 0), in the
+ * current transaction. */
+static int copy_side(struct store_demo *b)
 {
+	sqlite3 *db = b->w->db;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT name FROM demo_side.sqlite_master WHERE type = 'table'"
+			       " AND name LIKE 'search\\_posts\\_%' ESCAPE '\\'",
+			       -1, &st, NULL) != SQLITE_OK) {
+		sq_log(b->w, "list the side index");
+		return -1;
+	}
+	int rc = 0, n = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		char *sql = sqlite3_mprintf("DELETE FROM main.\"%w\"; INSERT INTO main.\"%w\" "
+					    "SELECT * FROM demo_side.\"%w\"",
+					    sqlite3_column_text(st, 0), sqlite3_column_text(st, 0),
+					    sqlite3_column_text(st, 0));
+		rc = exec(db, sql);
+		sqlite3_free(sql);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc == 0 && n > 0 && b->side->n <= SIDE_CHECK_MAX &&
+	    exec(db, "INSERT INTO search_posts(search_posts) VALUES ('integrity-check')") < 0) {
+		log_error("store: the side search index does not match the posts");
+		return -1;
+	}
+	return rc == 0 && n > 0 ? 0 : -1;
+}
+
+/* Fills every search index in one pass each (in the current transaction). */
+static int fill_search(struct store_demo *b)
+{
+	sqlite3 *db = b->w->db;
+	sqlite3_stmt *st;
+	/* the indexes over another table (content='…'); search_posts apart */
+	if (sqlite3_prepare_v2(db,
+			       "SELECT name FROM sqlite_master WHERE type = 'table'"
+			       " AND name LIKE 'search\\_%' ESCAPE '\\' AND name <> 'search_posts'"
+			       " AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%content=''_%'"
+			       " AND sql NOT LIKE '%content=''''%'",
+			       -1, &st, NULL) != SQLITE_OK) {
+		sq_log(b->w, "list the search indexes");
+		return -1;
+	}
 	int rc = 0;
-	for (int i = 0; i < b->n_index; i++) {
-		if (exec(b->w, "BEGIN IMMEDIATE") < 0 || exec(b->w, b->index_sql[i]) < 0 ||
-		    exec(b->w, "COMMIT") < 0) {
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		char *sql = sqlite3_mprintf("INSERT INTO \"%w\"(\"%w\") VALUES ('rebuild')",
+					    sqlite3_column_text(st, 0), sqlite3_column_text(st, 0));
+		rc = exec(db, sql);
+		sqlite3_free(sql);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return -1;
+	if (b->side && b->side->done && copy_side(b) == 0)
+		return 0;
+	/* no side index: what the insert trigger would have added, at once */
+	return exec(db, "INSERT INTO search_posts(search_posts) VALUES ('delete-all')") < 0 ||
+		       exec(db, "INSERT INTO search_posts(rowid, text, spoiler_text)"
+				" SELECT id, text, spoiler_text FROM posts"
+				" WHERE reblog_of_id IS NULL AND deleted_at IS NULL") < 0 ||
+		       exec(db, "INSERT INTO search_posts(search_posts) VALUES ('optimize')") < 0
+		   ? -1
+		   : 0;
+}
+
+static void side_free(struct store_demo_side *x)
+{
+	if (!x)
+		return;
+	sqlite3_finalize(x->add);
+	sqlite3_close(x->db);
+	unlink(x->path);
+	sqlite3_free(x->path);
+	free(x);
+}
+
+static int rebuild_schema(struct store_demo *b)
+{
+	sqlite3 *db = b->w->db;
+	int rc = 0;
+	for (int i = 0; i < b->n_indexes; i++) {
+		if (exec(db, "BEGIN IMMEDIATE") < 0 || exec(db, b->saved_sql[i]) < 0 ||
+		    exec(db, "COMMIT") < 0) {
 			store_rollback(b->w);
 			rc = -1;
 		}
-		free(b->index_sql[i]);
 	}
-	free(b->index_sql);
-	b->index_sql = NULL;
-	b->n_index = 0;
-	/* the search indexes, filled in one pass, and their triggers back */
-	if (exec(b->w, "BEGIN IMMEDIATE") < 0 || store_search_bulk_end(b->w) < 0 ||
-	    exec(b->w, "COMMIT") < 0) {
+	/* the search indexes, filled in one pass, then their triggers back */
+	bool side = b->side && b->side->done;
+	if (side) {
+		char *sql = sqlite3_mprintf("ATTACH %Q AS demo_side", b->side->path);
+		side = exec(db, sql) == 0;
+		sqlite3_free(sql);
+		sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
+	}
+	if (!side && b->side)
+		b->side->done = false;
+	if (exec(db, "BEGIN IMMEDIATE") < 0 || fill_search(b) < 0) {
 		store_rollback(b->w);
 		rc = -1;
 	}
+	for (int i = b->n_indexes; i < b->n_saved && rc == 0; i++)
+		rc = exec(db, b->saved_sql[i]);
+	if (rc == 0 && exec(db, "COMMIT") < 0)
+		rc = -1;
+	if (rc < 0)
+		store_rollback(b->w);
+	if (side)
+		exec(db, "DETACH demo_side");
+	for (int i = 0; i < b->n_saved; i++)
+		free(b->saved_sql[i]);
+	free(b->saved_sql);
+	b->saved_sql = NULL;
+	b->n_saved = b->n_indexes = 0;
+	side_free(b->side);
+	b->side = NULL;
 	return rc;
+}
+
+/* The journal mode after sql ("wal", "off"), into out. */
+static void journal_mode(struct store_conn *w, const char *sql, char *out, size_t len)
+{
+	sqlite3_stmt *st;
+	snprintf(out, len, "?");
+	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
 }
 
 static void release(struct store_demo *b)
 {
-	exec(b->w, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-		   " PRAGMA cache_size=-65536; PRAGMA threads=0;");
+	char mode[16];
+	journal_mode(b->w, "PRAGMA journal_mode=WAL", mode, sizeof(mode));
+	if (strcmp(mode, "wal") != 0)
+		log_error("store: bulk load: cannot return to WAL mode (%s)", mode);
+	exec(b->w->db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+		       " PRAGMA cache_size=-65536; PRAGMA threads=0;");
 	store_writer_unlock(b->store);
 	free(b);
 }
@@ -124,22 +278,97 @@ int store_demo_begin(struct store *s, struct store_demo **out)
 		free(b);
 		return users > 0 ? STORE_CONFLICT : STORE_ERROR;
 	}
-	if (exec(b->w, "PRAGMA foreign_keys=OFF; PRAGMA synchronous=OFF;"
-		       " PRAGMA cache_size=-524288; PRAGMA threads=2;") < 0 ||
-	    exec(b->w, "BEGIN IMMEDIATE") < 0)
+	/* no journal (only the writer connection is open now) */
+	char mode[16];
+	journal_mode(b->w, "PRAGMA journal_mode=OFF", mode, sizeof(mode));
+	if (strcmp(mode, "off") != 0)
+		log_info("store: bulk load in %s mode", mode);
+	if (exec(b->w->db, "PRAGMA foreign_keys=OFF; PRAGMA synchronous=OFF;"
+			   " PRAGMA cache_size=-1048576; PRAGMA threads=2;") < 0 ||
+	    exec(b->w->db, "BEGIN IMMEDIATE") < 0)
 		goto fail;
-	if (drop_indexes(b) < 0 || store_search_bulk_begin(b->w) < 0 || exec(b->w, "COMMIT") < 0 ||
-	    exec(b->w, "BEGIN IMMEDIATE") < 0)
+	if (drop_schema(b) < 0 || exec(b->w->db, "COMMIT") < 0 ||
+	    exec(b->w->db, "BEGIN IMMEDIATE") < 0)
 		goto fail;
 	*out = b;
 	return STORE_OK;
 fail:
 	store_rollback(b->w);
-	for (int i = 0; i < b->n_index; i++)
-		free(b->index_sql[i]);
-	free(b->index_sql);
+	for (int i = 0; i < b->n_saved; i++)
+		free(b->saved_sql[i]);
+	free(b->saved_sql);
 	release(b);
 	return STORE_ERROR;
+}
+
+int store_demo_side_open(struct store_demo *b, struct store_demo_side **out)
+{
+	*out = NULL;
+	if (b->side)
+		return STORE_ERROR;
+	struct store_demo_side *x = xcalloc(1, sizeof(*x));
+	x->path = sqlite3_mprintf("%s-search.tmp", sqlite3_db_filename(b->w->db, "main"));
+	unlink(x->path);
+	sqlite3_stmt *st =
+	    sq_stmt(b->w, "SELECT sql FROM sqlite_master WHERE name = 'search_posts'");
+	char *create = sqlite3_step(st) == SQLITE_ROW
+			   ? xstrdup((const char *)sqlite3_column_text(st, 0))
+			   : NULL;
+	sqlite3_reset(st);
+	int rc = create && sqlite3_open_v2(x->path, &x->db,
+					   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					       SQLITE_OPEN_NOMUTEX,
+					   NULL) == SQLITE_OK
+		     ? 0
+		     : -1;
+	if (rc == 0)
+		rc = exec(x->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+				 " PRAGMA cache_size=-262144;");
+	if (rc == 0)
+		rc = exec(x->db, create);
+	if (rc == 0 &&
+	    sqlite3_prepare_v3(x->db,
+			       "INSERT INTO search_posts(rowid, text, spoiler_text)"
+			       " VALUES (?, ?, '')",
+			       -1, SQLITE_PREPARE_PERSISTENT, &x->add, NULL) != SQLITE_OK)
+		rc = -1;
+	if (rc == 0)
+		rc = exec(x->db, "BEGIN");
+	free(create);
+	if (rc < 0) {
+		log_error("store: cannot open the side search index %s", x->path);
+		side_free(x);
+		return STORE_ERROR;
+	}
+	b->side = x;
+	*out = x;
+	return STORE_OK;
+}
+
+int store_demo_side_post(struct store_demo_side *x, int64_t id, const char *text)
+{
+	sqlite3_bind_int64(x->add, 1, id);
+	sqlite3_bind_text(x->add, 2, text, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(x->add);
+	sqlite3_reset(x->add);
+	if (rc != SQLITE_DONE) {
+		log_error("store: side search index: %s", sqlite3_errmsg(x->db));
+		return STORE_ERROR;
+	}
+	x->n++;
+	if (++x->in_batch < SIDE_BATCH)
+		return STORE_OK;
+	x->in_batch = 0;
+	return exec(x->db, "COMMIT; BEGIN") < 0 ? STORE_ERROR : STORE_OK;
+}
+
+int store_demo_side_close(struct store_demo_side *x)
+{
+	if (exec(x->db, "COMMIT") < 0 ||
+	    exec(x->db, "INSERT INTO search_posts(search_posts) VALUES ('optimize')") < 0)
+		return STORE_ERROR;
+	x->done = true;
+	return STORE_OK;
 }
 
 struct store_conn *store_demo_conn(struct store_demo *b)
@@ -161,7 +390,7 @@ int store_demo_rows(struct store_demo *b, int n)
 int store_demo_finish(struct store_demo *b)
 {
 	int rc = store_commit(b->w);
-	if (rebuild_indexes(b) < 0)
+	if (rebuild_schema(b) < 0)
 		rc = -1;
 	release(b);
 	return rc;
@@ -170,7 +399,9 @@ int store_demo_finish(struct store_demo *b)
 void store_demo_abort(struct store_demo *b)
 {
 	store_rollback(b->w);
-	rebuild_indexes(b);
+	if (b->side)
+		b->side->done = false;
+	rebuild_schema(b);
 	release(b);
 }
 

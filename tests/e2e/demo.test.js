@@ -140,6 +140,42 @@ test('the demo company is usable: sign in, tokens, home stream, profiles', async
   assert.match(check, /integrity: ok/);
 });
 
+// The bulk load fills the posts' search index on the side (another thread)
+// and copies it in; the demo checks it against the posts at this size. Its
+// posts are found by their words, and the search triggers are back for new
+// posts, edits and deletes.
+test('the demo company is searchable: its posts, and new ones after the load', async () => {
+  assert.match(first.stdout, /^ {2}indexes built \(/m);
+  const srv = await startServer({ dir: first.dir });
+  try {
+    const token = moka(srv, ['token', 'create', first.ceo]);
+    const home = await api(srv, 'GET', '/api/v1/timelines/home?limit=40', { token });
+    assert.equal(home.status, 200);
+    const plain = (html) => html.replace(/<[^>]*>/g, ' ').replace(/&[a-z#0-9]+;/g, ' ');
+    const words = (st) => plain(st.content).split(/\s+/).filter((w) => /^[A-Za-z]{5,}$/.test(w));
+    const post = home.body.find((st) => !st.reblog && words(st).length >= 3);
+    assert.ok(post, 'a demo post with words');
+    const phrase = words(post).slice(0, 3).join(' ');
+    const q = encodeURIComponent(phrase);
+    const found = await api(srv, 'GET', `/api/moka/v1/search?type=posts&limit=40&author_id=${post.account.id}&q=${q}`, { token });
+    assert.equal(found.status, 200, JSON.stringify(found.body));
+    assert.ok(found.body.posts.total >= 1, JSON.stringify(found.body.posts));
+    const ids = found.body.posts.items.map((x) => x.status.id);
+    assert.ok(ids.includes(post.id) || found.body.posts.total > 40, `${phrase}: ${ids}`);
+    // a new post is indexed by the trigger the load put back, and its delete too
+    const p = await api(srv, 'POST', '/api/v1/statuses', { token, json: { status: 'Quokkaberry tasting notes for everyone', visibility: 'public' } });
+    assert.equal(p.status, 200);
+    const s1 = await api(srv, 'GET', '/api/moka/v1/search?type=posts&q=quokkaberry', { token });
+    assert.deepEqual(s1.body.posts.items.map((x) => x.status.id), [p.body.id]);
+    const del = await api(srv, 'DELETE', `/api/v1/statuses/${p.body.id}`, { token });
+    assert.equal(del.status, 200);
+    const s2 = await api(srv, 'GET', '/api/moka/v1/search?type=posts&q=quokkaberry', { token });
+    assert.equal(s2.body.posts.total, 0);
+  } finally {
+    await stopServer(srv, { keep: true });
+  }
+});
+
 // Conversations, accepted answers and files of a demo company, read through
 // the API as its people (a token for most of them).
 test('the demo company has conversations, answered questions and files', async () => {
