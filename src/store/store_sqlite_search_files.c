@@ -7,8 +7,12 @@
  * candidates by relevance after the access check. Messages are narrowed
  * here to the searcher's conversations and history, so that the cap is
  * spent on messages they may see; the messages rule still decides.
+ * Snippets of long texts (a file's text, a message) are cut here rather
+ * than by FTS5 (see body_extract).
  */
 #include "store/store_sqlite_search_int.h"
+#include "core/buf.h"
+#include "text/text.h"
 
 #include <string.h>
 
@@ -95,29 +99,161 @@ static char *snippet_of(struct arena *a, sqlite3_stmt *st, const char *match, in
 	return r;
 }
 
+/* --- file snippets ------------------------------------------------------------ */
+
+/* FTS5's snippet() weighs every window against every match of the row:
+ * quadratic in the matches, seconds for a long text full of a common
+ * word. So it is used on the short columns only; the text's extract is
+ * cut here, around the first matching word in its first SNIPPET_SCAN
+ * bytes (words folded like tags: case and Latin accents). */
+#define SNIPPET_SCAN (256u << 10)
+#define SNIPPET_WORDS 24
+#define SNIPPET_BEFORE 6
+#define SNIPPET_TERMS 64 /* folded words of a query */
+
+static bool word_byte(unsigned char ch)
+{
+	return ch >= 0x80 || (ch >= '0' && ch <= '9') ||
+	       ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || ch == '_';
+}
+
+/* The folded words of q's positive terms (phrases split), and which are
+ * prefixes. Their count. */
+static size_t snippet_words(struct arena *a, const struct search_query *q, const char **w,
+			    bool *prefix, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < q->n; i++) {
+		const struct search_term *t = &q->terms[i];
+		for (const char *p = t->exclude ? "" : t->text; *p && n < max;) {
+			const char *e = p;
+			while (*e && word_byte((unsigned char)*e))
+				e++;
+			char *f = e > p ? text_tag_normalize(a, p, (size_t)(e - p)) : NULL;
+			if (f) {
+				prefix[n] = t->prefix;
+				w[n++] = f;
+			}
+			p = *e ? e + 1 : e;
+		}
+	}
+	return n;
+}
+
+static bool word_matches(struct arena *a, const char *s, size_t len, const char **w,
+			 const bool *prefix, size_t n)
+{
+	char *f = text_tag_normalize(a, s, len);
+	for (size_t i = 0; f && i < n; i++)
+		if (prefix[i] ? !strncmp(f, w[i], strlen(w[i])) : !strcmp(f, w[i]))
+			return true;
+	return false;
+}
+
+/* An extract of body around the first word matching q, as marked text
+ * (\1 \2 around matches), in a. */
+static char *body_extract(struct arena *a, const char *body, const struct search_query *q)
+{
+	const char *w[SNIPPET_TERMS];
+	bool prefix[SNIPPET_TERMS];
+	size_t nw = snippet_words(a, q, w, prefix, sizeof(w) / sizeof(w[0]));
+	size_t len = strlen(body), scan = len < SNIPPET_SCAN ? len : SNIPPET_SCAN;
+	/* word starts, in a ring of the last SNIPPET_BEFORE + 1 */
+	size_t ring[SNIPPET_BEFORE + 1] = {0}, seen = 0, from = 0;
+	bool found = false;
+	struct arena *tmp = arena_new();
+	for (size_t i = 0; i < scan && !found;) {
+		while (i < scan && !word_byte((unsigned char)body[i]))
+			i++;
+		size_t s = i;
+		while (i < scan && word_byte((unsigned char)body[i]))
+			i++;
+		if (i == s)
+			break;
+		ring[seen++ % (SNIPPET_BEFORE + 1)] = s;
+		if (word_matches(tmp, body + s, i - s, w, prefix, nw)) {
+			found = true;
+			from = seen > SNIPPET_BEFORE ? ring[seen % (SNIPPET_BEFORE + 1)] : 0;
+		}
+	}
+	/* SNIPPET_WORDS words from `from`, matches marked */
+	struct buf b;
+	buf_init(&b, 64 * 1024);
+	if (from)
+		buf_puts(&b, "…");
+	size_t i = from, words = 0;
+	while (i < len && words < SNIPPET_WORDS) {
+		size_t s = i;
+		while (i < len && !word_byte((unsigned char)body[i]))
+			i++;
+		buf_append(&b, body + s, i - s);
+		s = i;
+		while (i < len && word_byte((unsigned char)body[i]))
+			i++;
+		if (i == s)
+			break;
+		bool mark = found && word_matches(tmp, body + s, i - s, w, prefix, nw);
+		if (mark)
+			buf_putc(&b, '\1');
+		buf_append(&b, body + s, i - s);
+		if (mark)
+			buf_putc(&b, '\2');
+		words++;
+	}
+	if (i < len)
+		buf_puts(&b, "…");
+	char *r = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+	buf_free(&b);
+	arena_free(tmp);
+	return r;
+}
+
 char *store_search_file_snippet(struct store_conn *c, struct arena *a, int64_t id,
 				const struct search_query *q)
 {
-	char *m = sq_search_match(a, q, NULL);
-	if (!m)
-		return NULL;
-	return snippet_of(a,
-			  sq_stmt(c, "SELECT snippet(search_files, -1, x'01', x'02', '…', 24)"
-				     " FROM search_files WHERE search_files MATCH ? AND rowid = ?"),
-			  m, id);
+	/* any positive term shown: one column seldom holds them all */
+	struct search_term *t = arena_calloc(a, q->n + 1, sizeof(*t));
+	struct search_query any = {.terms = t, .any = true};
+	for (size_t i = 0; i < q->n; i++)
+		if (!q->terms[i].exclude)
+			t[any.n++] = q->terms[i];
+	static const char *const cols[] = {"name", "tags", "description"};
+	static const int col_index[] = {0, 2, 1};
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT snippet(search_files, ?3, x'01', x'02', '…', 24)"
+		       " FROM search_files WHERE search_files MATCH ?1 AND rowid = ?2");
+	for (size_t k = 0; k < 3; k++) {
+		char *m = sq_search_match(a, &any, cols[k]);
+		if (!m)
+			return NULL;
+		sq_int(st, 3, col_index[k]);
+		char *r = snippet_of(a, st, m, id);
+		if (r)
+			return r;
+	}
+	st = sq_stmt(c, "SELECT body FROM search_files WHERE rowid = ?");
+	sq_int(st, 1, id);
+	char *r = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		r = sq_search_marks_html(
+		    a, body_extract(a, (const char *)sqlite3_column_text(st, 0), q));
+	sqlite3_reset(st);
+	return r;
 }
 
 char *store_search_message_snippet(struct store_conn *c, struct arena *a, int64_t id,
 				   const struct search_query *q)
 {
-	char *m = sq_search_match(a, q, NULL);
-	if (!m)
-		return NULL;
-	return snippet_of(a,
-			  sq_stmt(c, "SELECT snippet(search_messages, 0, x'01', x'02', '…', 24)"
-				     " FROM search_messages WHERE search_messages MATCH ?"
-				     " AND rowid = ?"),
-			  m, id);
+	/* a message holds up to 5,000 characters: cut here too */
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT text FROM messages WHERE id = ? AND deleted_at IS NULL");
+	sq_int(st, 1, id);
+	char *r = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		r = sq_search_marks_html(
+		    a, body_extract(a, (const char *)sqlite3_column_text(st, 0), q));
+	sqlite3_reset(st);
+	return r;
 }
 
 /* --- extracted text ------------------------------------------------------------ */

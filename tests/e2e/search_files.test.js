@@ -107,6 +107,12 @@ test('the text of plain text, Markdown and PDF files, accents folded', async () 
   assert.deepEqual(ids(await find(ann, 'previsionnel')), [doc.id], 'pdf accents');
   assert.deepEqual(ids(await find(ann, '"budget prévisionnel"')), [doc.id], 'phrase');
   assert.equal((await find(ann, 'xylophone -budget')).total, 0, 'exclusion');
+  // a long text full of a word: the extract is cut around the first match
+  const long = `${'filler words here. '.repeat(3000)}the tamarin clause ${'tamarin '.repeat(20000)}`;
+  const big = await upload(ann, 'long.txt', long);
+  const t = await until(ann, 'tamarin', (s) => s.total === 1, 'long text');
+  assert.deepEqual(ids(t), [big.id]);
+  assert.match(t.items[0].highlight, /^…words here\. filler words here\. the <mark>tamarin<\/mark> clause <mark>tamarin<\/mark>/);
   // an image has no text, a broken PDF gives none, and neither breaks anything
   const bad = await upload(ann, 'broken.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(300, 7)]));
   const named = await until(ann, 'broken', (s) => s.total === 1, 'broken pdf by name');
