@@ -40,7 +40,7 @@ int search_files_section(struct app *app, struct arena *a, struct jw *w, int64_t
 {
 	struct store_conn *c = store_reader(app->store);
 	struct search_hit *h = arena_alloc(a, FILES_CANDIDATES * sizeof(*h));
-	int n = store_search_files(c, q, r->author_id, FILES_CANDIDATES, h);
+	int n = store_search_files(c, q, viewer, r->author_id, FILES_CANDIDATES, h);
 	if (n < 0)
 		return -1;
 	int k = 0;

@@ -23,11 +23,13 @@ struct arena;
 struct search_query;
 struct search_hit;
 
-/* Documents matching q (name, tags, description, text), newest first, at
- * most max, with their text relevance (name and tags weigh most); owner:
- * only that person's files (0: anyone's). The count, or -1. */
-int store_search_files(struct store_conn *c, const struct search_query *q, int64_t owner, int max,
-		       struct search_hit *out);
+/* Documents matching q (name, tags, description, text) that viewer may
+ * have a role on (their own, shared with them by name, community and
+ * company files), newest first, at most max, with their text relevance
+ * (name and tags weigh most); owner: only that person's files (0:
+ * anyone's). The count, or -1. */
+int store_search_files(struct store_conn *c, const struct search_query *q, int64_t viewer,
+		       int64_t owner, int max, struct search_hit *out);
 /* Messages matching q in the conversations viewer is a member of, above
  * viewer's history floor, not deleted, newest first, at most max; author:
  * only theirs (0: anyone's). The count, or -1. */

@@ -34,26 +34,27 @@ static int hits_of(struct store_conn *c, sqlite3_stmt *st, int max, struct searc
 	return n;
 }
 
-int store_search_files(struct store_conn *c, const struct search_query *q, int64_t owner, int max,
-		       struct search_hit *out)
+int store_search_files(struct store_conn *c, const struct search_query *q, int64_t viewer,
+		       int64_t owner, int max, struct search_hit *out)
 {
 	struct arena *a = arena_new();
 	char *m = sq_search_match(a, q, NULL);
 	int n = 0;
 	if (m) {
-		/* name and tags above the description, the description above the text */
+		/* name and tags above the description, the description above the
+		 * text; only files viewer could have a role on (theirs, named
+		 * shares, community and company ones): files_role decides */
 		sqlite3_stmt *st =
-		    owner ? sq_stmt(c, "SELECT rowid, bm25(search_files, 10, 4, 6, 1)"
-				       " FROM search_files WHERE search_files MATCH ?1"
-				       " AND rowid IN (SELECT id FROM files WHERE owner_id = ?3)"
-				       " ORDER BY rowid DESC LIMIT ?2")
-			  : sq_stmt(c, "SELECT rowid, bm25(search_files, 10, 4, 6, 1)"
-				       " FROM search_files WHERE search_files MATCH ?1"
-				       " ORDER BY rowid DESC LIMIT ?2");
+		    sq_stmt(c, "SELECT s.rowid, bm25(search_files, 10, 4, 6, 1) FROM search_files s"
+			       " JOIN files f ON f.id = s.rowid WHERE search_files MATCH ?1"
+			       " AND (f.owner_id = ?3 OR f.audience <> 0 OR EXISTS (SELECT 1 FROM"
+			       " file_shares h WHERE h.file_id = f.id AND h.user_id = ?3))"
+			       " AND (?4 IS NULL OR f.owner_id = ?4)"
+			       " ORDER BY s.rowid DESC LIMIT ?2");
 		sq_text(st, 1, m);
 		sq_int(st, 2, max);
-		if (owner)
-			sq_int(st, 3, owner);
+		sq_int(st, 3, viewer);
+		sq_id(st, 4, owner);
 		n = hits_of(c, st, max, out, "search files");
 	}
 	arena_free(a);
@@ -67,16 +68,18 @@ int store_search_messages(struct store_conn *c, const struct search_query *q, in
 	char *m = sq_search_match(a, q, NULL);
 	int n = 0;
 	if (m) {
+		/* driven by the viewer's own messages (a rowid list FTS5 seeks
+		 * into), not by every match of a common word */
 		sqlite3_stmt *st = sq_stmt(
-		    c, "SELECT s.rowid, bm25(search_messages) FROM search_messages s"
-		       " JOIN messages g ON g.id = s.rowid"
-		       " JOIN conversation_members k ON k.conversation_id = g.conversation_id"
-		       " AND k.user_id = ?2"
-		       " JOIN conversations v ON v.id = g.conversation_id"
-		       " WHERE search_messages MATCH ?1 AND g.deleted_at IS NULL"
-		       " AND g.id > CASE WHEN v.history_visible THEN 0 ELSE k.joined_id END"
-		       " AND (?3 IS NULL OR g.author_id = ?3)"
-		       " ORDER BY s.rowid DESC LIMIT ?4");
+		    c,
+		    "SELECT rowid, bm25(search_messages) FROM search_messages"
+		    " WHERE search_messages MATCH ?1 AND rowid IN (SELECT g.id"
+		    " FROM conversation_members k JOIN conversations v ON v.id = k.conversation_id"
+		    " JOIN messages g ON g.conversation_id = k.conversation_id"
+		    " AND g.id > CASE WHEN v.history_visible THEN 0 ELSE k.joined_id END"
+		    " WHERE k.user_id = ?2 AND g.deleted_at IS NULL"
+		    " AND (?3 IS NULL OR g.author_id = ?3))"
+		    " ORDER BY rowid DESC LIMIT ?4");
 		sq_text(st, 1, m);
 		sq_int(st, 2, viewer);
 		sq_id(st, 3, author);
