@@ -168,6 +168,29 @@ test('edits arrive as status.update and deletes as delete', async () => {
   b.close();
 });
 
+test('a new post reaches every viewer alike but its author (the source text); after a like, each gets their own flags', async () => {
+  const [a, b, c] = await Promise.all([alice, bob, carol].map((u) => stream('/api/v1/streaming/user', u.token)));
+  for (const x of [a, b, c]) await until(x, (y) => y.comments.length > 0, 'stream open');
+  const s = await status(alice, 'Shared rendering check', 'public');
+  const [fa, fb, fc] = await Promise.all([a, b, c].map((x) => until(x, updateOf(s.id), 'the post')));
+  assert.equal(fb.data, fc.data); // bob (connection) and carol (follower): the same bytes
+  const [pa, pb] = [JSON.parse(fa.data), JSON.parse(fb.data)];
+  assert.equal(pa.text, 'Shared rendering check');
+  assert.equal(pb.text, null);
+  assert.equal(pb.favourited, false);
+  assert.deepEqual({ ...pa, text: null }, pb);
+  // liked by bob, then edited: the edit carries bob's own flag to bob only
+  assert.equal((await post(bob, `/api/v1/statuses/${s.id}/favourite`, {})).status, 200);
+  const e = await api(srv, 'PUT', `/api/v1/statuses/${s.id}`, { token: alice.token, json: { status: 'Shared rendering, edited' } });
+  assert.equal(e.status, 200, JSON.stringify(e.body));
+  const [eb, ec] = await Promise.all([b, c].map(async (x) => JSON.parse((await until(x, updateOf(s.id, 'status.update'), 'the edit')).data)));
+  assert.equal(eb.favourited, true);
+  assert.equal(ec.favourited, false);
+  assert.equal(eb.favourites_count, 1);
+  assert.equal(ec.favourites_count, 1);
+  for (const x of [a, b, c]) x.close();
+});
+
 test('the public stream gets public posts only; a hashtag stream gets its tag', async () => {
   const p = await stream('/api/v1/streaming/public', erin.token);
   const t = await stream('/api/v1/streaming/hashtag?tag=%23Launch', erin.token);
