@@ -17,6 +17,7 @@
  * shadow table, or else by one INSERT … SELECT.
  */
 #include "store/store_sqlite_int.h"
+#include "store/store_sqlite_search_int.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
 
@@ -174,7 +175,7 @@ static int fill_search(struct store_demo *b)
 		sqlite3_free(sql);
 	}
 	sqlite3_finalize(st);
-	if (rc < 0)
+	if (rc < 0 || store_search_files_fill(b->w) < 0) /* keeps its own text */
 		return -1;
 	if (b->side && b->side->done && copy_side(b) == 0)
 		return 0;

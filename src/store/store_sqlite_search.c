@@ -939,18 +939,14 @@ int store_search_bulk_end(struct store_conn *w)
 		    "INSERT INTO search_communities(search_communities) VALUES ('rebuild')",
 		    "INSERT INTO search_topics(search_topics) VALUES ('rebuild')",
 		    "INSERT INTO search_posts(search_posts) VALUES ('optimize')",
-		    /* files and messages (their text: file_texts, filled later) */
-		    "DELETE FROM search_files",
-		    ("INSERT INTO search_files(rowid, name, description, tags, body)"
-		     " SELECT f.id, f.name, f.description, f.tags, t.body FROM files f"
-		     " LEFT JOIN file_texts t ON t.sha256 = f.sha256"
-		     " WHERE f.media = 0 AND f.trashed_at = 0"),
 		    "INSERT INTO search_messages(search_messages) VALUES ('delete-all')",
 		    ("INSERT INTO search_messages(rowid, text) SELECT id, text FROM messages"
 		     " WHERE deleted_at IS NULL"),
 		};
 		for (size_t i = 0; i < sizeof(fill) / sizeof(fill[0]) && rc == 0; i++)
 			rc = exec(w, fill[i]);
+		if (rc == 0)
+			rc = store_search_files_fill(w);
 	}
 	for (int i = 0; i < n_saved; i++) {
 		if (rc == 0 && exec(w, saved[i]) < 0)

@@ -308,3 +308,21 @@ int store_file_text_missing(struct store_conn *c, struct arena *a, int64_t after
 	sqlite3_reset(st);
 	return n;
 }
+
+int store_search_files_fill(struct store_conn *w)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(w->db,
+			      "DELETE FROM search_files;"
+			      "INSERT INTO search_files(rowid, name, description, tags, body)"
+			      " SELECT f.id, f.name, f.description, f.tags, t.body FROM files f"
+			      " LEFT JOIN file_texts t ON t.sha256 = f.sha256"
+			      " WHERE f.media = 0 AND f.trashed_at = 0",
+			      NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		sq_log(w, err ? err : "fill search_files");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}

@@ -14,5 +14,9 @@
 char *sq_search_match(struct arena *a, const struct search_query *q, const char *column);
 /* A snippet marked with \1 and \2 as safe HTML: escaped, <mark> balanced. */
 char *sq_search_marks_html(struct arena *a, const char *s);
+/* Fills search_files from the files (and their texts) in one pass, for a
+ * bulk load that ran without the triggers (search_files keeps its own
+ * copy of the text, so FTS5's 'rebuild' cannot). 0 or -1. */
+int store_search_files_fill(struct store_conn *w);
 
 #endif
