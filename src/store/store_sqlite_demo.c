@@ -42,10 +42,35 @@ struct store_demo_side {
 	bool done; /* closed with every post in it */
 };
 
+/* The narrow tables with the most rows take their rows in groups of
+ * MANY_ROWS, one INSERT each: the statement's setup, step and reset are
+ * paid once a group instead of once a row. */
+#define MANY_ROWS 64
+#define MANY_COLS 3
+
+enum many_table { MANY_CONNECTIONS, MANY_FOLLOWS, MANY_FAVOURITES, MANY_MENTIONS, MANY_TABLES };
+
+static const struct {
+	const char *insert; /* up to VALUES */
+	int cols;
+} many_tables[MANY_TABLES] = {
+    [MANY_CONNECTIONS] = {"INSERT INTO connections (a, b, created_at) VALUES ", 3},
+    [MANY_FOLLOWS] = {"INSERT INTO follows (follower, followee, created_at) VALUES ", 3},
+    [MANY_FAVOURITES] = {"INSERT INTO favourites (post_id, user_id, created_at) VALUES ", 3},
+    [MANY_MENTIONS] = {"INSERT OR IGNORE INTO post_mentions (post_id, user_id) VALUES ", 2},
+};
+
+struct many {
+	sqlite3_stmt *full; /* MANY_ROWS rows */
+	int n;
+	int64_t v[MANY_ROWS * MANY_COLS];
+};
+
 struct store_demo {
 	struct store *store;
 	struct store_conn *w;
 	int in_batch;
+	struct many many[MANY_TABLES];
 	/* CREATE statements of the dropped indexes, then of the dropped
 	 * triggers (indexes first: sqlite_master order by type) */
 	char **saved_sql;
@@ -255,8 +280,67 @@ static void journal_mode(struct store_conn *w, const char *sql, char *out, size_
 	sqlite3_finalize(st);
 }
 
+/* Inserts the n rows waiting in table t's group. */
+static int many_flush(struct store_demo *b, enum many_table t)
+{
+	struct many *m = &b->many[t];
+	if (!m->n)
+		return STORE_OK;
+	sqlite3_stmt *st = m->n == MANY_ROWS ? m->full : NULL;
+	if (!st) {
+		char *sql = sqlite3_mprintf("%s", many_tables[t].insert);
+		for (int i = 0; i < m->n; i++)
+			sql = sqlite3_mprintf("%z%s(?%s)", sql, i ? "," : "",
+					      many_tables[t].cols == 3 ? ",?,?" : ",?");
+		int rc = sqlite3_prepare_v2(b->w->db, sql, -1, &st, NULL);
+		sqlite3_free(sql);
+		if (rc != SQLITE_OK) {
+			sq_log(b->w, "prepare a group of rows");
+			return STORE_ERROR;
+		}
+		if (m->n == MANY_ROWS)
+			m->full = st;
+	}
+	for (int i = 0; i < m->n * many_tables[t].cols; i++)
+		sqlite3_bind_int64(st, i + 1, m->v[i]);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (st != m->full)
+		sqlite3_finalize(st);
+	m->n = 0;
+	if (rc != SQLITE_DONE) {
+		sq_log(b->w, "insert a group of rows");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static int many_flush_all(struct store_demo *b)
+{
+	for (int t = 0; t < MANY_TABLES; t++)
+		if (many_flush(b, (enum many_table)t) != STORE_OK)
+			return STORE_ERROR;
+	return STORE_OK;
+}
+
+/* One row of table t (its columns' values), counted towards the batch. */
+static int many_add(struct store_demo *b, enum many_table t, int64_t x, int64_t y, int64_t z)
+{
+	struct many *m = &b->many[t];
+	int64_t *v = m->v + m->n * many_tables[t].cols;
+	v[0] = x;
+	v[1] = y;
+	if (many_tables[t].cols == 3)
+		v[2] = z;
+	if (++m->n == MANY_ROWS && many_flush(b, t) != STORE_OK)
+		return STORE_ERROR;
+	return store_demo_rows(b, 1);
+}
+
 static void release(struct store_demo *b)
 {
+	for (int t = 0; t < MANY_TABLES; t++)
+		sqlite3_finalize(b->many[t].full);
 	char mode[16];
 	journal_mode(b->w, "PRAGMA journal_mode=WAL", mode, sizeof(mode));
 	if (strcmp(mode, "wal") != 0)
@@ -383,14 +467,14 @@ int store_demo_rows(struct store_demo *b, int n)
 	if (b->in_batch < STORE_DEMO_BATCH)
 		return STORE_OK;
 	b->in_batch = 0;
-	if (store_commit(b->w) < 0 || store_begin(b->w) < 0)
+	if (many_flush_all(b) != STORE_OK || store_commit(b->w) < 0 || store_begin(b->w) < 0)
 		return STORE_ERROR;
 	return STORE_OK;
 }
 
 int store_demo_finish(struct store_demo *b)
 {
-	int rc = store_commit(b->w);
+	int rc = many_flush_all(b) != STORE_OK ? -1 : store_commit(b->w);
 	if (rebuild_schema(b) < 0)
 		rc = -1;
 	release(b);
@@ -467,22 +551,12 @@ int store_demo_expertise(struct store_demo *b, int64_t user_id, const char *tag)
 
 int store_demo_connection(struct store_demo *b, int64_t a, int64_t c, int64_t created_at)
 {
-	sqlite3_stmt *st =
-	    sq_stmt(b->w, "INSERT INTO connections (a, b, created_at) VALUES (?,?,?)");
-	sq_int(st, 1, a < c ? a : c);
-	sq_int(st, 2, a < c ? c : a);
-	sq_int(st, 3, created_at);
-	return row(b, st);
+	return many_add(b, MANY_CONNECTIONS, a < c ? a : c, a < c ? c : a, created_at);
 }
 
 int store_demo_follow(struct store_demo *b, int64_t follower, int64_t followee, int64_t created_at)
 {
-	sqlite3_stmt *st =
-	    sq_stmt(b->w, "INSERT INTO follows (follower, followee, created_at) VALUES (?,?,?)");
-	sq_int(st, 1, follower);
-	sq_int(st, 2, followee);
-	sq_int(st, 3, created_at);
-	return row(b, st);
+	return many_add(b, MANY_FOLLOWS, follower, followee, created_at);
 }
 
 int store_demo_post(struct store_demo *b, const struct store_demo_post *p)
@@ -514,11 +588,7 @@ int store_demo_post(struct store_demo *b, const struct store_demo_post *p)
 
 int store_demo_mention(struct store_demo *b, int64_t post_id, int64_t user_id)
 {
-	sqlite3_stmt *st =
-	    sq_stmt(b->w, "INSERT OR IGNORE INTO post_mentions (post_id, user_id) VALUES (?,?)");
-	sq_int(st, 1, post_id);
-	sq_int(st, 2, user_id);
-	return row(b, st);
+	return many_add(b, MANY_MENTIONS, post_id, user_id, 0);
 }
 
 int store_demo_tag(struct store_demo *b, const char *tag, int64_t post_id)
@@ -532,12 +602,7 @@ int store_demo_tag(struct store_demo *b, const char *tag, int64_t post_id)
 
 int store_demo_favourite(struct store_demo *b, int64_t post_id, int64_t user_id, int64_t created_at)
 {
-	sqlite3_stmt *st =
-	    sq_stmt(b->w, "INSERT INTO favourites (post_id, user_id, created_at) VALUES (?,?,?)");
-	sq_int(st, 1, post_id);
-	sq_int(st, 2, user_id);
-	sq_int(st, 3, created_at);
-	return row(b, st);
+	return many_add(b, MANY_FAVOURITES, post_id, user_id, created_at);
 }
 
 int store_demo_notification(struct store_demo *b, int64_t id, int64_t user_id, const char *type,
