@@ -187,6 +187,12 @@ const char *const store_schema_search[] = {
 	"  SELECT id, name, description, tags FROM files WHERE media = 0 AND trashed_at = 0;"
 	"INSERT INTO search_messages(rowid, text)"
 	"  SELECT id, text FROM messages WHERE deleted_at IS NULL;",
+	/* 4: a blob's text goes with the last version naming it (a purge) */
+	"CREATE TRIGGER search_file_texts_gc AFTER DELETE ON file_versions"
+	"  WHEN NOT EXISTS (SELECT 1 FROM file_versions WHERE sha256 = old.sha256) BEGIN"
+	"  DELETE FROM file_texts WHERE sha256 = old.sha256;"
+	"END;"
+	"DELETE FROM file_texts WHERE sha256 NOT IN (SELECT sha256 FROM file_versions);",
 	NULL,
 };
 // clang-format on

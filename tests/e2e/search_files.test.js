@@ -6,6 +6,8 @@
 // escaped with <mark>; pagination and counts; bad input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startServer, stopServer, api, createUser } from './lib.js';
 
 const F = '/api/moka/v1/files';
@@ -138,9 +140,13 @@ test('a rename, a new version and the trash update results at once', async () =>
   assert.equal((await find(ann, 'gazelle')).total, 0);
   assert.equal((await api(srv, 'POST', `${F}/${f.id}/restore`, { token: ann.token })).status, 200);
   assert.deepEqual(ids(await find(ann, 'gazelle')), [f.id]);
-  // purged: gone for good
+  // purged: gone for good, the extracted texts too
+  const texts = () => spawnSync('sqlite3', [join(srv.dir, 'moka.db'),
+    `SELECT count(*) FROM file_texts WHERE body LIKE '%okapi%' OR body LIKE '%gazelle%'`], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(texts(), '2');
   assert.equal((await api(srv, 'POST', `${F}/${f.id}/purge`, { token: ann.token })).status, 200);
   assert.equal((await find(ann, 'tapir')).total, 0);
+  assert.equal(texts(), '0');
 });
 
 test('sharing: found by the people it is shared with, gone when narrowed', async () => {
