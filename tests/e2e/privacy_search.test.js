@@ -172,6 +172,12 @@ test('files: found and counted only by those files_role lets read', async () => 
   assert.equal((await get('freader', S('lemurfile', '&type=files'))).body.files.total, 0);
   assert.equal((await get('fother', S('lemurfile', '&type=files'))).body.files.total, 0);
   assert.equal((await get('fowner', S('lemurfile', '&type=files'))).body.files.total, 3, 'the owner does not find the trash');
+  // leaving the restricted community: its files go from the results at once
+  assert.equal((await get('fcmember', S('lemurfile', '&type=files'))).body.files.total, 1);
+  assert.equal((await send('fcmember', 'POST', `/api/moka/v1/communities/${cid}/leave`, {})).status, 200);
+  r = await get('fcmember', S('lemurtext', '&type=files'));
+  assert.equal(r.body.files.total, 0);
+  assert.deepEqual(r.body.files.items, []);
 });
 
 test('messages: found by members only, within their history, not after leaving', async () => {
