@@ -263,6 +263,8 @@ void files_text_queue(const char *sha256, const char *content_type)
 /* Extracts and records the text of blob sha256 unless it has one. */
 static void do_one(struct app *app, const char *sha256, const char *content_type)
 {
+	if (!strncmp(content_type, "application/pdf", 15) && !wk.pdftotext[0])
+		return; /* no pdftotext here: recorded by a later start that has it */
 	if (store_file_text_has(store_reader(app->store), sha256) != 0)
 		return;
 	struct arena *a = arena_new();
