@@ -53,7 +53,7 @@ struct app *app_open(struct config *cfg)
 		goto fail;
 	if (app_index_load(app) < 0 || communities_open(app) < 0 || questions_open(app) < 0)
 		goto fail;
-	app->posts_cache = posts_cache_new();
+	app->posts_cache = posts_cache_new(cfg->render_cache_mb);
 	app->hub = hub_new(app);
 	log_info("store ready in %s (schema %d, %.0f ms to load)", cfg->data_dir,
 		 store_schema_version(app->store), (double)(clock_mono_us() - t0) / 1000.0);

@@ -35,6 +35,7 @@ static const struct key keys[] = {
     {"files_fsync", K_BOOL, F(files_fsync)},
     {"idle_timeout", K_UINT, F(idle_timeout_s)},
     {"shed_queue_ms", K_UINT, F(shed_queue_ms)},
+    {"render_cache_mb", K_UINT, F(render_cache_mb)},
     {"shutdown_grace", K_UINT, F(shutdown_grace_s)},
     {"post_max_chars", K_SIZE, F(post_max_chars)},
     {"registrations_open", K_BOOL, F(registrations_open)},
@@ -74,6 +75,9 @@ void config_defaults(struct config *c)
 	c->idle_timeout_s = 60;
 	/* the home stream's p99 target is 20 ms (issue 6): past that, shed */
 	c->shed_queue_ms = 20;
+	/* rendered posts and authors: the recent posts of a 440,000-person
+	 * company's streams fit (issue 6) */
+	c->render_cache_mb = 256;
 	c->shutdown_grace_s = 10;
 	c->post_max_chars = 5000;
 	c->session_idle_s = 7 * 24 * 3600;

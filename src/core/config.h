@@ -30,6 +30,7 @@ struct config {
 	bool files_fsync;	  /* fsync each upload before its commit (power-cut safe) */
 	unsigned idle_timeout_s;  /* keep-alive idle and slow-request timeout */
 	unsigned shed_queue_ms;	  /* overload: shed above this queue time (0: never) */
+	unsigned render_cache_mb; /* budget of the rendered Status/Account caches */
 	unsigned shutdown_grace_s;
 	size_t post_max_chars;
 	bool registrations_open;

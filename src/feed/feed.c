@@ -89,6 +89,7 @@ void feed_free(struct feed *f)
 		free(f->users[i].authored.v);
 		free(f->users[i].board.v);
 		free(f->users[i].mentioned.v);
+		free(f->users[i].liked.v);
 	}
 	for (uint32_t i = 0; i < f->tags_cap; i++) {
 		free(f->tags[i].name);
@@ -190,6 +191,31 @@ void feed_user_stats(const struct feed *f, int64_t user, uint32_t *posts, int64_
 	}
 }
 
+bool feed_liked(const struct feed *f, int64_t user, uint32_t slot)
+{
+	if (user <= 0 || (uint64_t)user >= f->users_cap)
+		return false;
+	const struct fvec *v = &f->users[user].liked;
+	uint32_t i = fvec_lower_bound(v, slot);
+	return i < v->len && v->v[i] == slot;
+}
+
+void feed_reposted(const struct feed *f, int64_t user, const uint32_t *slots, size_t n, bool *out)
+{
+	memset(out, 0, n * sizeof(*out));
+	if (user <= 0 || (uint64_t)user >= f->users_cap || n == 0)
+		return;
+	const struct fvec *v = &f->users[user].authored;
+	for (uint32_t i = 0; i < v->len; i++) {
+		const struct feed_post *p = &f->posts[v->v[i]];
+		if (!(p->flags & FEED_REBLOG) || (p->flags & FEED_DELETED))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (slots[k] == p->ref - 1)
+				out[k] = true;
+	}
+}
+
 uint32_t feed_user_version(const struct feed *f, int64_t user)
 {
 	if (user <= 0 || (uint64_t)user >= f->users_cap)
@@ -252,7 +278,7 @@ size_t feed_bytes(const struct feed *f)
 		   fvec_bytes(&f->listed) + f->tags_cap * sizeof(*f->tags);
 	for (uint32_t i = 0; i < f->users_cap; i++)
 		b += fvec_bytes(&f->users[i].authored) + fvec_bytes(&f->users[i].board) +
-		     fvec_bytes(&f->users[i].mentioned);
+		     fvec_bytes(&f->users[i].mentioned) + fvec_bytes(&f->users[i].liked);
 	for (uint32_t i = 0; i < f->tags_cap; i++)
 		if (f->tags[i].name)
 			b += fvec_bytes(&f->tags[i].posts) + strlen(f->tags[i].name) + 1;
@@ -318,6 +344,7 @@ static void open_slot(struct feed *f, uint32_t pos)
 		fvec_shift(&f->users[i].authored, pos);
 		fvec_shift(&f->users[i].board, pos);
 		fvec_shift(&f->users[i].mentioned, pos);
+		fvec_shift(&f->users[i].liked, pos);
 	}
 	for (uint32_t i = 0; i < f->tags_cap; i++)
 		if (f->tags[i].name)
@@ -483,16 +510,24 @@ int feed_delete(struct feed *f, int64_t id)
 	return 0;
 }
 
-int feed_favourite(struct feed *f, int64_t id, int delta)
+int feed_favourite(struct feed *f, int64_t user, int64_t id, bool on)
 {
 	uint32_t slot = feed_slot(f, id);
-	if (slot == FEED_NONE)
+	struct feed_user *u = feed_user_at(f, user, on);
+	if (slot == FEED_NONE || (on && !u))
 		return -1;
+	bool had = u && feed_liked(f, user, slot);
+	if (had == on)
+		return 0;
 	struct feed_post *p = &f->posts[slot];
-	if (delta < 0 && p->favourites < (uint32_t)-delta)
-		p->favourites = 0;
-	else
-		p->favourites += (uint32_t)delta;
+	if (on) {
+		fvec_add(&u->liked, slot);
+		p->favourites++;
+	} else {
+		fvec_remove(&u->liked, slot);
+		if (p->favourites > 0)
+			p->favourites--;
+	}
 	return 0;
 }
 

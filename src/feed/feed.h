@@ -12,7 +12,8 @@
  *
  * Lists (each a sorted uint32 slot array):
  *   - per person: the posts they wrote (replies and reposts included),
- *     the posts others wrote on their board, the posts mentioning them;
+ *     the posts others wrote on their board, the posts mentioning them,
+ *     the posts they like (a Status's "favourited" comes from here);
  *   - the company stream: public posts that are neither reposts nor
  *     replies to someone else (a reply to oneself, a thread, stays);
  *   - per hashtag (normalised name): the posts carrying it;
@@ -23,8 +24,9 @@
  * through the audience check, which refuses them.
  *
  * Memory: 40 bytes per post, plus 4 bytes per list entry (one for the
- * author's list, one more for public, tagged, board and mentioned posts),
- * plus 80 bytes per person: about 490 MB for 10 million posts.
+ * author's list, one more for public, tagged, board and mentioned posts,
+ * one per like), plus 104 bytes per person: about 560 MB for 10 million
+ * posts with 16 million likes.
  *
  * Loading: feed_open() reads four ordered scans (posts through a covering
  * index, mentions, tags, likes) and appends, without sorting.
@@ -101,6 +103,11 @@ uint32_t feed_ref_slot(const struct feed_post *p);
 /* How many live posts user wrote that are not direct (Mastodon's
  * statuses_count), and the id of the newest live one (0: none). */
 void feed_user_stats(const struct feed *f, int64_t user, uint32_t *posts, int64_t *newest);
+/* Whether user likes the post at slot. O(log likes). */
+bool feed_liked(const struct feed *f, int64_t user, uint32_t slot);
+/* out[k]: whether user has a live repost of the post at slots[k]. One pass
+ * over the posts user wrote; n is a page's worth. */
+void feed_reposted(const struct feed *f, int64_t user, const uint32_t *slots, size_t n, bool *out);
 /* A number that changes whenever user writes or deletes a post (for caches). */
 uint32_t feed_user_version(const struct feed *f, int64_t user);
 /* Bytes of heap the index holds (arrays at capacity). */
@@ -133,8 +140,9 @@ int feed_insert(struct feed *f, const struct feed_new *p);
 /* Marks id deleted and takes it out of its parent's reply counts.
  * 0, or -1 if it is unknown or already deleted. */
 int feed_delete(struct feed *f, int64_t id);
-/* Adds delta to the likes of id. 0 or -1 (unknown id). */
-int feed_favourite(struct feed *f, int64_t id, int delta);
+/* Records that user likes id (on) or no longer does; its like count moves
+ * only when that changes something. 0, or -1 (unknown id, bad user id). */
+int feed_favourite(struct feed *f, int64_t user, int64_t id, bool on);
 /* Replaces the mentions of id (after an edit). 0 or -1 (unknown id). */
 int feed_set_mentions(struct feed *f, int64_t id, const int64_t *users, size_t n);
 /* Files id under community (loading: community posts are indexed before

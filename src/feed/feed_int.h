@@ -17,6 +17,7 @@ struct feed_user {
 	struct fvec authored;  /* posts they wrote */
 	struct fvec board;     /* posts others wrote on their board */
 	struct fvec mentioned; /* posts mentioning them */
+	struct fvec liked;     /* posts they like */
 	uint32_t live;	       /* live posts they wrote, direct ones left out */
 	uint32_t version;      /* bumped by every post they write or delete */
 };

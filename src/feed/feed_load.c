@@ -91,12 +91,18 @@ static int load_tag(void *ctx, const char *tag, size_t len, int64_t post_id)
 	return 0;
 }
 
-static int load_favourites(void *ctx, int64_t post_id, int64_t count)
+/* Likes arrive by person, then post: each person's list is appended to. */
+static int load_favourite(void *ctx, int64_t user_id, int64_t post_id)
 {
 	struct load *l = ctx;
-	uint32_t slot = feed_slot(l->f, post_id);
-	if (slot != FEED_NONE)
-		l->f->posts[slot].favourites = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
+	struct feed *f = l->f;
+	uint32_t slot = feed_slot(f, post_id);
+	struct feed_user *u = feed_user_at(f, user_id, true);
+	if (slot == FEED_NONE || !u)
+		return 0;
+	fvec_add(&u->liked, slot);
+	if (f->posts[slot].favourites < UINT32_MAX)
+		f->posts[slot].favourites++;
 	return 0;
 }
 
@@ -120,7 +126,7 @@ int feed_open(struct app *app)
 	if (rc == STORE_OK)
 		rc = store_tags_scan(c, load_tag, &l);
 	if (rc == STORE_OK)
-		rc = store_favourites_scan(c, load_favourites, &l);
+		rc = store_favourites_scan(c, load_favourite, &l);
 	free(l.users);
 	if (rc != STORE_OK) {
 		feed_free(f);

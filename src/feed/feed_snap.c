@@ -12,7 +12,7 @@
 #include <string.h>
 
 struct user_head {
-	uint32_t authored, board, mentioned, live, version;
+	uint32_t authored, board, mentioned, liked, live, version;
 };
 
 static void put_vec(struct snapw *w, const struct fvec *v)
@@ -31,14 +31,15 @@ void feed_snap_write(const struct feed *f, struct snapw *w)
 	snapw_u32(w, f->users_cap);
 	for (uint32_t i = 0; i < f->users_cap; i++) {
 		const struct feed_user *u = &f->users[i];
-		struct user_head h = {u->authored.len, u->board.len, u->mentioned.len, u->live,
-				      u->version};
+		struct user_head h = {u->authored.len, u->board.len, u->mentioned.len,
+				      u->liked.len,    u->live,	     u->version};
 		snapw_put(w, &h, sizeof(h));
 	}
 	for (uint32_t i = 0; i < f->users_cap; i++) {
 		put_vec(w, &f->users[i].authored);
 		put_vec(w, &f->users[i].board);
 		put_vec(w, &f->users[i].mentioned);
+		put_vec(w, &f->users[i].liked);
 	}
 	snapw_u32(w, f->listed.len);
 	put_vec(w, &f->listed);
@@ -123,7 +124,8 @@ struct feed *feed_snap_read(struct snapr *r)
 			u->version = h[i].version;
 			ok = get_vec(r, &u->authored, h[i].authored, n) &&
 			     get_vec(r, &u->board, h[i].board, n) &&
-			     get_vec(r, &u->mentioned, h[i].mentioned, n);
+			     get_vec(r, &u->mentioned, h[i].mentioned, n) &&
+			     get_vec(r, &u->liked, h[i].liked, n);
 		}
 		free(h);
 	}
@@ -187,7 +189,8 @@ bool feed_equal(const struct feed *a, const struct feed *b)
 		const struct feed_user *x = i < a->users_cap ? &a->users[i] : &none;
 		const struct feed_user *y = i < b->users_cap ? &b->users[i] : &none;
 		if (!vec_equal(&x->authored, &y->authored) || !vec_equal(&x->board, &y->board) ||
-		    !vec_equal(&x->mentioned, &y->mentioned) || x->live != y->live)
+		    !vec_equal(&x->mentioned, &y->mentioned) || !vec_equal(&x->liked, &y->liked) ||
+		    x->live != y->live)
 			return false;
 	}
 	uint32_t groups =

@@ -10,6 +10,7 @@
 #include "core/xmalloc.h"
 #include "graph/graph.h"
 #include "people/people_int.h"
+#include "posts/posts.h"
 #include "store/store.h"
 
 #include <stdlib.h>
@@ -207,6 +208,16 @@ static void user_edges_remove(struct app *app, void *arg)
 	for (size_t i = 0; i < n; i++)
 		graph_unfollow(g, v[i], id);
 	free(v);
+}
+
+static void user_row_changed(struct app *app, void *arg)
+{
+	posts_account_forget(app, (int64_t)(uintptr_t)arg);
+}
+
+void people_after_user_row(struct tx *tx, int64_t id)
+{
+	tx_after_commit(tx, user_row_changed, (void *)(uintptr_t)id);
 }
 
 int people_after_user_edges(struct tx *tx, int64_t id, bool active)

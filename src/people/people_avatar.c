@@ -12,6 +12,7 @@
  */
 #include "people/people.h"
 #include "app/app.h"
+#include "people/people_int.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "store/store.h"
@@ -364,6 +365,7 @@ int people_avatar_set(struct app *app, struct arena *a, int64_t user_id, const v
 		*why = "store error";
 		goto fail;
 	}
+	people_after_user_row(tx, user_id);
 	if (tx_commit(tx) < 0) {
 		avatar_unlink(&nf);
 		*status = 500;

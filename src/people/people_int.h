@@ -17,4 +17,8 @@ void people_after_edge(struct tx *tx, enum people_edge_op op, int64_t a, int64_t
  * connection now and queues adding them back (reactivation). 0 or -1. */
 int people_after_user_edges(struct tx *tx, int64_t id, bool active);
 
+/* Queues, after tx commits, dropping id's cached Account JSON: every write
+ * of a users row that an Account shows calls it. */
+void people_after_user_row(struct tx *tx, int64_t id);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include "people/people.h"
 #include "app/app.h"
+#include "people/people_int.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "graph/graph.h"
@@ -253,6 +254,7 @@ int people_profile_update(struct app *app, struct arena *a, int64_t user_id,
 		*why = rc == STORE_CONFLICT ? "email: already taken" : "store error";
 		goto fail;
 	}
+	people_after_user_row(tx, user_id);
 	if (tx_commit(tx) < 0) {
 		*status = 500;
 		*why = "commit failed";

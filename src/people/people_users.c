@@ -120,6 +120,7 @@ int people_user_set_active(struct app *app, int64_t id, bool active)
 		return -1;
 	}
 	auth_cache_flush_after(tx); /* cached tokens of this user must be looked at again */
+	people_after_user_row(tx, id);
 	if (!active) {
 		store_token_revoke_user(w, id);
 		struct event ev = {.type = EVENT_USER_REVOKED, .user_id = id};

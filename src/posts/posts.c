@@ -142,16 +142,16 @@ static void hook_delete(struct app *app, void *arg)
 	posts_cache_forget(app, id);
 }
 
-/* A like added (+1) or taken back (-1): the counter in the index. */
+/* A like added or taken back: the liker's list and the counter in the index. */
 struct favourite_hook {
-	int64_t id;
-	int delta;
+	int64_t user, id;
+	bool on;
 };
 
 static void hook_favourite(struct app *app, void *arg)
 {
 	const struct favourite_hook *h = arg;
-	feed_favourite(app->feed, h->id, h->delta);
+	feed_favourite(app->feed, h->user, h->id, h->on);
 }
 
 struct edit_hook {
@@ -634,7 +634,7 @@ enum posts_rc posts_favourite(struct app *app, int64_t viewer, int64_t id, bool 
 			rc = POSTS_ERROR;
 		if (s == STORE_OK && rc == POSTS_OK) {
 			struct favourite_hook *h = arena_alloc(tx_arena(tx), sizeof(*h));
-			*h = (struct favourite_hook){*target, on ? 1 : -1};
+			*h = (struct favourite_hook){viewer, *target, on};
 			tx_after_commit(tx, hook_favourite, h);
 		}
 	}

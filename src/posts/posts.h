@@ -107,10 +107,14 @@ enum posts_rc posts_reblog(struct app *app, struct arena *a, int64_t viewer, int
 /* --- Rendering (posts_render.c, posts_thread.c) ------------------------- */
 
 struct posts_cache;
-/* The cache of rendered Status JSON (posts_cache.c): app_open makes one
- * for app->posts_cache, app_close frees it. */
-struct posts_cache *posts_cache_new(void);
+/* The caches of rendered Status and Account JSON (posts_cache.c), in
+ * about budget_mb MiB when full: app_open makes one for app->posts_cache,
+ * app_close frees it. */
+struct posts_cache *posts_cache_new(size_t budget_mb);
 void posts_cache_free(struct posts_cache *pc);
+/* Drops user_id's cached Account JSON: every change of a users row calls
+ * it after its commit (profile, photo, deactivation). */
+void posts_account_forget(struct app *app, int64_t user_id);
 
 /* Writes post_id as a Mastodon Status entity, as viewer sees it (their
  * favourited/reblogged flags, counts only from what they may see). Returns

@@ -1,4 +1,4 @@
-/* posts_cache: direct-mapped caches of rendered JSON (see posts_int.h). */
+/* posts_cache: set-associative caches of rendered JSON (see posts_int.h). */
 #include "posts/posts.h"
 #include "posts/posts_int.h"
 #include "core/arena.h"
@@ -9,36 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STRIPES 64
-
-/* Slots: statuses take about 1 KB (static members), accounts 1.3 KB;
- * some 60 MB when full — the newest posts of a large company's streams
- * and their authors. */
-#define STATUS_SLOTS 32768
-#define ACCOUNT_SLOTS 16384
+#define STRIPES 256
+/* Values per set: a new value evicts the set's least recently used one. */
+#define WAYS 8
 
 struct slot {
 	int64_t key; /* 0: empty */
 	uint64_t stamp;
 	char *value;
 	size_t len;
+	uint32_t used; /* the set's clock at the last hit or store */
 };
 
 struct pcache {
-	struct slot *slots;
-	size_t mask;
+	struct slot *slots; /* sets * WAYS */
+	uint32_t *clock;    /* per set */
+	uint32_t sets;
 	_Atomic uint64_t epoch;
 	pthread_mutex_t locks[STRIPES];
 };
 
-struct pcache *pcache_new(size_t slots)
+struct pcache *pcache_new(size_t values)
 {
 	struct pcache *c = xcalloc(1, sizeof(*c));
-	size_t n = 1;
-	while (n < slots)
-		n *= 2;
-	c->slots = xcalloc(n, sizeof(*c->slots));
-	c->mask = n - 1;
+	size_t sets = (values + WAYS - 1) / WAYS;
+	c->sets = (uint32_t)(sets ? (sets < UINT32_MAX ? sets : UINT32_MAX) : 1);
+	c->slots = xcalloc((size_t)c->sets * WAYS, sizeof(*c->slots));
+	c->clock = xcalloc(c->sets, sizeof(*c->clock));
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_init(&c->locks[i], NULL);
 	return c;
@@ -48,18 +45,29 @@ void pcache_free(struct pcache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i <= c->mask; i++)
+	for (size_t i = 0; i < (size_t)c->sets * WAYS; i++)
 		free(c->slots[i].value);
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_destroy(&c->locks[i]);
+	free(c->clock);
 	free(c->slots);
 	free(c);
 }
 
-static size_t slot_of(const struct pcache *c, int64_t key)
+static uint32_t set_of(const struct pcache *c, int64_t key)
 {
 	uint64_t h = (uint64_t)key * 0x9e3779b97f4a7c15ull;
-	return (size_t)(h ^ (h >> 29)) & c->mask;
+	return (uint32_t)(((h >> 32) * c->sets) >> 32);
+}
+
+/* The way holding key in set s, or NULL. */
+static struct slot *find(struct pcache *c, uint32_t s, int64_t key)
+{
+	struct slot *w = &c->slots[(size_t)s * WAYS];
+	for (int i = 0; i < WAYS; i++)
+		if (w[i].key == key)
+			return &w[i];
+	return NULL;
 }
 
 uint64_t pcache_epoch(struct pcache *c)
@@ -69,12 +77,13 @@ uint64_t pcache_epoch(struct pcache *c)
 
 char *pcache_get(struct pcache *c, int64_t key, uint64_t stamp, struct arena *a, size_t *len)
 {
-	size_t i = slot_of(c, key);
-	pthread_mutex_t *m = &c->locks[i % STRIPES];
+	uint32_t set = set_of(c, key);
+	pthread_mutex_t *m = &c->locks[set % STRIPES];
 	char *out = NULL;
 	pthread_mutex_lock(m);
-	struct slot *s = &c->slots[i];
-	if (s->key == key && s->stamp == stamp && s->value) {
+	struct slot *s = find(c, set, key);
+	if (s && s->stamp == stamp && s->value) {
+		s->used = ++c->clock[set];
 		out = arena_alloc(a, s->len + 1);
 		memcpy(out, s->value, s->len);
 		out[s->len] = '\0';
@@ -90,18 +99,27 @@ void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, c
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, v, len);
 	copy[len] = '\0';
-	size_t i = slot_of(c, key);
-	pthread_mutex_t *m = &c->locks[i % STRIPES];
+	uint32_t set = set_of(c, key);
+	pthread_mutex_t *m = &c->locks[set % STRIPES];
 	pthread_mutex_lock(m);
-	/* checked under the slot's lock: an invalidation either bumped the
-	 * epoch before this check, or clears the slot after this store */
+	/* checked under the set's lock: an invalidation either bumped the
+	 * epoch before this check, or clears the way after this store */
 	if (atomic_load(&c->epoch) == epoch) {
-		struct slot *s = &c->slots[i];
+		struct slot *s = find(c, set, key);
+		if (!s) { /* an empty way, else the least recently used */
+			struct slot *w = &c->slots[(size_t)set * WAYS];
+			uint32_t now = c->clock[set];
+			s = &w[0];
+			for (int i = 0; i < WAYS && s->key; i++)
+				if (!w[i].key || now - w[i].used > now - s->used)
+					s = &w[i];
+		}
 		char *old = s->value;
 		s->key = key;
 		s->stamp = stamp;
 		s->value = copy;
 		s->len = len;
+		s->used = ++c->clock[set];
 		copy = old;
 	}
 	pthread_mutex_unlock(m);
@@ -111,12 +129,12 @@ void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, c
 void pcache_invalidate(struct pcache *c, int64_t key)
 {
 	atomic_fetch_add(&c->epoch, 1);
-	size_t i = slot_of(c, key);
-	pthread_mutex_t *m = &c->locks[i % STRIPES];
+	uint32_t set = set_of(c, key);
+	pthread_mutex_t *m = &c->locks[set % STRIPES];
 	pthread_mutex_lock(m);
-	struct slot *s = &c->slots[i];
+	struct slot *s = find(c, set, key);
 	char *old = NULL;
-	if (s->key == key) {
+	if (s) {
 		old = s->value;
 		memset(s, 0, sizeof(*s));
 	}
@@ -124,11 +142,19 @@ void pcache_invalidate(struct pcache *c, int64_t key)
 	free(old);
 }
 
-struct posts_cache *posts_cache_new(void)
+/* What a value weighs on average (measured on the demo company: a
+ * Status's static members and source text, an Account), to turn the
+ * budget into a number of values. */
+#define STATUS_BYTES 1200
+#define ACCOUNT_BYTES 1300
+
+struct posts_cache *posts_cache_new(size_t budget_mb)
 {
 	struct posts_cache *pc = xcalloc(1, sizeof(*pc));
-	pc->statuses = pcache_new(STATUS_SLOTS);
-	pc->accounts = pcache_new(ACCOUNT_SLOTS);
+	size_t bytes = (budget_mb ? budget_mb : 1) << 20;
+	/* three quarters for Statuses: a page shows more posts than authors */
+	pc->statuses = pcache_new(bytes / 4 * 3 / STATUS_BYTES);
+	pc->accounts = pcache_new(bytes / 4 / ACCOUNT_BYTES);
 	return pc;
 }
 

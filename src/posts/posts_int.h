@@ -2,11 +2,13 @@
  * posts_int: what the posts module's own files share — the caches of
  * rendered JSON behind the Status renderer.
  *
- * A cache is direct-mapped: a fixed number of slots, each holding one
- * value (a malloc'd byte string) under a 64-bit key and a 64-bit stamp; a
- * new value evicts whatever shared its slot. Slots are guarded by striped
- * mutexes, so readers on different slots do not contend. Values are
- * copied out into the reader's arena.
+ * A cache is set-associative: a key hashes to a set of eight ways, each
+ * holding one value (a malloc'd byte string) under a 64-bit key and a
+ * 64-bit stamp; a new key evicts the set's least recently used value.
+ * Its size is a number of values, from the memory budget (setting
+ * render_cache_mb). Sets are guarded by striped mutexes, so readers of
+ * different sets seldom contend. Values are copied out into the reader's
+ * arena.
  *
  * Stale values are kept out two ways:
  *   - by the stamp: a reader asks for a key with the stamp the value must
@@ -33,7 +35,8 @@ struct posts_cache {
 	struct pcache *accounts; /* user id -> username and Account JSON */
 };
 
-struct pcache *pcache_new(size_t slots);
+/* A cache of about this many values. */
+struct pcache *pcache_new(size_t values);
 void pcache_free(struct pcache *c);
 /* The invalidation counter, to take before reading what a value is built from. */
 uint64_t pcache_epoch(struct pcache *c);

@@ -7,18 +7,19 @@
  * reblogged), the source text (for its author only), the nested repost
  * and the author's Account. The static part is rendered once and kept in
  * a cache of rendered JSON (posts_cache.c), dropped on edit or delete;
- * the counters come from the in-memory index. A page of 20 cached posts
- * costs no store read but the viewer's like/repost flags, and those only
- * for posts whose counters are not zero.
+ * the counters and the viewer's like and repost flags come from the
+ * in-memory index. A page whose posts and authors are cached reads
+ * nothing from the store.
  *
  * A page is rendered in steps so that the memory lock is never held
  * across a store read or another module's lock-taking call:
  *   1. under the read lock: the audience check, the index record (counts,
- *      author, flags) and the reply count — exact from memory when every
- *      reply is public or unlisted, the common case;
+ *      author, flags), the viewer's like and repost flags, what the
+ *      authors' Accounts depend on, and the reply count — exact from
+ *      memory when every reply is public or unlisted, the common case;
  *   2. unlocked, in one read transaction: the static part (cache, or the
- *      row, mentions and tags), the viewer's flags, reply ids when some
- *      replies have a narrower audience, the authors' Accounts;
+ *      row, mentions and tags), reply ids when some replies have a
+ *      narrower audience, the authors' Accounts (cache, or their rows);
  *   3. under the read lock again, only if step 2 fetched reply ids: which
  *      of those replies the viewer may see;
  *   4. the JSON.
@@ -43,12 +44,10 @@
 #define TAGS_MAX 64
 #define CHILDREN_MAX 10000
 /* What an Account's JSON depends on besides its row: followers,
- * following, connections, posts. */
-#define ACCOUNT_COUNTS 4
-/* An account whose row changed this recently is not cached: updated_at
- * has millisecond grain, and two changes in one millisecond must not
- * leave the first one's JSON behind. */
-#define ACCOUNT_SETTLE_MS 2000
+ * following, connections, posts, the newest post (its row's
+ * last_status_at moves with it). A change of the row itself drops the
+ * cached JSON (posts_account_forget, after the commit). */
+#define ACCOUNT_COUNTS 5
 
 struct rpost {
 	int64_t id;
@@ -84,7 +83,8 @@ struct render {
 	const char *base;     /* base URL without a trailing '/' */
 	struct pcache *cache; /* NULL: render everything */
 	struct pcache *accounts;
-	uint64_t epoch; /* the cache's, before the store was read */
+	uint64_t epoch; /* the caches', before the store was read */
+	uint64_t acc_epoch;
 	bool may_store; /* our own read transaction: values may be cached */
 	struct acct *accts;
 	size_t n_accts, cap_accts;
@@ -121,15 +121,42 @@ static void take_meta(const struct feed *f, uint32_t slot, struct rpost *p)
 
 static struct acct *account_add_locked(struct render *r, int64_t id);
 
-/* Fills out[i] for each visible ids[i] (out[i].ok false otherwise), and
- * notes their authors. */
+/* The viewer's like and repost flags of the page's posts (the originals
+ * of reposts). */
+static void flags_locked(struct render *r, struct rpost *p, const uint32_t *slots, size_t n)
+{
+	const struct feed *f = r->app->feed;
+	struct rpost **q = arena_alloc(r->a, (n + 1) * sizeof(*q));
+	uint32_t *shared = arena_alloc(r->a, (n + 1) * sizeof(*shared));
+	bool *out = arena_alloc(r->a, (n + 1) * sizeof(*out));
+	size_t ns = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct rpost *x = p[i].original ? p[i].original : &p[i];
+		if (!p[i].ok)
+			continue;
+		uint32_t slot = p[i].original ? feed_ref_slot(&p[i].meta) : slots[i];
+		x->favourited = x->meta.favourites > 0 && feed_liked(f, r->viewer, slot);
+		if (x->meta.reblogs > 0) {
+			q[ns] = x;
+			shared[ns++] = slot;
+		}
+	}
+	feed_reposted(f, r->viewer, shared, ns, out);
+	for (size_t i = 0; i < ns; i++)
+		q[i]->reblogged = out[i];
+}
+
+/* Fills out[i] for each visible ids[i] (out[i].ok false otherwise), with
+ * the viewer's flags, and notes their authors. */
 static void collect_locked(struct render *r, const int64_t *ids, size_t n, struct rpost *out)
 {
 	const struct feed *f = r->app->feed;
 	struct audience_ctx c;
 	audience_ctx_init(&c, r->app, r->viewer);
+	uint32_t *slots = arena_alloc(r->a, (n + 1) * sizeof(*slots));
 	for (size_t i = 0; i < n; i++) {
 		uint32_t slot = f ? feed_slot(f, ids[i]) : FEED_NONE;
+		slots[i] = slot;
 		if (slot == FEED_NONE || !audience_slot_visible(&c, slot))
 			continue;
 		take_meta(f, slot, &out[i]);
@@ -144,6 +171,8 @@ static void collect_locked(struct render *r, const int64_t *ids, size_t n, struc
 			out[i].replies = 0;
 		}
 	}
+	if (f)
+		flags_locked(r, out, slots, n);
 }
 
 /* --- step 2: the store and the caches -------------------------------------- */
@@ -158,10 +187,11 @@ static void account_counts_locked(struct app *app, int64_t id, uint64_t out[ACCO
 	out[1] = n;
 	out[2] = graph_degree(app->graph, (uint32_t)id);
 	uint32_t posts = 0;
-	int64_t newest;
+	int64_t newest = 0;
 	if (app->feed)
 		feed_user_stats(app->feed, id, &posts, &newest);
 	out[3] = posts;
+	out[4] = (uint64_t)newest;
 }
 
 /* The page's entry for author id (new entries: counts read under the lock). */
@@ -215,27 +245,26 @@ static void account_render(struct render *r, struct acct *ac, uint64_t stamp, bo
 	account_counts_locked(r->app, ac->id, after);
 	app_unlock(r->app);
 	if (memcmp(after, ac->counts, sizeof(after)) == 0)
-		pcache_put(r->accounts, ac->id, stamp, pcache_epoch(r->accounts), r->scratch.ptr,
+		pcache_put(r->accounts, ac->id, stamp, r->acc_epoch, r->scratch.ptr,
 			   r->scratch.len);
 }
 
-/* Step 2 for an author whose row has these stamps: the Account JSON from
- * the cache when its row and counts are what they were, else rendered. */
-static void account_load(struct render *r, struct acct *ac, int64_t updated, int64_t last_status)
+/* Step 2 for an author: the Account JSON from the cache when its counts
+ * are what they were (and its row has not changed since: a change drops
+ * it), else rendered. */
+static void account_load(struct render *r, struct acct *ac)
 {
 	if (ac->loaded)
 		return;
 	ac->loaded = true;
-	if (!updated)
-		return; /* no such user */
-	uint64_t stamp = mix(mix(0, (uint64_t)updated), (uint64_t)last_status);
+	uint64_t stamp = 0;
 	for (int i = 0; i < ACCOUNT_COUNTS; i++)
 		stamp = mix(stamp, ac->counts[i]);
 	size_t len;
 	char *v = r->accounts ? pcache_get(r->accounts, ac->id, stamp, r->a, &len) : NULL;
 	char *nl = v ? memchr(v, '\n', len) : NULL;
 	if (!nl) {
-		account_render(r, ac, stamp, clock_now_ms() - updated >= ACCOUNT_SETTLE_MS);
+		account_render(r, ac, stamp, true);
 		return;
 	}
 	*nl = '\0';
@@ -450,52 +479,11 @@ static void count_replies_locked(struct render *r, struct rpost *p)
 			p->replies++;
 }
 
-/* The viewer's like and repost flags of the page, one statement each,
- * asked only about posts whose counters are not zero. */
-static void load_flags(struct render *r, struct rpost *p, size_t n)
-{
-	struct rpost **liked = arena_alloc(r->a, (2 * n + 1) * sizeof(*liked));
-	struct rpost **shared = arena_alloc(r->a, (2 * n + 1) * sizeof(*shared));
-	int64_t *lid = arena_alloc(r->a, (2 * n + 1) * sizeof(*lid));
-	int64_t *sid = arena_alloc(r->a, (2 * n + 1) * sizeof(*sid));
-	bool *out = arena_alloc(r->a, (2 * n + 1) * sizeof(*out));
-	size_t nl = 0, ns = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct rpost *q = p[i].original ? p[i].original : &p[i];
-		if (!p[i].ok)
-			continue;
-		if (q->meta.favourites > 0) {
-			liked[nl] = q;
-			lid[nl++] = q->id;
-		}
-		if (q->meta.reblogs > 0) {
-			shared[ns] = q;
-			sid[ns++] = q->id;
-		}
-	}
-	struct store_conn *c = store_reader(r->app->store);
-	if (nl && store_favourites_among(c, r->viewer, lid, nl, out) == STORE_OK)
-		for (size_t i = 0; i < nl; i++)
-			liked[i]->favourited = out[i];
-	if (ns && store_reblogs_among(c, r->viewer, sid, ns, out) == STORE_OK)
-		for (size_t i = 0; i < ns; i++)
-			shared[i]->reblogged = out[i];
-}
-
-/* The page's authors: their row stamps in one statement, then each
- * Account from the cache or rendered. */
+/* The page's authors' Accounts, from the cache or rendered. */
 static void load_accounts(struct render *r)
 {
-	size_t n = r->n_accts;
-	int64_t *ids = arena_alloc(r->a, (n + 1) * sizeof(*ids));
-	int64_t *updated = arena_alloc(r->a, (n + 1) * sizeof(*updated));
-	int64_t *last = arena_alloc(r->a, (n + 1) * sizeof(*last));
-	for (size_t i = 0; i < n; i++)
-		ids[i] = r->accts[i].id;
-	if (store_user_stamps(store_reader(r->app->store), ids, n, updated, last) != STORE_OK)
-		memset(updated, 0, n * sizeof(*updated));
-	for (size_t i = 0; i < n; i++)
-		account_load(r, &r->accts[i], updated[i], last[i]);
+	for (size_t i = 0; i < r->n_accts; i++)
+		account_load(r, &r->accts[i]);
 }
 
 /* Steps 1 to 3 for n posts. */
@@ -523,7 +511,6 @@ static struct rpost *prepare(struct render *r, const int64_t *ids, size_t n)
 		}
 		app_unlock(r->app);
 	}
-	load_flags(r, p, n);
 	return p;
 }
 
@@ -580,6 +567,8 @@ static struct rpost *render_begin(struct render *r, const int64_t *ids, size_t n
 	 * cached only if nothing was invalidated since before it began */
 	if (r->cache)
 		r->epoch = pcache_epoch(r->cache);
+	if (r->accounts)
+		r->acc_epoch = pcache_epoch(r->accounts);
 	*opened = store_read_begin(c);
 	r->may_store = *opened;
 	return prepare(r, ids, n);
@@ -623,4 +612,10 @@ void posts_cache_forget(struct app *app, int64_t post_id)
 {
 	if (app->posts_cache)
 		pcache_invalidate(app->posts_cache->statuses, post_id);
+}
+
+void posts_account_forget(struct app *app, int64_t user_id)
+{
+	if (app->posts_cache)
+		pcache_invalidate(app->posts_cache->accounts, user_id);
 }

@@ -112,10 +112,6 @@ size_t store_post_reblogged_by(struct store_conn *c, int64_t post_id, int64_t *o
 /* The live reposts of post_id (their post ids), at most max. */
 size_t store_post_reblogs(struct store_conn *c, int64_t post_id, int64_t *out, size_t max);
 
-/* What changes when a user's row changes (for caching rendered accounts):
- * updated_at and last_status_at of each of the n users (0 for unknown ids). */
-int store_user_stamps(struct store_conn *c, const int64_t *ids, size_t n, int64_t *updated_at,
-		      int64_t *last_status_at);
 /* Sets users.last_status_at of author (Mastodon's Account field). */
 int store_user_touch_status(struct store_conn *w, int64_t author, int64_t at);
 
@@ -128,9 +124,9 @@ int store_posts_scan(struct store_conn *c, int (*fn)(void *ctx, const struct pos
 /* Calls fn for every (post, user) mention in post order. */
 int store_mentions_scan(struct store_conn *c,
 			int (*fn)(void *ctx, int64_t post_id, int64_t user_id), void *ctx);
-/* Calls fn for every liked post with its number of likes, by post. */
+/* Calls fn for every like, ordered by person and then post. */
 int store_favourites_scan(struct store_conn *c,
-			  int (*fn)(void *ctx, int64_t post_id, int64_t count), void *ctx);
+			  int (*fn)(void *ctx, int64_t user_id, int64_t post_id), void *ctx);
 /* Calls fn for every (tag, post) pair, by tag then post. */
 int store_tags_scan(struct store_conn *c,
 		    int (*fn)(void *ctx, const char *tag, size_t tag_len, int64_t post_id),

@@ -361,29 +361,6 @@ int store_reblogs_among(struct store_conn *c, int64_t user, const int64_t *posts
 	return STORE_OK;
 }
 
-int store_user_stamps(struct store_conn *c, const int64_t *ids, size_t n, int64_t *updated_at,
-		      int64_t *last_status_at)
-{
-	/* point lookups: cheaper here than an IN list's ephemeral table */
-	sqlite3_stmt *st = sq_stmt(c, "SELECT updated_at, coalesce(last_status_at, 0)"
-				      " FROM users WHERE id = ?");
-	for (size_t i = 0; i < n; i++) {
-		updated_at[i] = last_status_at[i] = 0;
-		sqlite3_reset(st);
-		sq_int(st, 1, ids[i]);
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			updated_at[i] = sqlite3_column_int64(st, 0);
-			last_status_at[i] = sqlite3_column_int64(st, 1);
-		} else if (rc != SQLITE_DONE) {
-			sqlite3_reset(st);
-			return STORE_ERROR;
-		}
-	}
-	sqlite3_reset(st);
-	return STORE_OK;
-}
-
 size_t store_post_favourited_by(struct store_conn *c, int64_t post_id, int64_t *out, size_t max)
 {
 	sqlite3_stmt *st = sq_stmt(c, "SELECT user_id FROM favourites WHERE post_id = ?"
@@ -467,10 +444,11 @@ int store_mentions_scan(struct store_conn *c,
 }
 
 int store_favourites_scan(struct store_conn *c,
-			  int (*fn)(void *ctx, int64_t post_id, int64_t count), void *ctx)
+			  int (*fn)(void *ctx, int64_t user_id, int64_t post_id), void *ctx)
 {
-	sqlite3_stmt *st = sq_stmt(c, "SELECT post_id, count(*) FROM favourites GROUP BY post_id"
-				      " ORDER BY post_id");
+	/* the (user_id, post_id) index covers it */
+	sqlite3_stmt *st =
+	    sq_stmt(c, "SELECT user_id, post_id FROM favourites ORDER BY user_id, post_id");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)))

@@ -2,9 +2,12 @@
 // starts with — read back from its snapshots after a clean stop, or built
 // by scanning the store after a kill -9 — serves exactly the pages the
 // index it had before served, for every sampled person and page, after
-// posts of every audience, replies, edits, deletes, disconnections and
-// unfollows made through the API. The scan is the
-// straightforward reading of the store; the snapshot must agree with it.
+// posts of every audience, replies, edits, deletes, likes and unlikes,
+// reposts, disconnections and unfollows made through the API — the same
+// posts, and for each the viewer's own like and repost flags and the
+// counts, which come from the index's per-person lists. The scan is the
+// straightforward reading of the store; the snapshot must agree with it,
+// and every "favourited" agrees with the store's list of who liked it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +18,13 @@ import { MOKA, startServer, stopServer, api } from './lib.js';
 
 const PAGES = 3;
 
-// Every sampled person's first PAGES pages (20 posts each), as ids.
+// A status as the comparison sees it: its id, the viewer's flags and the counts.
+function brief(s) {
+  const o = s.reblog || s;
+  return `${s.id}:${o.favourited ? 'F' : '-'}${o.reblogged ? 'R' : '-'}:${o.favourites_count}:${o.reblogs_count}`;
+}
+
+// Every sampled person's first PAGES pages (20 posts each), briefly.
 async function pages(srv, tokens) {
   const out = {};
   for (const token of tokens) {
@@ -24,7 +33,7 @@ async function pages(srv, tokens) {
     for (let p = 0; p < PAGES; p++) {
       const r = await api(srv, 'GET', path, { token });
       assert.equal(r.status, 200, JSON.stringify(r.body));
-      ids.push(r.body.map((s) => s.id));
+      ids.push(r.body.map(brief));
       if (r.body.length === 0) break;
       path = `/api/v1/timelines/home?limit=20&max_id=${r.body[r.body.length - 1].id}`;
     }
@@ -33,7 +42,7 @@ async function pages(srv, tokens) {
   return out;
 }
 
-test('home pages are the same after a clean restart (snapshots) and after kill -9 (scan)', async () => {
+test('home pages are the same after a clean restart (snapshots) and after kill -9 (scan)', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'moka-e2e-home-'));
   const tokensFile = join(dir, 'tokens.txt');
   const d = spawnSync(MOKA, ['demo', '--data', dir, '--people', '150', '--seed', '11',
@@ -42,6 +51,7 @@ test('home pages are the same after a clean restart (snapshots) and after kill -
   const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
 
   let srv = await startServer({ dir });
+  t.after(() => srv.child.kill('SIGKILL')); // a failed assertion must not leave it running
   // changes through the API: new posts of every audience, replies, edits, deletes
   const made = [];
   for (let i = 0; i < 30; i++) {
@@ -80,7 +90,41 @@ test('home pages are the same after a clean restart (snapshots) and after kill -
     }
   }
   assert.ok(dropped > 0, 'some connections dropped');
+  // likes, unlikes and reposts from each sampled person's first page
+  let liked = 0, unliked = 0, shared = 0;
+  for (const [k, token] of tokens.entries()) {
+    const r = await api(srv, 'GET', '/api/v1/timelines/home?limit=20', { token });
+    for (const [i, s] of r.body.entries()) {
+      const o = s.reblog || s;
+      if ((i + k) % 3 === 0) {
+        const x = await api(srv, 'POST', `/api/v1/statuses/${o.id}/${o.favourited ? 'unfavourite' : 'favourite'}`, { token });
+        assert.equal(x.status, 200, JSON.stringify(x.body));
+        assert.equal(x.body.favourited, !o.favourited);
+        if (o.favourited) unliked++; else liked++;
+      } else if ((i + k) % 7 === 1 && !o.reblogged && o.visibility === 'public') {
+        const x = await api(srv, 'POST', `/api/v1/statuses/${o.id}/reblog`, { token });
+        assert.equal(x.status, 200, JSON.stringify(x.body));
+        assert.equal(x.body.reblog.reblogged, true);
+        shared++;
+      }
+    }
+  }
+  assert.ok(liked > 10 && shared > 0, `${liked} likes, ${unliked} unlikes, ${shared} reposts`);
   const before = await pages(srv, tokens);
+  // the index's flags against the store: who liked each post of a first page
+  for (const token of tokens.slice(0, 8)) {
+    const me = await api(srv, 'GET', '/api/v1/accounts/verify_credentials', { token });
+    const r = await api(srv, 'GET', '/api/v1/timelines/home?limit=20', { token });
+    for (const s of r.body) {
+      const o = s.reblog || s;
+      const by = await api(srv, 'GET', `/api/v1/statuses/${o.id}/favourited_by?limit=80`, { token });
+      assert.equal(by.status, 200);
+      if (by.body.length < 80) {
+        assert.equal(by.body.length, o.favourites_count, `likes of ${o.id}`);
+        assert.equal(by.body.some((a) => a.id === me.body.id), o.favourited, `favourited ${o.id}`);
+      }
+    }
+  }
   assert.ok(Object.values(before).some((ps) => ps[0].length === 20), 'full pages to compare');
 
   await stopServer(srv, { keep: true });

@@ -300,6 +300,34 @@ test('update_credentials sets display name and note (Mastodon)', async () => {
   assert.equal(bad.status, 422);
 });
 
+test('a post shows its author\'s profile as it is now: rendered accounts are cached, and dropped by every change', async () => {
+  const post = await api(srv, 'POST', '/api/v1/statuses', { token: u.vp2.token, json: { status: 'cached author check', visibility: 'public' } });
+  assert.equal(post.status, 200, JSON.stringify(post.body));
+  const seen = async () => (await api(srv, 'GET', `/api/v1/statuses/${post.body.id}`, { token: u.ceo.token })).body.account;
+  const first = await seen();
+  assert.deepEqual(await seen(), first); // the second read comes from the cache
+  const r = await api(srv, 'PATCH', '/api/v1/accounts/update_credentials', { token: u.vp2.token, form: { display_name: 'Vera Renamed' } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal((await seen()).display_name, 'Vera Renamed');
+  const t = await api(srv, 'PATCH', '/api/moka/v1/profiles/me', { token: u.vp2.token, json: { title: 'Chief Cache Officer' } });
+  assert.equal(t.status, 200, JSON.stringify(t.body));
+  assert.equal((await seen()).moka.title, 'Chief Cache Officer');
+  const img = makePng(8, 8, () => [0, 128, 0, 255]);
+  const a = await upload('/api/moka/v1/profiles/me/avatar', u.vp2.token, 'avatar', img, 'me.png', 'image/png');
+  assert.equal(a.status, 200, JSON.stringify(a.body));
+  assert.equal((await seen()).avatar, a.body.avatar);
+  // counts move it too: a new follower, a new post
+  await api(srv, 'POST', `/api/v1/accounts/${u.vp2.id}/unfollow`, { token: u.mgr.token });
+  const before = await seen();
+  const f = await api(srv, 'POST', `/api/v1/accounts/${u.vp2.id}/follow`, { token: u.mgr.token });
+  assert.equal(f.status, 200, JSON.stringify(f.body));
+  const after = await seen();
+  assert.equal(after.followers_count, before.followers_count + 1);
+  const p2 = await api(srv, 'POST', '/api/v1/statuses', { token: u.vp2.token, json: { status: 'one more', visibility: 'public' } });
+  assert.equal(p2.status, 200);
+  assert.equal((await seen()).statuses_count, after.statuses_count + 1);
+});
+
 test('avatar upload: a real PNG is decoded, center-cropped to 400x400 and 48x48, served back', async () => {
   // 30x10: blue | red | blue; the square center crop is all red
   const img = makePng(30, 10, (x) => (x >= 10 && x < 20 ? [255, 0, 0, 255] : [0, 0, 255, 255]));

@@ -5,7 +5,8 @@
  * audience rule written out again here, independently of audience.c —
  * on seeded random graphs and posts with mixed audiences, for many
  * viewers and every page, also after deletes, disconnects, unfollows,
- * edits of mentions and tags, and posts arriving out of id order.
+ * edits of mentions and tags, and posts arriving out of id order; and
+ * every person's like and repost flags and the like counts, the same way.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -493,6 +494,74 @@ static void test_out_of_order_ids(void **state)
 	model_free(m);
 }
 
+/* Every person's like and repost flags, and every like count, against the
+ * model: likes[u][i] and the live reposts the model holds. */
+static void check_flags(const struct model *m, bool (*likes)[MAX_POSTS], const char *why)
+{
+	const struct feed *f = m->app->feed;
+	uint32_t *slots = malloc((size_t)m->n * sizeof(*slots));
+	bool *got = malloc((size_t)m->n * sizeof(*got));
+	for (int i = 0; i < m->n; i++)
+		slots[i] = feed_slot(f, m->posts[i].id);
+	for (int i = 0; i < m->n; i++) {
+		uint32_t count = 0;
+		for (uint32_t u = 1; u <= m->people; u++) {
+			count += likes[u][i];
+			if (feed_liked(f, u, slots[i]) != likes[u][i])
+				fail_msg("%s: person %u, post %d: liked %d", why, u, i,
+					 likes[u][i]);
+		}
+		assert_int_equal(feed_post(f, slots[i])->favourites, count);
+	}
+	for (uint32_t u = 1; u <= m->people; u++) {
+		feed_reposted(f, u, slots, (size_t)m->n, got);
+		for (int i = 0; i < m->n; i++) {
+			bool want = false;
+			for (int j = 0; j < m->n && !want; j++)
+				want = m->posts[j].reblog == i &&
+				       m->posts[j].author == (int64_t)u && !m->posts[j].deleted;
+			if (got[i] != want)
+				fail_msg("%s: person %u, post %d: reposted %d", why, u, i, want);
+		}
+	}
+	free(got);
+	free(slots);
+}
+
+static void test_likes_and_reposts_vs_brute_force(void **state)
+{
+	struct model *m = model_new(31337, 30, 4.0);
+	static bool likes[31][MAX_POSTS];
+	memset(likes, 0, sizeof(likes));
+	for (int i = 0; i < 900; i++)
+		add_random_post(m, 50000 + i * 10);
+	struct feed *f = m->app->feed;
+	for (int k = 0; k < 6000; k++) { /* likes, unlikes, repeats of both */
+		uint32_t u = rng_below(&m->rng, m->people) + 1;
+		int i = (int)rng_below(&m->rng, (uint32_t)m->n);
+		bool on = rng_below(&m->rng, 3) != 0;
+		assert_int_equal(feed_favourite(f, u, m->posts[i].id, on), 0);
+		likes[u][i] = on;
+	}
+	check_flags(m, likes, "after likes");
+	/* older posts arriving in between shift every slot after them */
+	for (int i = 0; i < 200; i++) {
+		int64_t id = 50000 + (int64_t)rng_below(&m->rng, 9000) * 10 + 1;
+		if (feed_slot(f, id) == FEED_NONE)
+			add_random_post(m, id);
+	}
+	check_flags(m, likes, "after out-of-order posts");
+	for (int k = 0; k < m->n / 8; k++) { /* deleted reposts are no longer "reblogged" */
+		int i = (int)rng_below(&m->rng, (uint32_t)m->n);
+		if (feed_delete(f, m->posts[i].id) == 0)
+			m->posts[i].deleted = true;
+	}
+	check_flags(m, likes, "after deletes");
+	assert_int_equal(feed_favourite(f, 1, 12345, true), -1);	  /* unknown post */
+	assert_int_equal(feed_favourite(f, 0, m->posts[0].id, true), -1); /* bad person */
+	model_free(m);
+}
+
 static void test_reply_counts(void **state)
 {
 	struct model *m = model_new(7, 30, 4.0);
@@ -554,6 +623,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_page_parse),
 	    cmocka_unit_test(test_merge_vs_brute_force),
+	    cmocka_unit_test(test_likes_and_reposts_vs_brute_force),
 	    cmocka_unit_test(test_after_deletes_disconnects_and_edits),
 	    cmocka_unit_test(test_out_of_order_ids),
 	    cmocka_unit_test(test_reply_counts),

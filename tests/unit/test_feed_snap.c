@@ -79,7 +79,7 @@ static struct feed *random_feed(void)
 	for (int i = 0; i < n / 10; i++)
 		feed_delete(f, ids[rnd((uint32_t)n)]);
 	for (int i = 0; i < n / 5; i++)
-		feed_favourite(f, ids[rnd((uint32_t)n)], 1);
+		feed_favourite(f, 1 + rnd(PEOPLE), ids[rnd((uint32_t)n)], true);
 	for (int i = 0; i < n / 20; i++) {
 		int64_t m[2] = {1 + rnd(PEOPLE), 1 + rnd(PEOPLE)};
 		feed_set_mentions(f, ids[rnd((uint32_t)n)], m, rnd(3));
