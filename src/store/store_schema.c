@@ -212,5 +212,6 @@ const struct store_area_schema store_area_schemas[] = {
     {"questions", store_schema_questions},
     {"messages", store_schema_messages},
     {"search", store_schema_search},
+    {"search_rank", store_schema_search_rank},
 };
 const int store_area_schemas_count = sizeof(store_area_schemas) / sizeof(store_area_schemas[0]);

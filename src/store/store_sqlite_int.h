@@ -57,6 +57,7 @@ extern const char *const store_schema_files[];
 extern const char *const store_schema_questions[];
 extern const char *const store_schema_messages[];
 extern const char *const store_schema_search[];
+extern const char *const store_schema_search_rank[];
 extern const struct store_area_schema store_area_schemas[];
 extern const int store_area_schemas_count;
 

@@ -375,6 +375,121 @@ static int cmp_hit(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
+/* --- names as you type ------------------------------------------------------
+ *
+ * A lone prefix ("ma", "Tremb") matches tens of thousands of people in a
+ * large company, and ranking them all by BM25 reads a row per match. The
+ * name vocabulary is small instead (733 words start with "ma" among
+ * 440,000 people): the words starting with the prefix, shortest first
+ * (the most complete match: "marc" before "marcelline"), give their
+ * people in turn (by id within a word) until max are found. */
+
+struct completion {
+	const char *term;
+	int64_t docs;
+};
+
+static int cmp_completion(const void *x, const void *y)
+{
+	const struct completion *a = x, *b = y;
+	size_t la = strlen(a->term), lb = strlen(b->term);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	if (a->docs != b->docs)
+		return a->docs > b->docs ? -1 : 1;
+	return strcmp(a->term, b->term);
+}
+
+/* The lone prefix of q when the fast path applies (one positive prefix
+ * term of ASCII letters and digits, nothing else), lowercased in buf. */
+static const char *lone_prefix(const struct search_query *q, char *buf, size_t size)
+{
+	if (q->n != 1 || !q->terms[0].prefix || q->terms[0].phrase || q->terms[0].exclude ||
+	    q->terms[0].n_alts)
+		return NULL;
+	const char *t = q->terms[0].text;
+	size_t n = strlen(t);
+	if (n < 2 || n >= size)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char ch = t[i];
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
+			return NULL;
+		buf[i] = ch;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+#define COMPLETIONS_MAX 4096
+
+static int people_prefix(struct store_conn *c, struct arena *a, const char *prefix, int max,
+			 struct search_hit *out, int64_t *total)
+{
+	char hi[64];
+	size_t len = strlen(prefix);
+	memcpy(hi, prefix, len + 1);
+	hi[len - 1]++;
+	sqlite3_stmt *st = sq_stmt(c, "SELECT term, doc FROM search_names_vocab"
+				      " WHERE term >= ? AND term < ?");
+	sq_text(st, 1, prefix);
+	sq_text(st, 2, hi);
+	struct completion *v = arena_alloc(a, COMPLETIONS_MAX * sizeof(*v));
+	int n_terms = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n_terms < COMPLETIONS_MAX)
+		v[n_terms++] =
+		    (struct completion){sq_col_text(a, st, 0), sqlite3_column_int64(st, 1)};
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sq_log(c, "search names vocab");
+		return -1;
+	}
+	qsort(v, (size_t)n_terms, sizeof(*v), cmp_completion);
+	sqlite3_stmt *docs =
+	    sq_stmt(c, "SELECT rowid FROM search_names WHERE search_names MATCH ?1 AND rowid"
+		       " NOT IN (SELECT id FROM users WHERE active = 0) LIMIT ?2");
+	int n = 0;
+	for (int i = 0; i < n_terms && n < max; i++) {
+		struct buf b;
+		buf_init(&b, MATCH_MAX);
+		fts_string(&b, v[i].term);
+		buf_putc(&b, 0);
+		sq_text(docs, 1, b.ptr);
+		buf_free(&b);
+		sq_int(docs, 2, max + n); /* the ones already taken may come again */
+		while (n < max && (rc = sqlite3_step(docs)) == SQLITE_ROW) {
+			int64_t id = sqlite3_column_int64(docs, 0);
+			bool dup = false;
+			for (int j = 0; j < n && !dup; j++)
+				dup = out[j].id == id;
+			if (!dup) {
+				out[n] = (struct search_hit){id, (double)(max - n)};
+				n++;
+			}
+		}
+		sqlite3_reset(docs);
+	}
+	if (total) { /* every match, as the ranked path counts them */
+		sqlite3_stmt *ct =
+		    sq_stmt(c, "SELECT count(*) FROM (SELECT 1 FROM search_names WHERE search_names"
+			       " MATCH ?1 AND rowid NOT IN (SELECT id FROM users WHERE active = 0)"
+			       " LIMIT ?2)");
+		struct buf b;
+		buf_init(&b, MATCH_MAX);
+		fts_string(&b, prefix);
+		buf_puts(&b, " *");
+		buf_putc(&b, 0);
+		sq_text(ct, 1, b.ptr);
+		buf_free(&b);
+		sq_int(ct, 2, SEARCH_PEOPLE_SCAN_MAX);
+		*total = sqlite3_step(ct) == SQLITE_ROW ? sqlite3_column_int64(ct, 0) : 0;
+		sqlite3_reset(ct);
+	}
+	return n;
+}
+
 static const double people_weights[] = {10, 8, 8, 4, 2, 2, 2, 1};
 
 int store_search_people_top(struct store_conn *c, const struct search_query *q,
@@ -382,6 +497,12 @@ int store_search_people_top(struct store_conn *c, const struct search_query *q,
 			    int64_t *total)
 {
 	struct arena *a = arena_new();
+	char lone[64];
+	if (fields == SEARCH_PEOPLE_ALL && lone_prefix(q, lone, sizeof(lone))) {
+		int k = people_prefix(c, a, lone, max, out, total);
+		arena_free(a);
+		return k;
+	}
 	struct phrases ph;
 	char *m = match_expr_ph(a, q, fields == SEARCH_PEOPLE_EXPERTISE ? "expertise" : NULL,
 				NAME_COLS, &ph);
@@ -569,25 +690,6 @@ static char *marks_to_html(struct arena *a, const char *s)
 	return r;
 }
 
-/* The expertise column holds a JSON array of tags: a snippet from it
- * reads as a list ("postgresql, sqlite") rather than as JSON. */
-static const char *tags_as_list(struct arena *a, const char *s)
-{
-	const char *p = strncmp(s, "…", strlen("…")) == 0 ? s + strlen("…") : s;
-	if (*p != '[')
-		return s;
-	char *out = arena_alloc(a, strlen(s) * 2 + 1), *o = out;
-	for (const char *i = s; *i; i++) {
-		if (*i == '[' || *i == ']' || *i == '"')
-			continue;
-		*o++ = *i;
-		if (*i == ',')
-			*o++ = ' ';
-	}
-	*o = '\0';
-	return out;
-}
-
 char *store_search_snippet(struct store_conn *c, struct arena *a, enum search_kind kind, int64_t id,
 			   const struct search_query *q)
 {
@@ -618,8 +720,7 @@ char *store_search_snippet(struct store_conn *c, struct arena *a, enum search_ki
 	sq_int(st, 2, id);
 	char *r = NULL;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-		const char *raw = (const char *)sqlite3_column_text(st, 0);
-		r = marks_to_html(a, kind == SEARCH_KIND_PEOPLE ? tags_as_list(a, raw) : raw);
+		r = marks_to_html(a, (const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_reset(st);
 	return r;
@@ -712,6 +813,39 @@ static int scan_range(struct store_conn *c, struct arena *a, const char *word, c
 	return 0;
 }
 
+/* The first letter wrong or missing ("nartin", "artin" for "martin"):
+ * the 26 words with another first letter, and the 26 with one more,
+ * looked up one by one (names are folded to ASCII letters mostly). */
+static int probe_first(struct store_conn *c, struct arena *a, const char *word, struct neighbour *v,
+		       int *n, int cap)
+{
+	size_t len = strlen(word), k = char_len(word);
+	if (len + 2 > 128)
+		return 0;
+	sqlite3_stmt *st = sq_stmt(c, "SELECT doc FROM search_names_vocab WHERE term = ?");
+	char t[128];
+	for (int add = 0; add < 2; add++) {
+		const char *rest = add ? word : word + k;
+		for (char x = 'a'; x <= 'z' && *n < cap; x++) {
+			t[0] = x;
+			memcpy(t + 1, rest, strlen(rest) + 1);
+			if (!strcmp(t, word))
+				continue;
+			sq_text(st, 1, t);
+			int rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW)
+				v[(*n)++] = (struct neighbour){arena_strdup(a, t),
+							       sqlite3_column_int64(st, 0)};
+			sqlite3_reset(st);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				sq_log(c, "name neighbours");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 int store_search_name_neighbours(struct store_conn *c, struct arena *a, const char *word, int max,
 				 const char **out)
 {
@@ -724,6 +858,8 @@ int store_search_name_neighbours(struct store_conn *c, struct arena *a, const ch
 	if (scan_range(c, a, word, word, v, &n, CAP) < 0)
 		return -1;
 	if (strncmp(word, second, char_len(word)) && scan_range(c, a, word, second, v, &n, CAP) < 0)
+		return -1;
+	if (probe_first(c, a, word, v, &n, CAP) < 0)
 		return -1;
 	qsort(v, (size_t)n, sizeof(*v), cmp_docs);
 	if (n > max)

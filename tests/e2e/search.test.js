@@ -67,6 +67,8 @@ test('people: name prefix as you type, one typo in a name', async () => {
   assert.deepEqual(names(r.body.people), [], 'no prefix unless as you type');
   r = await get(ana, S('Devendar', '&type=people')); // two letters swapped
   assert.deepEqual(names(r.body.people), ['dev']);
+  r = await get(ana, S('Ktone', '&type=people')); // the first letter wrong
+  assert.deepEqual(names(r.body.people), ['emma']);
   r = await get(ana, S('Stane', '&type=people')); // one letter wrong
   assert.deepEqual(names(r.body.people), ['emma']);
   assert.match(r.body.people.items[0].highlight, /<mark>Stone<\/mark>/);

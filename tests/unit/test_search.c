@@ -173,6 +173,11 @@ static void test_store(void **state)
 	assert_int_equal(people(f, "Dev", true, ids), 1);
 	assert_int_equal(ids[0], dev);
 	assert_int_equal(people(f, "Eng", true, ids), 0);
+	/* the most complete name word first: "bru" finds Bruno before Brunhilde */
+	int64_t brunhilde = add_user(f->s, "bh", "Brunhilde Ost", "", "[]", "");
+	assert_int_equal(people(f, "Bru", true, ids), 2);
+	assert_int_equal(ids[0], bruno);
+	assert_int_equal(ids[1], brunhilde);
 	/* FTS5 syntax is just text */
 	const char *odd[] = {"NEAR(a b)", "a OR", "title:x", "^x", "x*y", "(x", "\"\"\"", NULL};
 	for (int i = 0; odd[i]; i++) {
@@ -193,6 +198,13 @@ static void test_store(void **state)
 			 1);
 	assert_int_equal(store_search_name_neighbours(store_reader(f->s), f->a, "zzzz", 8, near),
 			 0);
+	/* the first letter wrong, or missing */
+	assert_int_equal(
+	    store_search_name_neighbours(store_reader(f->s), f->a, "bevendra", 8, near), 1);
+	assert_string_equal(near[0], "devendra");
+	assert_int_equal(store_search_name_neighbours(store_reader(f->s), f->a, "evendra", 8, near),
+			 1);
+	assert_string_equal(near[0], "devendra");
 	/* snippets are escaped, matches marked */
 	struct search_query q;
 	const char *why;
