@@ -79,7 +79,7 @@ int store_search_post_ids(struct store_conn *c, const struct search_query *q, in
 int store_search_people_ids(struct store_conn *c, const struct search_query *q,
 			    enum search_people_fields fields, int max, struct search_hit *out);
 /* Communities and forum topics (by the topic's first post id) matching
- * q, best first: the count or -1. */
+ * q, best first (topics: newest first, scores 0): the count or -1. */
 int store_search_communities(struct store_conn *c, const struct search_query *q, int max,
 			     struct search_hit *out);
 int store_search_topics(struct store_conn *c, const struct search_query *q, int max,

@@ -631,8 +631,10 @@ int store_search_topics(struct store_conn *c, const struct search_query *q, int 
 	char *m = match_expr(a, q, NULL);
 	int n = 0;
 	if (m) {
+		/* newest first; no relevance (bm25 would count every match of
+		 * each word first) */
 		sqlite3_stmt *st =
-		    sq_stmt(c, "SELECT rowid, bm25(search_topics) FROM search_topics"
+		    sq_stmt(c, "SELECT rowid FROM search_topics"
 			       " WHERE search_topics MATCH ? ORDER BY rowid DESC LIMIT ?");
 		n = hits(c, st, m, max, out);
 	}
