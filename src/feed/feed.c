@@ -99,6 +99,7 @@ void feed_free(struct feed *f)
 		free(f->communities[i].v);
 	free(f->communities);
 	free(f->users);
+	free(f->newest);
 	free(f->tags);
 	free(f->listed.v);
 	free(f->pool);
@@ -169,9 +170,17 @@ struct feed_user *feed_user_at(struct feed *f, int64_t user, bool create)
 			ncap *= 2;
 		f->users = xrealloc(f->users, ncap * sizeof(*f->users));
 		memset(f->users + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->users));
+		f->newest = xrealloc(f->newest, ncap * sizeof(*f->newest));
+		memset(f->newest + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->newest));
 		f->users_cap = ncap;
 	}
 	return &f->users[user];
+}
+
+void feed_newest_sync(struct feed *f, uint32_t user)
+{
+	const struct fvec *v = &f->users[user].authored;
+	f->newest[user] = v->len ? v->last + 1 : 0;
 }
 
 void feed_user_stats(const struct feed *f, int64_t user, uint32_t *posts, int64_t *newest)
@@ -274,7 +283,8 @@ struct feed_tag *feed_tag_at(struct feed *f, const char *name, size_t len, bool 
 size_t feed_bytes(const struct feed *f)
 {
 	size_t b = sizeof(*f) + f->cap * (sizeof(*f->ids) + sizeof(*f->posts)) +
-		   f->pool_cap * sizeof(*f->pool) + f->users_cap * sizeof(*f->users) +
+		   f->pool_cap * sizeof(*f->pool) +
+		   f->users_cap * (sizeof(*f->users) + sizeof(*f->newest)) +
 		   fvec_bytes(&f->listed) + f->tags_cap * sizeof(*f->tags);
 	for (uint32_t i = 0; i < f->users_cap; i++)
 		b += fvec_bytes(&f->users[i].authored) + fvec_bytes(&f->users[i].board) +
@@ -342,6 +352,7 @@ static void open_slot(struct feed *f, uint32_t pos)
 	}
 	for (uint32_t i = 0; i < f->users_cap; i++) {
 		fvec_shift(&f->users[i].authored, pos);
+		feed_newest_sync(f, i);
 		fvec_shift(&f->users[i].board, pos);
 		fvec_shift(&f->users[i].mentioned, pos);
 		fvec_shift(&f->users[i].liked, pos);
@@ -468,6 +479,7 @@ int feed_insert(struct feed *f, const struct feed_new *p)
 
 	struct feed_user *u = feed_user_at(f, p->author, true);
 	fvec_add(&u->authored, pos);
+	feed_newest_sync(f, (uint32_t)p->author);
 	u->version++;
 	if (!p->deleted && p->visibility != VIS_DIRECT)
 		u->live++;

@@ -35,6 +35,9 @@ struct feed {
 	uint32_t *pool; /* mention runs: count, then the ids; [0] unused */
 	uint32_t pool_len, pool_cap;
 	struct feed_user *users; /* [user id] */
+	uint32_t *newest;	 /* [user id]: users[id].authored.last + 1, 0 when empty —
+				  * compact, so a merge over thousands of people can
+				  * order them without touching their lists */
 	uint32_t users_cap;
 	struct fvec listed;    /* the company stream */
 	struct feed_tag *tags; /* open addressing, power-of-two capacity */
@@ -51,6 +54,9 @@ struct fvec *feed_community_at(struct feed *f, int64_t id, bool create);
 void fvec_add(struct fvec *v, uint32_t slot);
 /* Removes slot from v if present. */
 void fvec_remove(struct fvec *v, uint32_t slot);
+/* Sets newest[user] from the user's authored list. */
+void feed_newest_sync(struct feed *f, uint32_t user);
+
 /* Index of the first element >= slot. */
 uint32_t fvec_lower_bound(const struct fvec *v, uint32_t slot);
 

@@ -116,6 +116,7 @@ struct feed *feed_snap_read(struct snapr *r)
 	if (ok && users) {
 		struct user_head *h = xmalloc((size_t)users * sizeof(*h));
 		f->users = xcalloc(users, sizeof(*f->users));
+		f->newest = xcalloc(users, sizeof(*f->newest));
 		f->users_cap = users;
 		ok = snapr_get(r, h, (size_t)users * sizeof(*h));
 		for (uint32_t i = 0; i < users && ok; i++) {
@@ -126,6 +127,8 @@ struct feed *feed_snap_read(struct snapr *r)
 			     get_vec(r, &u->board, h[i].board, n) &&
 			     get_vec(r, &u->mentioned, h[i].mentioned, n) &&
 			     get_vec(r, &u->liked, h[i].liked, n);
+			if (ok)
+				feed_newest_sync(f, i);
 		}
 		free(h);
 	}

@@ -9,6 +9,14 @@
  * stream's own filter until the page is full or FEED_SCAN_MAX candidates
  * were examined. Nothing is precomputed per reader: a company-wide post
  * costs one append, not 440,000.
+ *
+ * Newest first, a list joins the heap only when it may hold the next
+ * post: lists wait in a second heap ordered by an upper bound of their
+ * newest slot in range (for a person's posts, read from the compact
+ * newest[] array, not from the list), and one is opened (its cursor
+ * placed by binary search) when its bound reaches the top of the heap.
+ * A page of 20 from someone following 5,000 people opens the few dozen
+ * lists that hold those 20, not 5,000.
  */
 #include "feed/feed_int.h"
 #include "app/app.h"
@@ -78,10 +86,19 @@ struct cursor {
 	uint32_t cur;	  /* v[pos], read only when the cursor moves */
 };
 
+/* A list not opened yet: no slot of it in range is above bound. */
+struct pending {
+	uint32_t bound;
+	const struct fvec *v;
+};
+
 struct merge {
 	struct cursor *heap;
 	size_t n;
 	bool ascending;
+	struct pending *pend; /* newest first only: a max-heap on bound */
+	size_t np;
+	uint32_t lo, hi; /* the range, for lists opened late */
 };
 
 static bool before(const struct merge *m, size_t a, size_t b)
@@ -103,6 +120,33 @@ static void sift_down(struct merge *m, size_t i)
 		struct cursor t = m->heap[i];
 		m->heap[i] = m->heap[best];
 		m->heap[best] = t;
+		i = best;
+	}
+}
+
+static void sift_up(struct merge *m, size_t i)
+{
+	while (i > 0 && before(m, i, (i - 1) / 2)) {
+		struct cursor t = m->heap[i];
+		m->heap[i] = m->heap[(i - 1) / 2];
+		m->heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static void pend_sift_down(struct merge *m, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, best = i;
+		if (l < m->np && m->pend[l].bound > m->pend[best].bound)
+			best = l;
+		if (r < m->np && m->pend[r].bound > m->pend[best].bound)
+			best = r;
+		if (best == i)
+			return;
+		struct pending t = m->pend[i];
+		m->pend[i] = m->pend[best];
+		m->pend[best] = t;
 		i = best;
 	}
 }
@@ -130,15 +174,42 @@ static void merge_add(struct merge *m, const struct fvec *v, uint32_t lo, uint32
 	m->heap[m->n++] = c;
 }
 
+/* Adds list v: opened now (oldest first), or left waiting with newest
+ * (one past its last slot, 0 when empty) as what bounds it. */
+static void merge_list(struct merge *m, const struct fvec *v, uint32_t newest)
+{
+	if (!v || newest <= m->lo)
+		return; /* empty, or nothing at or above lo */
+	if (m->ascending) {
+		merge_add(m, v, m->lo, m->hi);
+		return;
+	}
+	uint32_t bound = newest - 1 < m->hi ? newest - 1 : m->hi - 1;
+	m->pend[m->np++] = (struct pending){bound, v};
+}
+
 static void merge_heapify(struct merge *m)
 {
 	for (size_t i = m->n / 2; i-- > 0;)
 		sift_down(m, i);
+	for (size_t i = m->np / 2; i-- > 0;)
+		pend_sift_down(m, i);
 }
 
 /* The next slot of the union (duplicates included), or FEED_NONE. */
 static uint32_t merge_next(struct merge *m)
 {
+	/* open every waiting list that may hold the next slot (ties too: a
+	 * post in two lists must come out twice in a row) */
+	while (m->np && (m->n == 0 || m->pend[0].bound >= m->heap[0].cur)) {
+		const struct fvec *v = m->pend[0].v;
+		m->pend[0] = m->pend[--m->np];
+		pend_sift_down(m, 0);
+		size_t had = m->n;
+		merge_add(m, v, m->lo, m->hi);
+		if (m->n > had)
+			sift_up(m, m->n - 1);
+	}
 	if (m->n == 0)
 		return FEED_NONE;
 	struct cursor *top = &m->heap[0];
@@ -205,6 +276,11 @@ static size_t home_authors(struct app *app, struct arena *a, int64_t viewer, uin
 	return n;
 }
 
+static uint32_t after_last(const struct fvec *v)
+{
+	return v && v->len ? v->last + 1 : 0;
+}
+
 /* Sets up the lists of q's stream as cursors over slots [lo, hi). */
 static void stream_lists(struct app *app, struct arena *a, const struct feed_query *q,
 			 struct merge *m, uint32_t lo, uint32_t hi)
@@ -220,16 +296,22 @@ static void stream_lists(struct app *app, struct arena *a, const struct feed_que
 		cap += n_authors + n_groups;
 	}
 	m->heap = arena_alloc(a, cap * sizeof(*m->heap));
-	m->n = 0;
+	m->pend = arena_alloc(a, cap * sizeof(*m->pend));
+	m->n = m->np = 0;
+	m->lo = lo;
+	m->hi = hi;
 	switch (q->stream) {
 	case FEED_HOME:
-		merge_add(m, user_list(f, q->viewer, 0), lo, hi);
-		merge_add(m, user_list(f, q->viewer, 1), lo, hi);
+		merge_list(m, user_list(f, q->viewer, 0), after_last(user_list(f, q->viewer, 0)));
+		merge_list(m, user_list(f, q->viewer, 1), after_last(user_list(f, q->viewer, 1)));
 		for (size_t i = 0; i < n_authors; i++)
-			if (authors[i] != q->viewer)
-				merge_add(m, user_list(f, authors[i], 0), lo, hi);
-		for (size_t i = 0; i < n_groups; i++)
-			merge_add(m, feed_community_at(f, groups[i], false), lo, hi);
+			if (authors[i] != q->viewer && authors[i] < f->users_cap)
+				merge_list(m, &f->users[authors[i]].authored,
+					   f->newest[authors[i]]);
+		for (size_t i = 0; i < n_groups; i++) {
+			const struct fvec *g = feed_community_at(f, groups[i], false);
+			merge_list(m, g, after_last(g));
+		}
 		break;
 	case FEED_COMMUNITY:
 		merge_add(m, feed_community_at(f, q->community, false), lo, hi);
