@@ -195,6 +195,45 @@ static int cmp_score(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
+/* Is a ranked before b (cmp_score's order)? */
+static bool before(const struct search_expert *a, const struct search_expert *b)
+{
+	return cmp_score(a, b) < 0;
+}
+
+/* Keeps the best max of a stream in v: a heap whose root is the worst
+ * kept (tens of thousands declare a common skill; a full sort of them
+ * all is wasted for the 10 shown). */
+static void keep_best(struct search_expert *v, int *n, int max, const struct search_expert *e)
+{
+	int i;
+	if (*n < max) {
+		i = (*n)++;
+		while (i > 0 && before(&v[(i - 1) / 2], e)) {
+			v[i] = v[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		v[i] = *e;
+		return;
+	}
+	if (max == 0 || !before(e, &v[0]))
+		return;
+	i = 0;
+	for (;;) { /* sift the new one down from the root */
+		int l = 2 * i + 1, r = l + 1, m = i;
+		const struct search_expert *mv = e;
+		if (l < *n && before(mv, &v[l]))
+			m = l, mv = &v[l];
+		if (r < *n && before(mv, &v[r]))
+			m = r;
+		if (m == i)
+			break;
+		v[i] = v[m];
+		i = m;
+	}
+	v[i] = *e;
+}
+
 /* Distances from the asker, scores, and the best max of them (the asker
  * and exclude left out) sorted into out. Lock held. */
 static int rank(struct app *app, struct table *t, int64_t asker, const int64_t *exclude,
@@ -205,40 +244,39 @@ static int rank(struct app *app, struct table *t, int64_t asker, const int64_t *
 	struct graph_scratch *gs = graph_scratch_new();
 	n2 = graph_second_degree(app->graph, gs, (uint32_t)asker, &d2);
 	int64_t now = clock_now_ms();
-	struct search_expert *all = malloc((t->n + 1) * sizeof(*all));
-	size_t k = 0;
+	double best = 0;
 	for (size_t i = 0; i < t->cap; i++) {
 		struct search_expert *e = &t->v[i];
 		bool skip = !e->id || e->id == asker;
 		for (size_t j = 0; j < n_exclude && !skip; j++)
 			skip = exclude[j] == e->id;
-		if (skip)
+		if (skip) {
+			e->tier = -1;
 			continue;
+		}
 		e->distance = in_sorted(d1, n1, (uint32_t)e->id)   ? 1
 			      : in_sorted(d2, n2, (uint32_t)e->id) ? 2
 								   : GRAPH_DISTANCE_FAR;
 		e->score = score_of(e, now);
-		all[k++] = *e;
+		if (e->score > best)
+			best = e->score;
 	}
 	graph_scratch_free(gs);
-	double best = 0;
-	for (size_t i = 0; i < k; i++)
-		if (all[i].score > best)
-			best = all[i].score;
-	for (size_t i = 0; i < k; i++)
-		all[i].tier = tier_of(&all[i], best);
-	qsort(all, k, sizeof(*all), cmp_score);
 	int n = 0;
-	for (size_t i = 0; i < k && n < max; i++) {
-		out[n] = all[i];
-		if (out[n].distance == 2) {
-			uint32_t via;
-			if (graph_common(app->graph, (uint32_t)asker, (uint32_t)out[n].id, &via, 1))
-				out[n].through = via;
-		}
-		n++;
+	for (size_t i = 0; i < t->cap; i++) {
+		struct search_expert *e = &t->v[i];
+		if (!e->id || e->tier < 0)
+			continue;
+		e->tier = tier_of(e, best);
+		keep_best(out, &n, max, e);
 	}
-	free(all);
+	qsort(out, (size_t)n, sizeof(*out), cmp_score);
+	for (int i = 0; i < n; i++) {
+		uint32_t via;
+		if (out[i].distance == 2 &&
+		    graph_common(app->graph, (uint32_t)asker, (uint32_t)out[i].id, &via, 1))
+			out[i].through = via;
+	}
 	return n;
 }
 
