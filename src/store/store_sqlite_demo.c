@@ -18,6 +18,7 @@
  */
 #include "store/store_sqlite_int.h"
 #include "store/store_sqlite_search_int.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
 
@@ -86,14 +87,21 @@ static const char *const bulk_tables[] = {
     "post_mentions", "post_tags",      "favourites",  "notifications",
 };
 
+/* Runs sql; the statements that take a second or more (index builds,
+ * search fills) are logged with their time, to see where the end of a
+ * bulk load goes. */
 static int exec(sqlite3 *db, const char *sql)
 {
 	char *err = NULL;
+	int64_t t0 = clock_mono_us();
 	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
 		log_error("store: %s: %s", sql, err ? err : "?");
 		sqlite3_free(err);
 		return -1;
 	}
+	double secs = (double)(clock_mono_us() - t0) / 1e6;
+	if (secs >= 1.0)
+		log_info("store: bulk load: %.1f s: %.72s", secs, sql);
 	return 0;
 }
 
