@@ -15,10 +15,12 @@ local lines = {}
 local counter = 0
 local mode = "wall"
 local threads = 0
+local all = {}
 
 function setup(thread)
   thread:set("first", threads * 7919)
   threads = threads + 1
+  all[#all + 1] = thread
 end
 
 function init(args)
@@ -50,14 +52,22 @@ function request()
   return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. t[1] })
 end
 
-local errors = 0
+-- non-200 answers by status, per thread (done() reads them with thread:get)
+shed, missing, other = 0, 0, 0
 function response(status, headers, body)
-  if status ~= 200 then errors = errors + 1 end
+  if status == 503 then shed = shed + 1
+  elseif status == 404 then missing = missing + 1
+  elseif status ~= 200 then other = other + 1 end
 end
 
 function done(summary, latency, requests)
   io.write(string.format("requests %d, non-2xx %d, %.0f req/s\n", summary.requests,
     summary.errors.status, summary.requests / (summary.duration / 1e6)))
+  local s, m, o = 0, 0, 0
+  for _, t in ipairs(all) do
+    s, m, o = s + t:get("shed"), m + t:get("missing"), o + t:get("other")
+  end
+  io.write(string.format("non-200: 503 (shed) %d, 404 %d, other %d\n", s, m, o))
   for _, p in ipairs({ 50, 90, 99, 99.9 }) do
     io.write(string.format("latency p%-4s %8.2f ms\n", p, latency:percentile(p) / 1000))
   end
