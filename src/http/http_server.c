@@ -554,6 +554,11 @@ struct http_server *http_server_start(struct app *app, const char *listen,
 	s->app = app;
 	s->lim = *lim;
 	s->auth = auth;
+	/* No MHD_OPTION_LISTENING_ADDRESS_REUSE: left out, libmicrohttpd sets
+	 * SO_REUSEADDR alone, so a restart binds while the last run's
+	 * connections sit in TIME_WAIT, and a second listener on the same
+	 * port still fails (no SO_REUSEPORT). Set to 0 it would drop
+	 * SO_REUSEADDR too. */
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	s->d = MHD_start_daemon(
@@ -563,8 +568,7 @@ struct http_server *http_server_start(struct app *app, const char *listen,
 	    lim->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->max_connections_per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, lim->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    lim->max_header_bytes, MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 0,
-	    MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 	if (!s->d) {
 		log_error("cannot listen on %s", listen);
 		free(s);

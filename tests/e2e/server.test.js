@@ -170,3 +170,23 @@ test('a second server cannot take a port that one is listening on', async () => 
   assert.ok(clash instanceof Error, 'the second server must fail to start');
   assert.match(clash.message, /cannot listen|exited/);
 });
+
+test('a restart binds its port at once, while the last run\'s connections are in TIME_WAIT', async () => {
+  const first = await startServer();
+  const port = first.port;
+  // keep-alive connections that the server closes at its stop: TIME_WAIT on the server's side
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const get = () => new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/health', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    }).on('error', reject);
+  });
+  assert.deepEqual(await Promise.all(Array.from({ length: 8 }, get)), Array(8).fill(200));
+  await stopServer(first, { keep: true });
+  agent.destroy();
+  const again = await startServer({ dir: first.dir, listen: `127.0.0.1:${port}` });
+  assert.equal(again.port, port);
+  assert.equal((await api(again, 'GET', '/health')).status, 200);
+  await stopServer(again);
+});
