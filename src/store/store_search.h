@@ -59,8 +59,9 @@ enum search_people_fields {
 
 /* Active people matching q, best first: the count (≤ max) or -1. A prefix
  * term matches names only (as you type). _top also counts the matches in
- * *total, in the same pass; a very common word stops the pass after
- * SEARCH_PEOPLE_SCAN_MAX matches (the best of those, *total capped). */
+ * *total, in the same pass, capped at SEARCH_PEOPLE_SCAN_MAX; every match
+ * is ranked, however many there are (a lone prefix excepted: see
+ * people_prefix). */
 #define SEARCH_PEOPLE_SCAN_MAX 20000
 int store_search_people_top(struct store_conn *c, const struct search_query *q,
 			    enum search_people_fields fields, int max, struct search_hit *out,

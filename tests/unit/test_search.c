@@ -224,12 +224,60 @@ static void test_store(void **state)
 	assert_int_equal(people(f, "postgresql", false, ids), 1);
 }
 
+/* More people match than the count goes to (SEARCH_PEOPLE_SCAN_MAX): every
+ * match is still ranked, so the one who declares the skill is first even
+ * with the highest id; the count stops at the cap. */
+static void test_many_matches(void **state)
+{
+	struct fixture *f = *state;
+	struct store_conn *w = store_writer_lock(f->s);
+	assert_int_equal(store_begin(w), 0);
+	for (int i = 0; i < SEARCH_PEOPLE_SCAN_MAX + 50; i++) {
+		char name[32], email[48];
+		snprintf(name, sizeof(name), "p%d", i);
+		snprintf(email, sizeof(email), "p%d@example.com", i);
+		struct user u = {.username = name,
+				 .display_name = name,
+				 .email = email,
+				 .role = "user",
+				 .active = true,
+				 .title = "",
+				 .department = "",
+				 .location = "",
+				 .phone = "",
+				 .about = "I have heard of kubernetes once",
+				 .projects_json = "[]",
+				 .expertise_json = "[]",
+				 .languages_json = "[]"};
+		int64_t id = 0;
+		assert_int_equal(store_user_insert(w, &u, &id), STORE_OK);
+	}
+	assert_int_equal(store_commit(w), 0);
+	store_writer_unlock(f->s);
+	int64_t kube = add_user(f->s, "kube", "Kim Ube", "Platform Engineer", "[\"kubernetes\"]",
+				"I run the clusters.");
+	struct search_query q;
+	const char *why;
+	assert_int_equal(search_parse(f->a, "kubernetes", false, &q, &why), 0);
+	struct search_hit h[10];
+	int64_t total = 0;
+	int n = store_search_people_top(store_reader(f->s), &q, SEARCH_PEOPLE_ALL, 10, h, &total);
+	assert_int_equal(n, 10);
+	assert_int_equal(h[0].id, kube);
+	assert_int_equal(total, SEARCH_PEOPLE_SCAN_MAX);
+	/* the same again, lengths cached */
+	assert_int_equal(
+	    store_search_people_top(store_reader(f->s), &q, SEARCH_PEOPLE_ALL, 10, h, &total), 10);
+	assert_int_equal(h[0].id, kube);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_keywords),
 	    cmocka_unit_test_setup_teardown(test_store, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_matches, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

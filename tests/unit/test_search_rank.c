@@ -26,12 +26,14 @@ static const char *const docs[][2] = {
     {"a long post about the team, the week, the plan, kafka and more kafka and kubernetes", ""},
 };
 
+static const char *table = "t", *rank = "moka_bm25";
+
 static int64_t count(sqlite3 *db, const char *match)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(
-	    sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE t MATCH ?", -1, &st, NULL),
-	    SQLITE_OK);
+	char *sql = sqlite3_mprintf("SELECT count(*) FROM %s WHERE %s MATCH ?", table, table);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_free(sql);
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int64_t n = sqlite3_column_int64(st, 0);
@@ -48,12 +50,11 @@ static void same(sqlite3 *db, const char *match, const char *const *phrases, int
 		arg[2 + i] = (double)count(db, phrases[i]);
 	for (int given = 0; given < 2; given++) {
 		sqlite3_stmt *st;
-		assert_int_equal(
-		    sqlite3_prepare_v2(db,
-				       "SELECT rowid, bm25(t, 1.0, 0.5), moka_bm25(t, ?2)"
-				       " FROM t WHERE t MATCH ?1",
-				       -1, &st, NULL),
-		    SQLITE_OK);
+		char *sql = sqlite3_mprintf("SELECT rowid, bm25(%s, 1.0, 0.5), %s(%s, ?2)"
+					    " FROM %s WHERE %s MATCH ?1",
+					    table, rank, table, table, table);
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		sqlite3_free(sql);
 		sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 2, arg, (int)sizeof(double) * (given ? 2 + n_phrases : 2),
 				  SQLITE_STATIC);
@@ -94,10 +95,50 @@ static void test_rank(void **state)
 	sqlite3_close(db);
 }
 
+/* moka_bm25_people keeps the length of each row by rowid: the same scores
+ * the first time (lengths read), the second (lengths cached) and after
+ * rows change length (the update hook forgets theirs). */
+static void test_rank_people(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sq_search_register(db), 0);
+	assert_int_equal(
+	    sqlite3_exec(db, "CREATE VIRTUAL TABLE search_people USING fts5(text, spoiler)", NULL,
+			 NULL, NULL),
+	    SQLITE_OK);
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		char *sql = sqlite3_mprintf("INSERT INTO search_people VALUES (%Q, %Q)", docs[i][0],
+					    docs[i][1]);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_free(sql);
+	}
+	table = "search_people";
+	rank = "moka_bm25_people";
+	for (int round = 0; round < 3; round++) {
+		same(db, "(\"kafka\")", (const char *[]){"\"kafka\""}, 1);
+		same(db, "(\"kubernetes\" OR \"team\")",
+		     (const char *[]){"\"kubernetes\"", "\"team\""}, 2);
+		if (round == 1) /* longer and shorter rows */
+			assert_int_equal(
+			    sqlite3_exec(db,
+					 "UPDATE search_people SET text = text || ' and more words"
+					 " about kafka and the team' WHERE rowid IN (1, 4);"
+					 "UPDATE search_people SET text = 'kafka' WHERE rowid = 6",
+					 NULL, NULL, NULL),
+			    SQLITE_OK);
+	}
+	table = "t";
+	rank = "moka_bm25";
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rank),
+	    cmocka_unit_test(test_rank_people),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
