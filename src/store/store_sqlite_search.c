@@ -402,8 +402,8 @@ int sq_search_register(sqlite3 *db)
 /* Runs a (rowid, score) statement whose first parameter is the MATCH
  * expression and second the limit; scores are negated BM25 (0 for a
  * statement of rowids alone). */
-static int hits(struct store_conn *c, sqlite3_stmt *st, const char *match, int max,
-		struct search_hit *out)
+int sq_search_hits(struct store_conn *c, sqlite3_stmt *st, const char *match, int max,
+		   struct search_hit *out)
 {
 	sq_text(st, 1, match);
 	sq_int(st, 2, max);
@@ -654,7 +654,7 @@ int store_search_posts(struct store_conn *c, const struct search_query *q, int m
 					      " FROM search_posts WHERE search_posts MATCH ?1"
 					      " ORDER BY rowid DESC LIMIT ?2");
 		sqlite3_bind_blob(st, 3, arg, bytes, SQLITE_STATIC);
-		n = hits(c, st, m, max, out);
+		n = sq_search_hits(c, st, m, max, out);
 	}
 	arena_free(a);
 	return n;
@@ -667,10 +667,11 @@ int store_search_post_ids(struct store_conn *c, const struct search_query *q, in
 	char *m = match_expr(a, q, NULL);
 	int n = 0;
 	if (m)
-		n = hits(c,
-			 sq_stmt(c, "SELECT rowid FROM search_posts WHERE search_posts MATCH ?"
-				    " ORDER BY rowid DESC LIMIT ?"),
-			 m, max, out);
+		n = sq_search_hits(
+		    c,
+		    sq_stmt(c, "SELECT rowid FROM search_posts WHERE search_posts MATCH ?"
+			       " ORDER BY rowid DESC LIMIT ?"),
+		    m, max, out);
 	arena_free(a);
 	return n;
 }
@@ -683,10 +684,11 @@ int store_search_people_ids(struct store_conn *c, const struct search_query *q,
 				  NAME_COLS);
 	int n = 0;
 	if (m)
-		n = hits(c,
-			 sq_stmt(c, "SELECT rowid FROM search_people WHERE search_people MATCH ?"
-				    " LIMIT ?"),
-			 m, max, out);
+		n = sq_search_hits(
+		    c,
+		    sq_stmt(c, "SELECT rowid FROM search_people WHERE search_people MATCH ?"
+			       " LIMIT ?"),
+		    m, max, out);
 	arena_free(a);
 	return n;
 }
@@ -703,7 +705,7 @@ int store_search_communities(struct store_conn *c, const struct search_query *q,
 			       " FROM search_communities s JOIN communities k ON k.id = s.rowid"
 			       " WHERE search_communities MATCH ? AND k.archived_at IS NULL"
 			       " ORDER BY 2 LIMIT ?");
-		n = hits(c, st, m, max, out);
+		n = sq_search_hits(c, st, m, max, out);
 	}
 	arena_free(a);
 	return n;
@@ -721,7 +723,7 @@ int store_search_topics(struct store_conn *c, const struct search_query *q, int 
 		sqlite3_stmt *st =
 		    sq_stmt(c, "SELECT rowid FROM search_topics"
 			       " WHERE search_topics MATCH ? ORDER BY rowid DESC LIMIT ?");
-		n = hits(c, st, m, max, out);
+		n = sq_search_hits(c, st, m, max, out);
 	}
 	arena_free(a);
 	return n;

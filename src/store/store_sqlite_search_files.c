@@ -16,24 +16,6 @@
 
 #include <string.h>
 
-/* Runs a (rowid, bm25) statement already bound, filling out. */
-static int hits_of(struct store_conn *c, sqlite3_stmt *st, int max, struct search_hit *out,
-		   const char *what)
-{
-	int n = 0, rc = SQLITE_DONE;
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out[n].id = sqlite3_column_int64(st, 0);
-		out[n].score = -sqlite3_column_double(st, 1);
-		n++;
-	}
-	if (n < max && rc != SQLITE_DONE) {
-		sq_log(c, what);
-		n = -1;
-	}
-	sqlite3_reset(st);
-	return n;
-}
-
 int store_search_files(struct store_conn *c, const struct search_query *q, int64_t viewer,
 		       int64_t owner, int max, struct search_hit *out)
 {
@@ -51,11 +33,9 @@ int store_search_files(struct store_conn *c, const struct search_query *q, int64
 			       " file_shares h WHERE h.file_id = f.id AND h.user_id = ?3))"
 			       " AND (?4 IS NULL OR f.owner_id = ?4)"
 			       " ORDER BY s.rowid DESC LIMIT ?2");
-		sq_text(st, 1, m);
-		sq_int(st, 2, max);
 		sq_int(st, 3, viewer);
 		sq_id(st, 4, owner);
-		n = hits_of(c, st, max, out, "search files");
+		n = sq_search_hits(c, st, m, max, out);
 	}
 	arena_free(a);
 	return n;
@@ -77,14 +57,12 @@ int store_search_messages(struct store_conn *c, const struct search_query *q, in
 		    " FROM conversation_members k JOIN conversations v ON v.id = k.conversation_id"
 		    " JOIN messages g ON g.conversation_id = k.conversation_id"
 		    " AND g.id > CASE WHEN v.history_visible THEN 0 ELSE k.joined_id END"
-		    " WHERE k.user_id = ?2 AND g.deleted_at IS NULL"
-		    " AND (?3 IS NULL OR g.author_id = ?3))"
-		    " ORDER BY rowid DESC LIMIT ?4");
-		sq_text(st, 1, m);
-		sq_int(st, 2, viewer);
-		sq_id(st, 3, author);
-		sq_int(st, 4, max);
-		n = hits_of(c, st, max, out, "search messages");
+		    " WHERE k.user_id = ?3 AND g.deleted_at IS NULL"
+		    " AND (?4 IS NULL OR g.author_id = ?4))"
+		    " ORDER BY rowid DESC LIMIT ?2");
+		sq_int(st, 3, viewer);
+		sq_id(st, 4, author);
+		n = sq_search_hits(c, st, m, max, out);
 	}
 	arena_free(a);
 	return n;
