@@ -225,13 +225,6 @@ void feed_reposted(const struct feed *f, int64_t user, const uint32_t *slots, si
 	}
 }
 
-uint32_t feed_user_version(const struct feed *f, int64_t user)
-{
-	if (user <= 0 || (uint64_t)user >= f->users_cap)
-		return 0;
-	return f->users[user].version;
-}
-
 static uint32_t hash_name(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
@@ -480,7 +473,6 @@ int feed_insert(struct feed *f, const struct feed_new *p)
 	struct feed_user *u = feed_user_at(f, p->author, true);
 	fvec_add(&u->authored, pos);
 	feed_newest_sync(f, (uint32_t)p->author);
-	u->version++;
 	if (!p->deleted && p->visibility != VIS_DIRECT)
 		u->live++;
 	if ((fp.flags & FEED_REBLOG) && !p->deleted)
@@ -510,11 +502,8 @@ int feed_delete(struct feed *f, int64_t id)
 	struct feed_post *p = &f->posts[slot];
 	p->flags |= FEED_DELETED;
 	struct feed_user *u = feed_user_at(f, p->author, false);
-	if (u) {
-		u->version++;
-		if (u->live > 0 && p->visibility != VIS_DIRECT)
-			u->live--;
-	}
+	if (u && u->live > 0 && p->visibility != VIS_DIRECT)
+		u->live--;
 	if (p->flags & FEED_REPLY)
 		count_reply(f, p, -1);
 	if ((p->flags & FEED_REBLOG) && f->posts[p->ref - 1].reblogs > 0)

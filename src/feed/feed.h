@@ -25,7 +25,7 @@
  *
  * Memory: 40 bytes per post, plus 4 bytes per list entry (one for the
  * author's list, one more for public, tagged, board and mentioned posts,
- * one per like), plus 104 bytes per person: about 560 MB for 10 million
+ * one per like), plus 108 bytes per person: about 560 MB for 10 million
  * posts with 16 million likes.
  *
  * Loading: feed_open() reads four ordered scans (posts through a covering
@@ -108,8 +108,6 @@ bool feed_liked(const struct feed *f, int64_t user, uint32_t slot);
 /* out[k]: whether user has a live repost of the post at slots[k]. One pass
  * over the posts user wrote; n is a page's worth. */
 void feed_reposted(const struct feed *f, int64_t user, const uint32_t *slots, size_t n, bool *out);
-/* A number that changes whenever user writes or deletes a post (for caches). */
-uint32_t feed_user_version(const struct feed *f, int64_t user);
 /* Bytes of heap the index holds (arrays at capacity). */
 size_t feed_bytes(const struct feed *f);
 

@@ -19,7 +19,6 @@ struct feed_user {
 	struct fvec mentioned; /* posts mentioning them */
 	struct fvec liked;     /* posts they like */
 	uint32_t live;	       /* live posts they wrote, direct ones left out */
-	uint32_t version;      /* bumped by every post they write or delete */
 };
 
 struct feed_tag {

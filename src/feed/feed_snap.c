@@ -12,7 +12,7 @@
 #include <string.h>
 
 struct user_head {
-	uint32_t authored, board, mentioned, liked, live, version;
+	uint32_t authored, board, mentioned, liked, live;
 };
 
 static void put_vec(struct snapw *w, const struct fvec *v)
@@ -31,8 +31,8 @@ void feed_snap_write(const struct feed *f, struct snapw *w)
 	snapw_u32(w, f->users_cap);
 	for (uint32_t i = 0; i < f->users_cap; i++) {
 		const struct feed_user *u = &f->users[i];
-		struct user_head h = {u->authored.len, u->board.len, u->mentioned.len,
-				      u->liked.len,    u->live,	     u->version};
+		struct user_head h = {u->authored.len, u->board.len, u->mentioned.len, u->liked.len,
+				      u->live};
 		snapw_put(w, &h, sizeof(h));
 	}
 	for (uint32_t i = 0; i < f->users_cap; i++) {
@@ -122,7 +122,6 @@ struct feed *feed_snap_read(struct snapr *r)
 		for (uint32_t i = 0; i < users && ok; i++) {
 			struct feed_user *u = &f->users[i];
 			u->live = h[i].live;
-			u->version = h[i].version;
 			ok = get_vec(r, &u->authored, h[i].authored, n) &&
 			     get_vec(r, &u->board, h[i].board, n) &&
 			     get_vec(r, &u->mentioned, h[i].mentioned, n) &&

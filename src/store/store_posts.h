@@ -98,14 +98,6 @@ size_t store_post_thread(struct store_conn *c, int64_t root, int64_t *out, size_
 int store_favourite_add(struct store_conn *w, int64_t post_id, int64_t user_id, int64_t at);
 /* Removes a favourite: STORE_OK if removed, STORE_NOT_FOUND if none. */
 int store_favourite_remove(struct store_conn *w, int64_t post_id, int64_t user_id);
-bool store_favourite_exists(struct store_conn *c, int64_t post_id, int64_t user_id);
-/* For a page: liked[i] / reposted[i] = did user like / repost posts[i]
- * (one statement per STORE_BATCH posts). */
-#define STORE_BATCH 32
-int store_favourites_among(struct store_conn *c, int64_t user, const int64_t *posts, size_t n,
-			   bool *liked);
-int store_reblogs_among(struct store_conn *c, int64_t user, const int64_t *posts, size_t n,
-			bool *reposted);
 /* Who favourited / reposted post_id, newest first, at most max user ids. */
 size_t store_post_favourited_by(struct store_conn *c, int64_t post_id, int64_t *out, size_t max);
 size_t store_post_reblogged_by(struct store_conn *c, int64_t post_id, int64_t *out, size_t max);

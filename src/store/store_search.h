@@ -139,10 +139,4 @@ int store_search_accepted_answers(struct store_conn *c, int64_t question, int ma
 /* A post's text (for a question's topic), or NULL. In a. */
 const char *store_search_post_text(struct store_conn *c, struct arena *a, int64_t post);
 
-/* Bulk loading (store_demo): drops the search triggers; _end fills the
- * indexes from the base tables in one pass and puts the triggers back.
- * Both run inside the caller's transaction handling; 0 or -1. */
-int store_search_bulk_begin(struct store_conn *w);
-int store_search_bulk_end(struct store_conn *w);
-
 #endif

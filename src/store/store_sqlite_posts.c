@@ -278,15 +278,6 @@ int store_favourite_remove(struct store_conn *w, int64_t post_id, int64_t user_i
 	return rc;
 }
 
-bool store_favourite_exists(struct store_conn *c, int64_t post_id, int64_t user_id)
-{
-	sqlite3_stmt *st = sq_stmt(c, "SELECT 1 FROM favourites WHERE post_id = ? AND user_id = ?");
-	sq_int(st, 1, post_id);
-	sq_int(st, 2, user_id);
-	int64_t one;
-	return one_id(st, &one) == STORE_OK;
-}
-
 /* Finishes a scan: STORE_OK when it ran to the end or was stopped by the callback. */
 static int scan_end(struct store_conn *c, sqlite3_stmt *st, int rc)
 {
@@ -295,70 +286,6 @@ static int scan_end(struct store_conn *c, sqlite3_stmt *st, int rc)
 		return STORE_OK;
 	sq_log(c, "scan");
 	return STORE_ERROR;
-}
-
-/* "?,?,…" for STORE_BATCH values. */
-#define Q4 "?,?,?,?"
-#define Q32 Q4 "," Q4 "," Q4 "," Q4 "," Q4 "," Q4 "," Q4 "," Q4
-_Static_assert(STORE_BATCH == 32, "Q32 has STORE_BATCH placeholders");
-
-/* Binds the first parameter to lead and the next STORE_BATCH to ids[0..n)
- * (0 for the rest, which matches no row). */
-static void bind_batch(sqlite3_stmt *st, int64_t lead, const int64_t *ids, size_t n)
-{
-	int i = 1;
-	if (lead)
-		sq_int(st, i++, lead);
-	for (size_t k = 0; k < STORE_BATCH; k++)
-		sq_int(st, i++, k < n ? ids[k] : 0);
-}
-
-/* Marks out[i] for every ids[i] the statement's first column returns. */
-static int mark_batch(struct store_conn *c, sqlite3_stmt *st, const int64_t *ids, size_t n,
-		      bool *out)
-{
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		for (size_t k = 0; k < n; k++)
-			if (ids[k] == id)
-				out[k] = true;
-	}
-	return scan_end(c, st, rc);
-}
-
-int store_favourites_among(struct store_conn *c, int64_t user, const int64_t *posts, size_t n,
-			   bool *liked)
-{
-	memset(liked, 0, n * sizeof(*liked));
-	for (size_t off = 0; off < n; off += STORE_BATCH) {
-		size_t k = n - off < STORE_BATCH ? n - off : STORE_BATCH;
-		sqlite3_stmt *st = sq_stmt(c, "SELECT post_id FROM favourites WHERE user_id = ?"
-					      " AND post_id IN (" Q32 ")");
-		bind_batch(st, user, posts + off, k);
-		if (mark_batch(c, st, posts + off, k, liked + off) != STORE_OK)
-			return STORE_ERROR;
-	}
-	return STORE_OK;
-}
-
-int store_reblogs_among(struct store_conn *c, int64_t user, const int64_t *posts, size_t n,
-			bool *reposted)
-{
-	memset(reposted, 0, n * sizeof(*reposted));
-	for (size_t off = 0; off < n; off += STORE_BATCH) {
-		size_t k = n - off < STORE_BATCH ? n - off : STORE_BATCH;
-		/* the planner would rather walk the user's posts: name the index */
-		sqlite3_stmt *st =
-		    sq_stmt(c, "SELECT reblog_of_id FROM posts INDEXED BY posts_reblog"
-			       " WHERE author_id = ?"
-			       " AND deleted_at IS NULL AND reblog_of_id IS NOT NULL"
-			       " AND reblog_of_id IN (" Q32 ")");
-		bind_batch(st, user, posts + off, k);
-		if (mark_batch(c, st, posts + off, k, reposted + off) != STORE_OK)
-			return STORE_ERROR;
-	}
-	return STORE_OK;
 }
 
 size_t store_post_favourited_by(struct store_conn *c, int64_t post_id, int64_t *out, size_t max)
