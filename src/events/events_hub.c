@@ -419,6 +419,7 @@ static void cands_merge(struct cands *c)
 /* What the hub reads about a post from the feed index (memory lock held
  * while reading, copied out). */
 struct post_facts {
+	int64_t author;
 	bool listed;	   /* in the company stream */
 	bool unlisted;	   /* kept out of hashtag streams too */
 	int64_t community; /* its community, or 0 */
@@ -442,6 +443,7 @@ static int post_facts_load(struct hub *h, struct arena *a, int64_t post_id, stru
 	}
 	const struct feed_post *p = feed_post(app->feed, slot);
 	bool tagged = p->flags & FEED_TAGGED;
+	pf->author = p->author;
 	pf->listed = p->flags & FEED_LISTED;
 	pf->unlisted = p->visibility == VIS_UNLISTED;
 	pf->community = p->community;
@@ -519,34 +521,10 @@ static void cands_filter(struct hub *h, struct cands *c, int64_t post_id, bool d
 
 /* --- events ----------------------------------------------------------- */
 
-/*
- * A Status differs between viewers only in the viewer's like and repost
- * flags, its replies counted through the audience check, a question's
- * accepted answers as each viewer may see them, and the source text, for
- * its author (posts_render.c). A post with none of these — no likes, no
- * reposts, no replies with a narrower audience, neither a repost nor a
- * question: every new post — renders the same for everyone but its
- * author, so the hub renders it once for them all (fan-out to a thousand
- * viewers took 0.75 s rendering one by one). True then, with its author.
- */
-static bool renders_alike(struct app *app, int64_t post_id, int64_t *author)
-{
-	bool alike = false;
-	app_rdlock(app);
-	const struct feed *f = app->feed;
-	uint32_t slot = f ? feed_slot(f, post_id) : FEED_NONE;
-	if (slot != FEED_NONE) {
-		const struct feed_post *p = feed_post(f, slot);
-		*author = p->author;
-		alike = !(p->flags & (FEED_REBLOG | FEED_QUESTION)) && !p->favourites &&
-			!p->reblogs && !p->closed_replies;
-	}
-	app_unlock(app);
-	return alike;
-}
-
 /* "update" or "status.update": the Status, rendered for each viewer who may
- * see it (once for all but the author when it renders alike). */
+ * see it — once for all but its author when nothing in it depends on the
+ * viewer (posts_render_status_common: every new post; a fan-out to a
+ * thousand viewers took 0.75 s rendering one by one). */
 static void on_post(struct hub *h, const struct event *ev, const char *name)
 {
 	struct app *app = h->app;
@@ -564,12 +542,10 @@ static void on_post(struct hub *h, const struct event *ev, const char *name)
 	buf_init(&json, BUF_MAX_DEFAULT);
 	buf_init(&msg, BUF_MAX_DEFAULT);
 	buf_init(&shared, BUF_MAX_DEFAULT);
-	int64_t author = 0;
-	bool alike = renders_alike(app, ev->post_id, &author);
 	size_t renders = 0;
 	for (size_t i = 0; i < c.n; i++) {
 		int64_t viewer = c.v[i].viewer;
-		if (alike && viewer != author && shared.len) {
+		if (shared.len && viewer != pf->author) {
 			deliver(h, viewer, c.v[i].kinds, pf->tags, pf->n_tags, pf->community,
 				shared.ptr, shared.len);
 			continue;
@@ -579,21 +555,16 @@ static void on_post(struct hub *h, const struct event *ev, const char *name)
 		struct jw w;
 		jw_init(&w, &json);
 		struct arena *va = arena_new(); /* one per viewer: 50,000 renders stay small */
-		int rc = posts_render_status(app, va, &w, viewer, ev->post_id);
+		bool common = false;
+		int rc = posts_render_status_common(app, va, &w, viewer, ev->post_id, &common);
 		arena_free(va);
 		if (rc < 0 || !json.len)
 			continue;
 		buf_reset(&msg);
 		if (sse_format(&msg, name, json.ptr, json.len) < 0)
 			continue;
-		/* still alike after rendering (no like came in between): keep it */
-		if (alike && viewer != author) {
-			int64_t again = 0;
-			if (renders_alike(app, ev->post_id, &again))
-				buf_append(&shared, msg.ptr, msg.len);
-			else
-				alike = false;
-		}
+		if (common) /* what every later viewer but the author gets */
+			buf_append(&shared, msg.ptr, msg.len);
 		deliver(h, viewer, c.v[i].kinds, pf->tags, pf->n_tags, pf->community, msg.ptr,
 			msg.len);
 	}

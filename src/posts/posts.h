@@ -122,6 +122,13 @@ void posts_account_forget(struct app *app, int64_t user_id);
  * it. Takes the memory read lock itself. */
 int posts_render_status(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
 			int64_t post_id);
+/* posts_render_status, and *common: whether every viewer who may see the
+ * post but its author gets exactly this JSON — nothing in it depends on
+ * the viewer (no likes, no reposts, no replies with a narrower audience,
+ * neither a repost nor a question) and viewer is not its author. The live
+ * fan-out renders such a post once for all. */
+int posts_render_status_common(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			       int64_t post_id, bool *common);
 /* Writes a JSON array of the Statuses among ids that viewer may see, in
  * the order given. Batches the store reads of the whole page. */
 void posts_render_statuses(struct app *app, struct arena *a, struct jw *w, int64_t viewer,

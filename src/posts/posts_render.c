@@ -580,8 +580,18 @@ static void render_end(struct render *r, bool opened)
 	buf_free(&r->scratch);
 }
 
-int posts_render_status(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
-			int64_t post_id)
+/* Whether p's Status is the same for every viewer but its author: the
+ * viewer-dependent parts of write_status and write_moka all at their
+ * defaults (index record as step 1 read it). */
+static bool common_to_all(const struct rpost *p, int64_t viewer)
+{
+	const struct feed_post *m = &p->meta;
+	return !p->original && !(m->flags & FEED_QUESTION) && !m->favourites && !m->reblogs &&
+	       !m->closed_replies && m->author != viewer;
+}
+
+int posts_render_status_common(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			       int64_t post_id, bool *common)
 {
 	struct render r;
 	bool opened;
@@ -590,7 +600,15 @@ int posts_render_status(struct app *app, struct arena *a, struct jw *w, int64_t 
 	if (p[0].ok)
 		write_status(&r, w, &p[0]);
 	render_end(&r, opened);
+	if (common)
+		*common = p[0].ok && common_to_all(&p[0], viewer);
 	return p[0].ok ? 0 : -1;
+}
+
+int posts_render_status(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			int64_t post_id)
+{
+	return posts_render_status_common(app, a, w, viewer, post_id, NULL);
 }
 
 void posts_render_statuses(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
