@@ -9,15 +9,14 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startServer, stopServer, launchBrowser, MOKA_BIN_PATH } from './common.mjs';
+import { startServer, stopServer, launchBrowser, MOKA_BIN_PATH, SIZES, signedIn } from './common.mjs';
 
 const out = process.argv[2] || 'docs/screenshots';
 mkdirSync(out, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'moka-shots-'));
 execFileSync(MOKA_BIN_PATH, ['demo', '--people', '200', '--seed', '1', '--data', dir], { stdio: 'ignore' });
 const srv = await startServer({ dir });
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
-const USER = 'loic.leroy', PASSWORD = 'moka-demo-password';
+const USER = 'loic.leroy';
 
 const token = (username) => execFileSync(MOKA_BIN_PATH, ['token', 'create', username, '--data', dir],
   { encoding: 'utf8', env: { ...process.env, MOKA_ADMIN_TIMEOUT: '10' } }).trim();
@@ -47,28 +46,9 @@ const seen = await call(me, 'GET', `/api/moka/v1/profiles/${self.manager_id || o
 const subject = seen.org.managers.length ? seen : await call(me, 'GET', `/api/moka/v1/profiles/${others[0].id}`);
 
 const browser = await launchBrowser();
-// Fonts and the images on screen (lazy ones below the fold never load).
-const settle = (p) => p.evaluate(() => Promise.race([new Promise((r) => setTimeout(r, 3000)), Promise.all([document.fonts.ready,
-  ...[...document.images].filter((i) => !i.complete && i.getBoundingClientRect().top < innerHeight)
-    .map((i) => new Promise((r) => { i.addEventListener('load', r); i.addEventListener('error', r); }))])]));
 
 for (const size of Object.keys(SIZES)) {
-  const ctx = await browser.newContext({ viewport: SIZES[size], deviceScaleFactor: size === 'phone' ? 2 : 1, serviceWorkers: 'block', locale: 'en' });
-  const p = await ctx.newPage();
-  await p.goto(srv.base + '/sign_in');
-  await p.getByLabel('Username or email').fill(USER);
-  await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.locator('html[data-live=open]').waitFor({ state: 'attached' });
-  const shoot = async (path, name, ready) => {
-    await p.goto(srv.base + path);
-    await p.locator('html[data-live=open]').waitFor({ state: 'attached' });
-    await p.locator('main h1').waitFor();
-    await p.locator('main[aria-busy]').waitFor({ state: 'detached' });
-    if (ready) await ready();
-    await settle(p);
-    await p.screenshot({ path: join(out, `${name}-${size}.png`) });
-  };
+  const { ctx, page: p, shoot } = await signedIn(browser, { base: srv.base, size, user: USER, dir: out });
   await shoot(`/@${subject.username}`, 'profile', () => p.locator('section.org-chart').waitFor());
   await shoot('/profile/edit', 'profile-edit');
   await shoot('/network', 'network', () => p.getByRole('list', { name: 'People you may know' }).waitFor());
