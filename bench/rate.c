@@ -56,6 +56,7 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -751,13 +752,19 @@ static void report(struct worker *ws, double elapsed)
 	print_dist("from the send (closed-loop view, ms):", svc, n);
 	print_dist("waited, due time to the write (ms):", lag, n);
 	per_second(s, n, svc); /* svc is free to reuse now */
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	printf("  client CPU: %.2f s (user + system) over %.1f s, %.0f %% of one core\n", cpu,
+	       elapsed, elapsed > 0 ? cpu / elapsed * 100 : 0);
 	printf(
 	    "RESULT asked=%.0f rate=%.1f ok_rate=%.1f due=%ld answered=%zu non2xx=%ld shed503=%ld "
 	    "errors=%ld unanswered=%ld p50=%.3f p90=%.3f p99=%.3f p999=%.3f max=%.3f "
-	    "lag_p99=%.3f\n",
+	    "lag_p99=%.3f client_cpu=%.2f\n",
 	    rate, achieved, ok_rate, due, n, t.non2xx, t.shed503, errors, unanswered,
 	    pct_ms(lat, n, 0.5), pct_ms(lat, n, 0.9), pct_ms(lat, n, 0.99), pct_ms(lat, n, 0.999),
-	    pct_ms(lat, n, 1), pct_ms(lag, n, 0.99));
+	    pct_ms(lat, n, 1), pct_ms(lag, n, 0.99), cpu);
 	free(s);
 	free(lat);
 	free(svc);
