@@ -15,16 +15,29 @@
  * 2,000-5,000 connections. Each person also follows about 20 people,
  * chosen in proportion to weight.
  *
- * Usage: bench_graph [--people N] [--seed S] [--pairs P] [--sets K]
+ * With --db FILE it loads a real company's graph instead: the connections
+ * and follows of a moka.db (opened read-only and immutable: nothing is
+ * written, so a prepared dataset may be read in place), and same-department
+ * pairs from the users' departments.
+ *
+ * Rows: graph_distance over random pairs, same-department pairs and pairs
+ * with a heavy-tail person (2,000 connections or more) and a random one;
+ * graph_second_degree; connect/disconnect; and a snapshot written and read
+ * back (graph_snap_write/graph_snap_read, as a server's start does).
+ *
+ * Usage: bench_graph [--people N] [--seed S] [--pairs P] [--sets K] [--db FILE]
  */
 #include <errno.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "core/snapfile.h"
 #include "core/xmalloc.h"
 #include "graph/graph.h"
 
@@ -35,12 +48,14 @@
 #define BATCH 64u
 #define ROUNDS 10u
 #define PEOPLE_MAX 10000000ul
+#define HEAVY_MIN 2000u
 
 struct bench_opts {
 	uint32_t people;
 	uint64_t seed;
 	size_t pairs;
 	size_t sets;
+	const char *db;
 };
 
 /* Vose alias table: O(1) sampling of ids in proportion to weight. */
@@ -207,6 +222,126 @@ static void build(struct graph *g, uint32_t n, double *build_s, double *finish_s
 	*build_s = (double)(now_ns() - t0) / 1e9;
 	alias_free(&t);
 	free(w);
+}
+
+/* A real company's departments: members[start[d] .. start[d + 1]) work in d. */
+struct depts {
+	uint32_t *of; /* [id] department index, UINT32_MAX for none */
+	uint32_t *members;
+	size_t *start;
+	uint32_t n;
+};
+
+static struct depts real_depts;
+
+/* A random colleague of a (a itself when a has no department). */
+static uint32_t colleague(uint32_t a, uint32_t n)
+{
+	const struct depts *d = &real_depts;
+	size_t lo, size;
+
+	if (!d->of)
+		return dept_pick(a, n);
+	if (d->of[a] == UINT32_MAX)
+		return a;
+	lo = d->start[d->of[a]];
+	size = d->start[d->of[a] + 1] - lo;
+	return d->members[lo + rng_below((uint32_t)size)];
+}
+
+static int cmp_u64(const void *x, const void *y);
+
+static void db_fail(sqlite3 *db, const char *what)
+{
+	fprintf(stderr, "bench_graph: %s: %s\n", what, sqlite3_errmsg(db));
+	exit(1);
+}
+
+/* Runs a two-column integer query, calling fn for each row. */
+static void db_pairs(sqlite3 *db, const char *sql, struct graph *g,
+		     int (*fn)(struct graph *, uint32_t, uint32_t))
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		db_fail(db, sql);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn(g, (uint32_t)sqlite3_column_int64(st, 0), (uint32_t)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+}
+
+/* Departments from the users table (ids grouped by department text). */
+static void db_depts(sqlite3 *db, uint32_t n)
+{
+	struct depts *d = &real_depts;
+	sqlite3_stmt *st;
+	uint64_t *keyed = xmalloc((size_t)n * sizeof(*keyed));
+	size_t k = 0;
+	const char *sql = "SELECT id, department FROM users WHERE department IS NOT NULL "
+			  "AND department != '' ORDER BY department";
+	const unsigned char *prev = NULL;
+	char *last = NULL;
+
+	d->of = xmalloc(((size_t)n + 1) * sizeof(*d->of));
+	memset(d->of, 0xff, ((size_t)n + 1) * sizeof(*d->of));
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		db_fail(db, sql);
+	while (sqlite3_step(st) == SQLITE_ROW && k < n) {
+		uint32_t id = (uint32_t)sqlite3_column_int64(st, 0);
+		prev = sqlite3_column_text(st, 1);
+		if (id == 0 || id > n)
+			continue;
+		if (!last || strcmp(last, (const char *)prev) != 0) {
+			free(last);
+			last = xstrdup((const char *)prev);
+			d->n++;
+		}
+		d->of[id] = d->n - 1;
+		keyed[k++] = (uint64_t)(d->n - 1) << 32 | id;
+	}
+	sqlite3_finalize(st);
+	free(last);
+	qsort(keyed, k, sizeof(*keyed), cmp_u64);
+	d->members = xmalloc((k + 1) * sizeof(*d->members));
+	d->start = xcalloc((size_t)d->n + 1, sizeof(*d->start));
+	for (size_t i = 0; i < k; i++) {
+		d->members[i] = (uint32_t)keyed[i];
+		d->start[(keyed[i] >> 32) + 1] = i + 1;
+	}
+	free(keyed);
+}
+
+/* Loads the graph of a moka.db (read-only, immutable); returns the largest id. */
+static uint32_t load_db(struct graph *g, const char *path, double *build_s, double *finish_s)
+{
+	char uri[4096];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	uint32_t n = 0;
+	uint64_t t0 = now_ns(), t1;
+
+	snprintf(uri, sizeof(uri), "file:%s?immutable=1", path);
+	if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+		db_fail(db, path);
+	if (sqlite3_prepare_v2(db, "SELECT max(id) FROM users", -1, &st, NULL) != SQLITE_OK)
+		db_fail(db, "users");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (uint32_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (n < 2 || n > PEOPLE_MAX) {
+		fprintf(stderr, "bench_graph: %s: %u people\n", path, n);
+		exit(1);
+	}
+	graph_ensure(g, n);
+	db_pairs(db, "SELECT a, b FROM connections", g, graph_bulk_connect);
+	db_pairs(db, "SELECT follower, followee FROM follows", g, graph_bulk_follow);
+	t1 = now_ns();
+	graph_bulk_finish(g);
+	*finish_s = (double)(now_ns() - t1) / 1e9;
+	*build_s = (double)(now_ns() - t0) / 1e9;
+	db_depts(db, n);
+	sqlite3_close(db);
+	return n;
 }
 
 static int cmp_u64(const void *x, const void *y)
@@ -413,13 +548,14 @@ static void bench_mutation(struct graph *g, uint32_t n, size_t calls)
 static void print_graph_stats(const struct graph *g, uint32_t n, double build_s, double finish_s)
 {
 	uint32_t *deg = xmalloc((size_t)n * sizeof(*deg));
-	size_t edges = 0, follows = 0, hubs = 0;
+	size_t edges = 0, follows = 0, hubs = 0, heavy = 0;
 
 	for (uint32_t id = 1; id <= n; id++) {
 		size_t len;
 		deg[id - 1] = (uint32_t)graph_degree(g, id);
 		edges += deg[id - 1];
 		hubs += deg[id - 1] >= 2000;
+		heavy += deg[id - 1] >= 1024;
 		graph_following(g, id, &len);
 		follows += len;
 	}
@@ -431,7 +567,8 @@ static void print_graph_stats(const struct graph *g, uint32_t n, double build_s,
 	printf("| degree mean / p50 / p99 / max | %.1f / %u / %u / %u |\n", (double)edges / n,
 	       deg[n / 2], deg[(size_t)(0.99 * (n - 1))], deg[n - 1]);
 	printf("| people with >= 2,000 connections | %zu |\n", hubs);
-	printf("| build: generate + bulk append + bulk_finish | %.2f s |\n", build_s);
+	printf("| people with >= 1,024 connections | %zu |\n", heavy);
+	printf("| build: generate (or read) + bulk append + bulk_finish | %.2f s |\n", build_s);
 	printf("| of which graph_bulk_finish | %.2f s |\n", finish_s);
 	printf("| graph_bytes | %.1f MiB |\n", (double)graph_bytes(g) / (1024.0 * 1024.0));
 	free(deg);
@@ -457,6 +594,10 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		unsigned long long v;
 		const char *name = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
+		if (val && !strcmp(name, "--db")) {
+			o->db = val;
+			continue;
+		}
 		if (!val || parse_ul(val, UINT64_MAX, &v) < 0)
 			return -1;
 		if (!strcmp(name, "--people") && v >= 2 && v <= PEOPLE_MAX)
@@ -473,6 +614,63 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	return 0;
 }
 
+/*
+ * Writes the graph to a snapshot file and reads it back as a server's
+ * start does (graph_snap_read rebuilds whatever is derived), timing both;
+ * the file is in the page cache when read.
+ */
+static void bench_snapshot(const struct graph *g)
+{
+	static const uint8_t token[SNAP_TOKEN_BYTES] = {1, 2, 3};
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[512];
+	struct snapw *w;
+	struct snapr *r;
+	struct graph *back;
+	uint64_t t0, t1, t2;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/bench-graph-%ld.snap", dir, (long)getpid());
+	t0 = now_ns();
+	w = snapw_open(path, 1);
+	if (!w)
+		return;
+	graph_snap_write(g, w);
+	if (snapw_close(w, token) < 0)
+		return;
+	t1 = now_ns();
+	r = snapr_open(path, 1, token);
+	back = r ? graph_snap_read(r) : NULL;
+	ok = snapr_close(r) && back;
+	t2 = now_ns();
+	ok = ok && graph_equal(g, back);
+	unlink(path);
+	printf(
+	    "\n| snapshot (graph only) | write + fsync | read back, derived structures rebuilt | "
+	    "same graph |\n|---|---|---|---|\n| %s | %.2f s | %.2f s | %s |\n",
+	    path, (double)(t1 - t0) / 1e9, (double)(t2 - t1) / 1e9, ok ? "yes" : "NO");
+	graph_free(back);
+}
+
+/* Pairs of a heavy-tail person (HEAVY_MIN connections or more) and a random one. */
+static size_t heavy_pairs(const struct graph *g, uint32_t n, uint32_t *pairs, size_t count)
+{
+	uint32_t *heavy = xmalloc((size_t)n * sizeof(*heavy));
+	size_t nh = 0;
+
+	for (uint32_t id = 1; id <= n; id++)
+		if (graph_degree(g, id) >= HEAVY_MIN)
+			heavy[nh++] = id;
+	for (size_t i = 0; nh && i < count; i++) {
+		uint32_t h = heavy[rng_below((uint32_t)nh)], o = rng_below(n) + 1;
+		/* Either order: the check must not depend on it. */
+		pairs[2 * i] = i % 2 ? h : o;
+		pairs[2 * i + 1] = i % 2 ? o : h;
+	}
+	free(heavy);
+	return nh;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench_opts o = {.people = 10000, .seed = 1, .pairs = 1000000, .sets = 10000};
@@ -482,15 +680,24 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o) < 0) {
 		fprintf(stderr,
-			"usage: %s [--people N (2..%lu)] [--seed S] [--pairs P] [--sets K]\n",
+			"usage: %s [--people N (2..%lu)] [--seed S] [--pairs P] [--sets K] "
+			"[--db moka.db]\n",
 			argv[0], PEOPLE_MAX);
 		return 2;
 	}
 	rng_state = o.seed;
 	g = graph_new();
-	build(g, o.people, &build_s, &finish_s);
+	if (o.db)
+		o.people = load_db(g, o.db, &build_s, &finish_s);
+	else
+		build(g, o.people, &build_s, &finish_s);
 
-	printf("## bench_graph: %u people, seed %llu\n\n", o.people, (unsigned long long)o.seed);
+	if (o.db)
+		printf("## bench_graph: %s (%u people), seed %llu\n\n", o.db, o.people,
+		       (unsigned long long)o.seed);
+	else
+		printf("## bench_graph: %u people, seed %llu\n\n", o.people,
+		       (unsigned long long)o.seed);
 	print_graph_stats(g, o.people, build_s, finish_s);
 
 	printf("\nEach call is timed alone with clock_gettime(CLOCK_MONOTONIC), which adds "
@@ -509,12 +716,17 @@ int main(int argc, char **argv)
 	}
 	bench_distance(g, pairs, o.pairs, "graph_distance, random pairs");
 	for (size_t i = 0; i < o.pairs; i++)
-		pairs[2 * i + 1] = dept_pick(pairs[2 * i], o.people);
+		pairs[2 * i + 1] = colleague(pairs[2 * i], o.people);
 	bench_distance(g, pairs, o.pairs, "graph_distance, same-department pairs");
+	if (heavy_pairs(g, o.people, pairs, o.pairs))
+		bench_distance(g, pairs, o.pairs,
+			       "graph_distance, a heavy-tail person (>= 2,000) and a random one");
 	free(pairs);
 
 	bench_second_degree(g, o.people, o.sets);
 	bench_mutation(g, o.people, 100000);
+	printf("\n");
+	bench_snapshot(g);
 	graph_free(g);
 	return 0;
 }

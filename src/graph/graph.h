@@ -8,7 +8,10 @@
  *     list, kept consistent with each other.
  * Every relation is stored as a sorted, duplicate-free uint32 array per
  * person, so membership is a binary search and "do a and b share a
- * connection" is a sorted-array intersection (graph_distance()).
+ * connection" is a sorted-array intersection (graph_distance()). People
+ * with GRAPH_HUB_MIN connections or more also get a bitmap of who is
+ * within two steps of them, kept exact by every mutation, so that a
+ * distance check involving one of them is a single bit-pair test.
  *
  * Ownership: the graph owns all its arrays. Pointers handed out by the
  * accessors stay valid until the next mutation of the graph (any
@@ -35,6 +38,13 @@
 /* The largest id the graph accepts; larger ids are rejected with -1. */
 #define GRAPH_ID_MAX 0x0fffffffu
 
+/*
+ * From this many connections on, a person gets a 2-hop bitmap (2 bits per
+ * id: 110 KiB at 440,000 people). A check involving them then reads one
+ * word instead of galloping through thousands of ids.
+ */
+#define GRAPH_HUB_MIN 1024u
+
 /* graph_distance() result for people with no path of length 1 or 2. */
 #define GRAPH_DISTANCE_FAR 3
 
@@ -60,8 +70,10 @@ int graph_ensure(struct graph *g, uint32_t max_id);
 uint32_t graph_max_id(const struct graph *g);
 
 /*
- * Approximate heap memory owned by the graph, in bytes: the per-person
- * tables plus the allocated capacity of every adjacency array. O(max_id).
+ * Approximate memory owned by the graph, in bytes: the per-person
+ * tables, the connection arena (including freed blocks kept for reuse),
+ * the hubs' bitmaps and the allocated capacity of every follow list.
+ * O(max_id).
  */
 size_t graph_bytes(const struct graph *g);
 
@@ -102,9 +114,10 @@ bool graph_is_following(const struct graph *g, uint32_t a, uint32_t b);
  * Connection distance between a and b: 0 if a == b (a nonzero), 1 if they
  * are connected, 2 if they share at least one connection, otherwise
  * GRAPH_DISTANCE_FAR (3), which is also the answer when either id is 0 or
- * unknown. Costs one binary search plus one sorted intersection that
- * stops at the first common connection; when one list is much longer
- * than the other it gallops through the longer one.
+ * unknown. When either has GRAPH_HUB_MIN connections or more, costs one
+ * bitmap load; otherwise one binary search plus one sorted intersection
+ * that stops at the first common connection (galloping through the
+ * longer list when one is much longer than the other).
  */
 int graph_distance(const struct graph *g, uint32_t a, uint32_t b);
 
@@ -155,8 +168,9 @@ int graph_bulk_connect(struct graph *g, uint32_t a, uint32_t b);
 int graph_bulk_follow(struct graph *g, uint32_t a, uint32_t b);
 
 /*
- * Sorts and deduplicates every list after bulk loading and trims each
- * array to its length. O(total edges); lists already sorted are only
+ * Sorts and deduplicates every list after bulk loading, trims each
+ * array to its length and builds the hubs' bitmaps. O(total edges + the
+ * connections of the hubs' connections); lists already sorted are only
  * scanned.
  */
 void graph_bulk_finish(struct graph *g);
@@ -168,7 +182,8 @@ struct snapr;
 /* Appends the whole graph to a snapshot. */
 void graph_snap_write(const struct graph *g, struct snapw *w);
 /* A graph read back from a snapshot, or NULL if it is malformed (the
- * caller still checks snapr_close() before trusting it). */
+ * caller still checks snapr_close() before trusting it). The format holds
+ * only the lists; the hubs' bitmaps are rebuilt. */
 struct graph *graph_snap_read(struct snapr *r);
 /* True if a and b hold the same people and relations (tests). */
 bool graph_equal(const struct graph *a, const struct graph *b);

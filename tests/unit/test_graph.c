@@ -1,17 +1,22 @@
 /*
  * Unit tests for src/graph: connection and follow bookkeeping, distance,
  * common connections and the second-degree set, checked against small
- * hand-built graphs and against brute force on seeded random graphs.
+ * hand-built graphs and against brute force on seeded random graphs,
+ * including graphs with heavy-tail people (the hubs' 2-hop bitmaps)
+ * through random connects, disconnects and a snapshot round trip.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "core/snapfile.h"
 #include "core/xmalloc.h"
 #include "graph/graph.h"
 
@@ -600,7 +605,246 @@ static void test_bytes_tracks_growth(void **state)
 	assert_true(big >= small + 2 * 99 * sizeof(uint32_t));
 	for (uint32_t b = 2; b <= 100; b++)
 		graph_disconnect(g, 1, b);
-	assert_true(graph_bytes(g) < big);
+	/* Freed blocks are kept for reuse: connecting again takes no more. */
+	assert_true(graph_bytes(g) <= big);
+	for (uint32_t b = 2; b <= 100; b++)
+		graph_connect(g, 1, b);
+	assert_int_equal(graph_bytes(g), big);
+	graph_free(g);
+}
+
+/*
+ * A company of n people where `hubs` people (ids 1..hubs) have
+ * GRAPH_HUB_MIN connections or more (up to about 2.5 times that) and
+ * everyone else a handful, built with the bulk loader.
+ */
+static struct graph *heavy_graph(uint32_t n, uint32_t hubs, uint64_t seed)
+{
+	struct graph *g = graph_new();
+	uint64_t rng = seed;
+
+	assert_int_equal(graph_ensure(g, n), 0);
+	for (uint32_t h = 1; h <= hubs; h++) {
+		uint32_t want =
+		    GRAPH_HUB_MIN + (uint32_t)(rng_next(&rng) % (GRAPH_HUB_MIN * 3 / 2));
+		for (uint32_t k = 0; k < want + want / 8; k++) {
+			uint32_t b = rng_id(&rng, n);
+			if (b != h)
+				graph_bulk_connect(g, h, b);
+		}
+	}
+	for (uint32_t a = hubs + 1; a <= n; a++) {
+		uint32_t k = (uint32_t)(rng_next(&rng) % 3);
+		for (uint32_t e = 0; e < k; e++) {
+			uint32_t b = hubs + rng_id(&rng, n - hubs);
+			if (b != a)
+				graph_bulk_connect(g, a, b);
+		}
+	}
+	graph_bulk_finish(g);
+	for (uint32_t h = 1; h <= hubs; h++)
+		assert_true(graph_degree(g, h) >= GRAPH_HUB_MIN);
+	return g;
+}
+
+/* graph_distance(a, b) and (b, a) for every b against breadth-first search from a. */
+static void assert_distances_from(const struct graph *g, uint32_t a, uint32_t n,
+				  unsigned char *dist, size_t *seen)
+{
+	brute_distances(g, a, n, dist);
+	for (uint32_t b = 1; b <= n; b++) {
+		assert_int_equal(graph_distance(g, a, b), dist[b]);
+		assert_int_equal(graph_distance(g, b, a), dist[b]);
+		seen[dist[b]]++;
+	}
+}
+
+/*
+ * Every person with GRAPH_HUB_MIN connections or more (answered from
+ * their bitmaps), the people `extra` names and `sample` random people,
+ * each against every id.
+ */
+static void assert_distances(const struct graph *g, uint32_t n, const uint32_t *extra,
+			     size_t nextra, uint32_t sample, uint64_t *rng, size_t *seen)
+{
+	unsigned char *dist = xmalloc((size_t)n + 1);
+
+	for (uint32_t a = 1; a <= n; a++)
+		if (graph_degree(g, a) >= GRAPH_HUB_MIN)
+			assert_distances_from(g, a, n, dist, seen);
+	for (size_t i = 0; i < nextra; i++)
+		assert_distances_from(g, extra[i], n, dist, seen);
+	for (uint32_t k = 0; k < sample; k++)
+		assert_distances_from(g, rng_id(rng, n), n, dist, seen);
+	free(dist);
+}
+
+/* A random person connected to a: one a's bitmap can lose or gain. */
+static uint32_t random_connection(const struct graph *g, uint32_t a, uint64_t *rng)
+{
+	size_t na;
+	const uint32_t *ca = graph_connections(g, a, &na);
+
+	return na ? ca[rng_next(rng) % na] : 0;
+}
+
+/*
+ * One random mutation aimed where the bitmaps change: at a hub, at a
+ * hub's connection, between two of a hub's connections, or anywhere.
+ * Returns the person whose distances are then worth checking.
+ */
+static uint32_t mutate_near_hubs(struct graph *g, uint32_t n, uint32_t hubs, uint64_t *rng)
+{
+	uint32_t h = rng_id(rng, hubs), a, b;
+
+	switch (rng_next(rng) % 4) {
+	case 0: /* the hub itself */
+		a = h;
+		b = rng_next(rng) % 2 ? random_connection(g, h, rng) : rng_id(rng, n);
+		break;
+	case 1: /* a connection of the hub and anyone */
+		a = random_connection(g, h, rng);
+		b = rng_id(rng, n);
+		break;
+	case 2: /* two connections of the hub */
+		a = random_connection(g, h, rng);
+		b = random_connection(g, h, rng);
+		break;
+	default:
+		a = rng_id(rng, n);
+		b = rng_id(rng, n);
+	}
+	if (a == 0 || b == 0 || a == b)
+		return rng_id(rng, n);
+	if (graph_is_connected(g, a, b))
+		assert_int_equal(graph_disconnect(g, a, b), 1);
+	else
+		assert_int_equal(graph_connect(g, a, b), 1);
+	return b;
+}
+
+/* Writes g to a snapshot file and reads it back (NULL if refused). */
+static struct graph *snap_round_trip(const struct graph *g)
+{
+	static const uint8_t token[SNAP_TOKEN_BYTES] = {9, 8, 7};
+	char path[64];
+	struct snapw *w;
+	struct snapr *r;
+	struct graph *back;
+
+	snprintf(path, sizeof(path), "/tmp/moka-test-graph-%ld.snap", (long)getpid());
+	w = snapw_open(path, 1);
+	assert_non_null(w);
+	graph_snap_write(g, w);
+	assert_int_equal(snapw_close(w, token), 0);
+	r = snapr_open(path, 1, token);
+	assert_non_null(r);
+	back = graph_snap_read(r);
+	assert_true(snapr_close(r));
+	unlink(path);
+	return back;
+}
+
+/*
+ * The hubs' 2-hop bitmaps answer exactly like breadth-first search:
+ * after bulk loading, after each round of random connects and
+ * disconnects around the hubs, as people cross GRAPH_HUB_MIN both ways,
+ * and after a snapshot round trip.
+ */
+static void test_hubs_vs_brute_force(void **state)
+{
+	const uint32_t n = 4000, hubs = 6;
+	struct graph *g = heavy_graph(n, hubs, 31), *back;
+	uint64_t rng = 8;
+	size_t seen[4] = {0};
+	uint32_t touched[40], grow = hubs + 1;
+
+	assert_distances(g, n, NULL, 0, 20, &rng, seen);
+	for (int round = 0; round < 12; round++) {
+		for (int k = 0; k < 40; k++)
+			touched[k] = mutate_near_hubs(g, n, hubs, &rng);
+		assert_distances(g, n, touched, 8, 4, &rng, seen);
+	}
+
+	/* Someone reaches GRAPH_HUB_MIN (a new bitmap), then falls back below. */
+	while (graph_degree(g, grow) < GRAPH_HUB_MIN - 1)
+		graph_connect(g, grow, rng_id(&rng, n));
+	assert_distances(g, n, &grow, 1, 0, &rng, seen);
+	while (graph_connect(g, grow, rng_id(&rng, n)) != 1)
+		;
+	assert_int_equal(graph_degree(g, grow), GRAPH_HUB_MIN);
+	assert_distances(g, n, &grow, 1, 2, &rng, seen);
+	for (int k = 0; k < 20; k++)
+		touched[k] = mutate_near_hubs(g, n, hubs + 1, &rng);
+	assert_distances(g, n, touched, 4, 0, &rng, seen);
+	assert_int_equal(graph_disconnect(g, grow, random_connection(g, grow, &rng)), 1);
+	assert_true(graph_degree(g, grow) < GRAPH_HUB_MIN);
+	assert_distances(g, n, &grow, 1, 2, &rng, seen);
+	/* Changes while below, then back up: the new bitmap sees them. */
+	for (int k = 0; k < 20; k++) {
+		uint32_t c = random_connection(g, grow, &rng);
+		assert_int_equal(graph_disconnect(g, c, random_connection(g, c, &rng)), 1);
+	}
+	while (graph_degree(g, grow) < GRAPH_HUB_MIN)
+		graph_connect(g, grow, rng_id(&rng, n));
+	assert_distances(g, n, &grow, 1, 2, &rng, seen);
+
+	/* A hub loses connections until it is no longer one. */
+	while (graph_degree(g, 1) >= GRAPH_HUB_MIN)
+		graph_disconnect(g, 1, random_connection(g, 1, &rng));
+	assert_distances(g, n, (uint32_t[]){1}, 1, 2, &rng, seen);
+
+	/* Read back from a snapshot: same lists, bitmaps rebuilt, still exact after mutations. */
+	back = snap_round_trip(g);
+	assert_non_null(back);
+	assert_true(graph_equal(g, back));
+	assert_distances(back, n, NULL, 0, 10, &rng, seen);
+	for (int k = 0; k < 40; k++) {
+		uint64_t twin = rng;
+		touched[k] = mutate_near_hubs(back, n, hubs, &rng);
+		assert_int_equal(mutate_near_hubs(g, n, hubs, &twin), touched[k]);
+	}
+	assert_true(graph_equal(g, back));
+	assert_distances(back, n, touched, 10, 4, &rng, seen);
+
+	/* Every outcome was exercised many times. */
+	assert_true(seen[1] > 10000);
+	assert_true(seen[2] > 100000);
+	assert_true(seen[3] > 10000);
+	graph_free(back);
+	graph_free(g);
+}
+
+/* Many people growing and shrinking: arena blocks are freed, reused and never overlap. */
+static void test_arena_churn(void **state)
+{
+	const uint32_t n = 600;
+	struct graph *g = graph_new(), *ref = graph_new();
+	uint64_t rng = 4242;
+
+	for (int k = 0; k < 200000; k++) {
+		/* Bursts on a few people so that lists grow and shrink through many sizes. */
+		uint32_t a = k % 1000 < 500 ? rng_id(&rng, 8) : rng_id(&rng, n);
+		uint32_t b = rng_id(&rng, n);
+		bool add = (k / 20000) % 2 == 0 ? rng_next(&rng) % 4 != 0 : rng_next(&rng) % 4 == 0;
+		if (a == b)
+			continue;
+		if (add) {
+			assert_int_equal(graph_connect(g, a, b),
+					 graph_follow(ref, a, b) | graph_follow(ref, b, a));
+		} else {
+			graph_unfollow(ref, b, a);
+			assert_int_equal(graph_disconnect(g, a, b), graph_unfollow(ref, a, b));
+		}
+	}
+	graph_ensure(ref, graph_max_id(g));
+	for (uint32_t id = 1; id <= graph_max_id(g); id++) {
+		size_t nx, ny;
+		const uint32_t *vx = graph_connections(g, id, &nx),
+			       *vy = graph_following(ref, id, &ny);
+		assert_list(vx, nx, vy, ny);
+	}
+	graph_free(ref);
 	graph_free(g);
 }
 
@@ -621,6 +865,8 @@ int main(void)
 	    cmocka_unit_test(test_bulk_equals_incremental),
 	    cmocka_unit_test(test_large_degree_gallop),
 	    cmocka_unit_test(test_bytes_tracks_growth),
+	    cmocka_unit_test(test_hubs_vs_brute_force),
+	    cmocka_unit_test(test_arena_churn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
