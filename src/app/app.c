@@ -53,6 +53,8 @@ struct app *app_open(struct config *cfg)
 		goto fail;
 	if (app_index_load(app) < 0 || communities_open(app) < 0 || questions_open(app) < 0)
 		goto fail;
+	if (store_checkpoints_start(app->store) < 0)
+		log_warn("store: the commits checkpoint the WAL themselves");
 	app->posts_cache = posts_cache_new(cfg->render_cache_mb);
 	app->hub = hub_new(app);
 	log_info("store ready in %s (schema %d, %.0f ms to load)", cfg->data_dir,

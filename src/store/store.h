@@ -40,6 +40,11 @@ struct store *store_open(const char *dir);
 void store_close(struct store *s);
 /* Schema version after migration. */
 int store_schema_version(struct store *s);
+/* Moves WAL checkpoints out of the commits: a thread of the store's own
+ * runs each one on the writer, between two writes (the server calls it;
+ * one-shot commands leave checkpoints to SQLite). 0, or -1 when the
+ * thread could not start (the commits go on checkpointing). */
+int store_checkpoints_start(struct store *s);
 
 /* The calling thread's read-only connection (opened on first use). */
 struct store_conn *store_reader(struct store *s);

@@ -6,11 +6,13 @@
 #include "core/log.h"
 #include "core/xmalloc.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct store {
 	char *path;
@@ -21,7 +23,17 @@ struct store {
 	struct store_conn **readers; /* every reader, closed at store_close */
 	size_t n_readers, cap_readers;
 	int version;
+	/* The checkpointer (store_checkpoints_start): WAL frames after the
+	 * last commit, reported by the writer's WAL hook. */
+	pthread_t ckpt_thread;
+	pthread_mutex_t ckpt_lock;
+	pthread_cond_t ckpt_wake;
+	int ckpt_frames;
+	bool ckpt_running, ckpt_stop;
 };
+
+/* WAL frames (pages) that start a checkpoint, SQLite's default. */
+#define CHECKPOINT_FRAMES 1000
 
 static void conn_close(struct store_conn *c)
 {
@@ -274,6 +286,8 @@ struct store *store_open(const char *dir)
 	snprintf(s->path, n, "%s/moka.db", dir);
 	pthread_mutex_init(&s->writer_lock, NULL);
 	pthread_mutex_init(&s->readers_lock, NULL);
+	pthread_mutex_init(&s->ckpt_lock, NULL);
+	pthread_cond_init(&s->ckpt_wake, NULL);
 	pthread_key_create(&s->reader_key, NULL);
 	s->writer = conn_open(s->path, true);
 	if (!s->writer || migrate(s) < 0) {
@@ -283,10 +297,97 @@ struct store *store_open(const char *dir)
 	return s;
 }
 
+/* --- checkpoints -------------------------------------------------------- *
+ *
+ * A WAL checkpoint copies the committed pages into the database file and
+ * fsyncs both files: 10-60 ms on this kind of disk. SQLite runs it inside
+ * the COMMIT that crosses 1,000 frames, so one write in forty-odd would
+ * answer late, with the store's writer held. Here the writer's WAL hook
+ * only notes the size and wakes a thread of the store's own, which takes
+ * the writer (the one connection that writes or checkpoints: see
+ * DESIGN.md's SQLite rule) between two writes and checkpoints on it. */
+
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store *s = arg;
+	if (frames >= CHECKPOINT_FRAMES) {
+		pthread_mutex_lock(&s->ckpt_lock);
+		s->ckpt_frames = frames;
+		pthread_cond_signal(&s->ckpt_wake);
+		pthread_mutex_unlock(&s->ckpt_lock);
+	}
+	return SQLITE_OK;
+}
+
+/* Writes the WAL's dirty pages to disk before the writer is taken, so
+ * the checkpoint's own fsync of the WAL finds little left to do: the
+ * writes go on meanwhile. (Any descriptor of the file will do: the flush
+ * is of the file's pages, whoever wrote them.) */
+static void wal_flush(struct store *s)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s-wal", s->path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	fdatasync(fd);
+	close(fd);
+}
+
+static void *checkpointer(void *arg)
+{
+	struct store *s = arg;
+	pthread_mutex_lock(&s->ckpt_lock);
+	while (!s->ckpt_stop) {
+		if (s->ckpt_frames < CHECKPOINT_FRAMES) {
+			pthread_cond_wait(&s->ckpt_wake, &s->ckpt_lock);
+			continue;
+		}
+		s->ckpt_frames = 0;
+		pthread_mutex_unlock(&s->ckpt_lock);
+		wal_flush(s);
+		struct store_conn *w = store_writer_lock(s);
+		int rc =
+		    sqlite3_wal_checkpoint_v2(w->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_warn("store: checkpoint: %s", sqlite3_errmsg(w->db));
+		store_writer_unlock(s);
+		pthread_mutex_lock(&s->ckpt_lock);
+	}
+	pthread_mutex_unlock(&s->ckpt_lock);
+	return NULL;
+}
+
+int store_checkpoints_start(struct store *s)
+{
+	struct store_conn *w = store_writer_lock(s);
+	sqlite3_wal_hook(w->db, on_wal_commit, s); /* replaces the autocheckpoint's hook */
+	int rc = pthread_create(&s->ckpt_thread, NULL, checkpointer, s);
+	if (rc != 0)
+		sqlite3_wal_autocheckpoint(w->db, CHECKPOINT_FRAMES);
+	else
+		s->ckpt_running = true;
+	store_writer_unlock(s);
+	return rc == 0 ? 0 : -1;
+}
+
+static void checkpoints_stop(struct store *s)
+{
+	if (!s->ckpt_running)
+		return;
+	pthread_mutex_lock(&s->ckpt_lock);
+	s->ckpt_stop = true;
+	pthread_cond_signal(&s->ckpt_wake);
+	pthread_mutex_unlock(&s->ckpt_lock);
+	pthread_join(s->ckpt_thread, NULL);
+	s->ckpt_running = false;
+}
+
 void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	checkpoints_stop(s);
 	for (size_t i = 0; i < s->n_readers; i++)
 		conn_close(s->readers[i]);
 	free(s->readers);
@@ -296,6 +397,8 @@ void store_close(struct store *s)
 		conn_close(s->writer);
 	}
 	pthread_key_delete(s->reader_key);
+	pthread_cond_destroy(&s->ckpt_wake);
+	pthread_mutex_destroy(&s->ckpt_lock);
 	pthread_mutex_destroy(&s->writer_lock);
 	pthread_mutex_destroy(&s->readers_lock);
 	free(s->path);
