@@ -10,6 +10,10 @@
 #include <string.h>
 
 static const struct route **table;
+/* [i]: the length of table[i]'s pattern before its first parameter, which
+ * every path it matches starts with: most routes are ruled out by one
+ * memcmp (the walk over a few hundred routes was 2 % of a home page) */
+static size_t *literal_len;
 static size_t table_len, table_cap;
 static const struct route *fallback;
 
@@ -19,7 +23,9 @@ void http_routes_add(const struct route *routes, size_t n)
 		if (table_len == table_cap) {
 			table_cap = table_cap ? table_cap * 2 : 64;
 			table = xrealloc(table, table_cap * sizeof(*table));
+			literal_len = xrealloc(literal_len, table_cap * sizeof(*literal_len));
 		}
+		literal_len[table_len] = strcspn(routes[i].pattern, ":");
 		table[table_len++] = &routes[i];
 	}
 }
@@ -27,7 +33,9 @@ void http_routes_add(const struct route *routes, size_t n)
 void http_routes_clear(void)
 {
 	free(table);
+	free(literal_len);
 	table = NULL;
+	literal_len = NULL;
 	table_len = table_cap = 0;
 	fallback = NULL;
 }
@@ -94,7 +102,8 @@ const struct route *http_route_find(struct http_request *req, bool *path_known)
 	int best_score = -1;
 	for (size_t i = 0; i < table_len; i++) {
 		const struct route *r = table[i];
-		if (!match(r->pattern, req->path, NULL))
+		if (strncmp(r->pattern, req->path, literal_len[i]) != 0 ||
+		    !match(r->pattern, req->path, NULL))
 			continue;
 		*path_known = true;
 		if (strcmp(r->method, method) != 0)
@@ -117,7 +126,8 @@ const char *http_route_allowed(struct http_request *req, struct arena *a)
 	char *allow = NULL;
 	for (size_t i = 0; i < table_len; i++) {
 		const struct route *r = table[i];
-		if (!match(r->pattern, req->path, NULL))
+		if (strncmp(r->pattern, req->path, literal_len[i]) != 0 ||
+		    !match(r->pattern, req->path, NULL))
 			continue;
 		allow = allow ? arena_printf(a, "%s, %s", allow, r->method)
 			      : arena_strdup(a, r->method);

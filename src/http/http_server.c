@@ -476,10 +476,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->responded)
 		return MHD_YES; /* an early response is already queued */
-	uint64_t cpu = http_shed_clock();
+	bool timed = http_shed_timed();
+	uint64_t cpu = timed ? http_shed_clock() : 0;
 	dispatch(s, req);
 	enum MHD_Result r = queue(s, req);
-	http_shed_end(req->path, http_shed_clock() - cpu);
+	if (timed)
+		http_shed_end(req->path, http_shed_clock() - cpu);
 	return r;
 }
 

@@ -31,6 +31,7 @@ struct shed {
 	uint64_t mean_us; /* mean service time, last window with requests */
 	uint64_t target_us;
 	uint32_t over; /* windows in a row over the target */
+	uint32_t tick; /* picks the requests that are timed */
 };
 
 static _Thread_local struct shed me;
@@ -95,6 +96,11 @@ bool http_shed_begin(int fd, uint64_t target_us, const char *path, const char *m
 	/* refuse share out of every 100, evenly: seq * share crosses a
 	 * multiple of 100 exactly share times per 100 requests */
 	return (me.seq * me.share) % 100 < me.share;
+}
+
+bool http_shed_timed(void)
+{
+	return ++me.tick % HTTP_SHED_SAMPLE == 0;
 }
 
 uint64_t http_shed_clock(void)
