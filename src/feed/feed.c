@@ -5,11 +5,13 @@
  */
 #include "feed/feed_int.h"
 #include "audience/audience.h"
+#include "core/log.h"
 #include "core/xmalloc.h"
 #include "graph/graph.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* --- sorted slot arrays ---------------------------------------------------- */
 
@@ -70,6 +72,43 @@ static size_t fvec_bytes(const struct fvec *v)
 
 /* --- the index ------------------------------------------------------------- */
 
+/*
+ * The two post arrays are anonymous mappings that grow with mremap(),
+ * which moves page tables and copies nothing. (realloc() copied them: at
+ * 10 million posts, 2-3 s with the memory write lock held, the whole
+ * server stopped, on the first post past the room a start had left.)
+ */
+static size_t map_bytes(uint32_t cap, size_t each)
+{
+	size_t page = 4096;
+	return ((size_t)cap * each + page - 1) & ~(page - 1);
+}
+
+static void *map_resize(void *old, size_t old_bytes, size_t bytes)
+{
+	void *p =
+	    old ? mremap(old, old_bytes, bytes, MREMAP_MAYMOVE)
+		: mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		log_error("feed: out of memory (%zu bytes)", bytes);
+		abort();
+	}
+	if (bytes >= (4u << 20))
+		madvise(p, bytes, MADV_HUGEPAGE); /* advisory: fewer faults and TLB misses */
+	return p;
+}
+
+void feed_posts_reserve(struct feed *f, uint32_t cap)
+{
+	if (cap <= f->cap)
+		return;
+	f->ids =
+	    map_resize(f->ids, map_bytes(f->cap, sizeof(*f->ids)), map_bytes(cap, sizeof(*f->ids)));
+	f->posts = map_resize(f->posts, map_bytes(f->cap, sizeof(*f->posts)),
+			      map_bytes(cap, sizeof(*f->posts)));
+	f->cap = cap;
+}
+
 struct feed *feed_new(void)
 {
 	struct feed *f = xcalloc(1, sizeof(*f));
@@ -103,8 +142,10 @@ void feed_free(struct feed *f)
 	free(f->tags);
 	free(f->listed.v);
 	free(f->pool);
-	free(f->ids);
-	free(f->posts);
+	if (f->cap) {
+		munmap(f->ids, map_bytes(f->cap, sizeof(*f->ids)));
+		munmap(f->posts, map_bytes(f->cap, sizeof(*f->posts)));
+	}
 	free(f);
 }
 
@@ -326,9 +367,7 @@ static void grow_posts(struct feed *f)
 {
 	if (f->n < f->cap)
 		return;
-	f->cap = f->cap ? f->cap + f->cap / 2 : 1024;
-	f->ids = xrealloc(f->ids, f->cap * sizeof(*f->ids));
-	f->posts = xrealloc(f->posts, f->cap * sizeof(*f->posts));
+	feed_posts_reserve(f, f->cap ? f->cap + f->cap / 2 : 1024);
 }
 
 /* Opens slot pos for an older id: every slot at or above pos moves up one. */

@@ -28,8 +28,8 @@ struct feed_tag {
 };
 
 struct feed {
-	int64_t *ids;		 /* [slot], ascending */
-	struct feed_post *posts; /* [slot] */
+	int64_t *ids;		 /* [slot], ascending (mmap: feed_posts_reserve) */
+	struct feed_post *posts; /* [slot] (mmap: feed_posts_reserve) */
 	uint32_t n, cap;
 	uint32_t *pool; /* mention runs: count, then the ids; [0] unused */
 	uint32_t pool_len, pool_cap;
@@ -44,6 +44,10 @@ struct feed {
 	struct fvec *communities; /* [community id]: its posts */
 	uint32_t communities_cap;
 };
+
+/* Makes room for cap posts in ids and posts (anonymous mappings grown by
+ * mremap: nothing is copied, however many posts there are). */
+void feed_posts_reserve(struct feed *f, uint32_t cap);
 
 /* The list of community id (grown on demand), or NULL for a bad id or,
  * when !create, an absent one. */

@@ -114,9 +114,7 @@ int feed_open(struct app *app)
 		return -1;
 	struct feed *f = feed_new();
 	if (count > 0) {
-		f->cap = (uint32_t)count + 1024;
-		f->ids = snap_alloc_big(f->cap * sizeof(*f->ids));
-		f->posts = snap_alloc_big(f->cap * sizeof(*f->posts));
+		feed_posts_reserve(f, (uint32_t)count + 1024);
 	}
 	struct load l = {.f = f};
 	int rc = store_posts_scan(c, load_post, &l);

@@ -96,9 +96,7 @@ struct feed *feed_snap_read(struct snapr *r)
 	struct feed *f = feed_new();
 	bool ok = true;
 	if (n) {
-		f->cap = n + 1024;
-		f->ids = snap_alloc_big((size_t)f->cap * sizeof(*f->ids));
-		f->posts = snap_alloc_big((size_t)f->cap * sizeof(*f->posts));
+		feed_posts_reserve(f, n + 1024);
 		f->n = n;
 		ok = snapr_get(r, f->ids, (size_t)n * sizeof(*f->ids)) &&
 		     snapr_get(r, f->posts, (size_t)n * sizeof(*f->posts));
