@@ -24,7 +24,9 @@
  * exact by graph_connect()/graph_disconnect() (each updates the bits the
  * edge can change, see hub_edge_added()/hub_edge_removed()), rebuilt by
  * graph_bulk_finish() and graph_snap_read(); someone reaching
- * GRAPH_HUB_MIN connections gets a bitmap, someone falling below loses it.
+ * GRAPH_HUB_MIN connections gets a bitmap and keeps it until below
+ * GRAPH_HUB_KEEP (hysteresis: someone hovering at the threshold does not
+ * rebuild a bitmap at every change).
  *
  * Normal mutators keep every array sorted (binary search + memmove);
  * bulk loading appends to temporary lists and sorts once at the end with
@@ -927,7 +929,7 @@ static void hubs_around(struct graph *g, uint32_t a, uint32_t skip,
 		return;
 	for (uint32_t i = 0; i < n; i++) {
 		long s;
-		if (c[i] == skip || g->head[c[i]].len < GRAPH_HUB_MIN)
+		if (c[i] == skip || g->head[c[i]].len < GRAPH_HUB_KEEP)
 			continue;
 		s = hub_slot(&g->hubs, c[i]);
 		if (s >= 0)
@@ -950,15 +952,18 @@ static void hub_recheck_cb(struct graph *g, uint64_t *bits, uint32_t x)
  * The connection a-b was just added. Hub a now has b as a connection,
  * and shares b with every connection of b; a hub connected to a now
  * shares a with b (and the other way round). Someone reaching
- * GRAPH_HUB_MIN gets a bitmap, built from the new lists.
+ * GRAPH_HUB_MIN without one gets a bitmap, built from the new lists.
  */
 static void hub_edge_added(struct graph *g, uint32_t a, uint32_t b)
 {
 	uint32_t ends[2] = {a, b};
+	bool promote[2];
 
 	for (int k = 0; k < 2; k++) {
 		uint32_t h = ends[k], o = ends[1 - k];
-		long s = g->head[h].len > GRAPH_HUB_MIN ? hub_slot(&g->hubs, h) : -1;
+		/* h had len - 1 connections before: a hub then had GRAPH_HUB_KEEP or more. */
+		long s = g->head[h].len > GRAPH_HUB_KEEP ? hub_slot(&g->hubs, h) : -1;
+		promote[k] = s < 0 && g->head[h].len >= GRAPH_HUB_MIN;
 		if (s >= 0) {
 			uint64_t *bits = hub_bits(&g->hubs, s);
 			const uint32_t *d = conn_ids(g, o);
@@ -970,13 +975,13 @@ static void hub_edge_added(struct graph *g, uint32_t a, uint32_t b)
 	hubs_around(g, a, b, hub_mark_shares, b);
 	hubs_around(g, b, a, hub_mark_shares, a);
 	for (int k = 0; k < 2; k++)
-		if (g->head[ends[k]].len == GRAPH_HUB_MIN)
+		if (promote[k])
 			hub_add(g, ends[k]);
 }
 
 /*
- * The connection a-b was just removed. Someone falling below
- * GRAPH_HUB_MIN loses the bitmap. A hub at either end is no longer
+ * The connection a-b was just removed. A hub falling below
+ * GRAPH_HUB_KEEP loses the bitmap. A hub at either end is no longer
  * connected to the other, and whatever it shared only through the other
  * is rechecked: the other and the other's connections (and itself). A
  * hub connected to a may no longer share a connection with b (and the
@@ -988,8 +993,8 @@ static void hub_edge_removed(struct graph *g, uint32_t a, uint32_t b)
 
 	for (int k = 0; k < 2; k++) {
 		uint32_t h = ends[k], o = ends[1 - k];
-		long s = g->head[h].len >= GRAPH_HUB_MIN - 1 ? hub_slot(&g->hubs, h) : -1;
-		if (s >= 0 && g->head[h].len < GRAPH_HUB_MIN) {
+		long s = g->head[h].len + 1 >= GRAPH_HUB_KEEP ? hub_slot(&g->hubs, h) : -1;
+		if (s >= 0 && g->head[h].len < GRAPH_HUB_KEEP) {
 			hub_remove(g, s);
 		} else if (s >= 0) {
 			uint64_t *bits = hub_bits(&g->hubs, s);
@@ -1210,12 +1215,16 @@ int graph_distance(const struct graph *g, uint32_t a, uint32_t b)
 		a = b;
 		b = tid;
 	}
-	/* a now has the shorter list. */
-	if (hb.len >= GRAPH_HUB_MIN) {
-		/* b is a hub: one load from its bitmap answers. */
+	/* a now has the shorter list. A hub among them answers with one load. */
+	if (hb.len >= GRAPH_HUB_KEEP) {
 		const struct hubs *hs = &g->hubs;
-		unsigned v = hub_get(hub_bits(hs, hub_slot(hs, b)), a);
-		return v & 1 ? 1 : v & 2 ? 2 : GRAPH_DISTANCE_FAR;
+		long sb = hub_slot(hs, b),
+		     sa = sb < 0 && ha.len >= GRAPH_HUB_KEEP ? hub_slot(hs, a) : -1;
+		if (sb >= 0 || sa >= 0) {
+			unsigned v =
+			    sb >= 0 ? hub_get(hub_bits(hs, sb), a) : hub_get(hub_bits(hs, sa), b);
+			return v & 1 ? 1 : v & 2 ? 2 : GRAPH_DISTANCE_FAR;
+		}
 	}
 	if (ha.len == 0)
 		return GRAPH_DISTANCE_FAR;

@@ -39,11 +39,13 @@
 #define GRAPH_ID_MAX 0x0fffffffu
 
 /*
- * From this many connections on, a person gets a 2-hop bitmap (2 bits per
- * id: 110 KiB at 440,000 people). A check involving them then reads one
+ * From GRAPH_HUB_MIN connections on (the heavy tail), a person gets a 2-hop
+ * bitmap (2 bits per id: 110 KiB at 440,000 people) and keeps it while
+ * they have GRAPH_HUB_KEEP or more. A check involving them then reads one
  * word instead of galloping through thousands of ids.
  */
-#define GRAPH_HUB_MIN 1024u
+#define GRAPH_HUB_MIN 2000u
+#define GRAPH_HUB_KEEP 1000u
 
 /* graph_distance() result for people with no path of length 1 or 2. */
 #define GRAPH_DISTANCE_FAR 3
@@ -114,7 +116,7 @@ bool graph_is_following(const struct graph *g, uint32_t a, uint32_t b);
  * Connection distance between a and b: 0 if a == b (a nonzero), 1 if they
  * are connected, 2 if they share at least one connection, otherwise
  * GRAPH_DISTANCE_FAR (3), which is also the answer when either id is 0 or
- * unknown. When either has GRAPH_HUB_MIN connections or more, costs one
+ * unknown. When either has a 2-hop bitmap (see GRAPH_HUB_MIN), costs one
  * bitmap load; otherwise one binary search plus one sorted intersection
  * that stops at the first common connection (galloping through the
  * longer list when one is much longer than the other).

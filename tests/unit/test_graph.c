@@ -615,8 +615,8 @@ static void test_bytes_tracks_growth(void **state)
 
 /*
  * A company of n people where `hubs` people (ids 1..hubs) have
- * GRAPH_HUB_MIN connections or more (up to about 2.5 times that) and
- * everyone else a handful, built with the bulk loader.
+ * GRAPH_HUB_MIN connections or more (up to about 2.5 times that, n must
+ * be larger) and everyone else a handful, built with the bulk loader.
  */
 static struct graph *heavy_graph(uint32_t n, uint32_t hubs, uint64_t seed)
 {
@@ -627,7 +627,7 @@ static struct graph *heavy_graph(uint32_t n, uint32_t hubs, uint64_t seed)
 	for (uint32_t h = 1; h <= hubs; h++) {
 		uint32_t want =
 		    GRAPH_HUB_MIN + (uint32_t)(rng_next(&rng) % (GRAPH_HUB_MIN * 3 / 2));
-		for (uint32_t k = 0; k < want + want / 8; k++) {
+		for (uint32_t k = 0; k < 2 * want; k++) {
 			uint32_t b = rng_id(&rng, n);
 			if (b != h)
 				graph_bulk_connect(g, h, b);
@@ -693,9 +693,10 @@ static uint32_t random_connection(const struct graph *g, uint32_t a, uint64_t *r
  * hub's connection, between two of a hub's connections, or anywhere.
  * Returns the person whose distances are then worth checking.
  */
-static uint32_t mutate_near_hubs(struct graph *g, uint32_t n, uint32_t hubs, uint64_t *rng)
+static uint32_t mutate_near_hubs(struct graph *g, uint32_t n, uint32_t first, uint32_t hubs,
+				 uint64_t *rng)
 {
-	uint32_t h = rng_id(rng, hubs), a, b;
+	uint32_t h = first + rng_id(rng, hubs) - 1, a, b;
 
 	switch (rng_next(rng) % 4) {
 	case 0: /* the hub itself */
@@ -748,12 +749,13 @@ static struct graph *snap_round_trip(const struct graph *g)
 /*
  * The hubs' 2-hop bitmaps answer exactly like breadth-first search:
  * after bulk loading, after each round of random connects and
- * disconnects around the hubs, as people cross GRAPH_HUB_MIN both ways,
+ * disconnects around the hubs, as people cross GRAPH_HUB_MIN and
+ * GRAPH_HUB_KEEP both ways,
  * and after a snapshot round trip.
  */
 static void test_hubs_vs_brute_force(void **state)
 {
-	const uint32_t n = 4000, hubs = 6;
+	const uint32_t n = 8000, hubs = 6;
 	struct graph *g = heavy_graph(n, hubs, 31), *back;
 	uint64_t rng = 8;
 	size_t seen[4] = {0};
@@ -762,11 +764,12 @@ static void test_hubs_vs_brute_force(void **state)
 	assert_distances(g, n, NULL, 0, 20, &rng, seen);
 	for (int round = 0; round < 12; round++) {
 		for (int k = 0; k < 40; k++)
-			touched[k] = mutate_near_hubs(g, n, hubs, &rng);
+			touched[k] = mutate_near_hubs(g, n, 1, hubs, &rng);
 		assert_distances(g, n, touched, 8, 4, &rng, seen);
 	}
 
-	/* Someone reaches GRAPH_HUB_MIN (a new bitmap), then falls back below. */
+	/* Someone reaches GRAPH_HUB_MIN (a new bitmap) and keeps it below, down to GRAPH_HUB_KEEP.
+	 */
 	while (graph_degree(g, grow) < GRAPH_HUB_MIN - 1)
 		graph_connect(g, grow, rng_id(&rng, n));
 	assert_distances(g, n, &grow, 1, 0, &rng, seen);
@@ -775,23 +778,31 @@ static void test_hubs_vs_brute_force(void **state)
 	assert_int_equal(graph_degree(g, grow), GRAPH_HUB_MIN);
 	assert_distances(g, n, &grow, 1, 2, &rng, seen);
 	for (int k = 0; k < 20; k++)
-		touched[k] = mutate_near_hubs(g, n, hubs + 1, &rng);
+		touched[k] = mutate_near_hubs(g, n, 1, hubs + 1, &rng);
 	assert_distances(g, n, touched, 4, 0, &rng, seen);
 	assert_int_equal(graph_disconnect(g, grow, random_connection(g, grow, &rng)), 1);
 	assert_true(graph_degree(g, grow) < GRAPH_HUB_MIN);
 	assert_distances(g, n, &grow, 1, 2, &rng, seen);
-	/* Changes while below, then back up: the new bitmap sees them. */
+	/* Changes around it while it is below GRAPH_HUB_MIN (still a hub), then back up. */
 	for (int k = 0; k < 20; k++) {
 		uint32_t c = random_connection(g, grow, &rng);
 		assert_int_equal(graph_disconnect(g, c, random_connection(g, c, &rng)), 1);
 	}
+	for (int k = 0; k < 40; k++)
+		touched[k] = mutate_near_hubs(g, n, grow, 1, &rng);
+	assert_distances(g, n, touched, 40, 0, &rng, seen);
 	while (graph_degree(g, grow) < GRAPH_HUB_MIN)
 		graph_connect(g, grow, rng_id(&rng, n));
 	assert_distances(g, n, &grow, 1, 2, &rng, seen);
 
-	/* A hub loses connections until it is no longer one. */
-	while (graph_degree(g, 1) >= GRAPH_HUB_MIN)
+	/* A hub loses connections until it is no longer one, then gains some back. */
+	while (graph_degree(g, 1) >= GRAPH_HUB_KEEP)
 		graph_disconnect(g, 1, random_connection(g, 1, &rng));
+	assert_distances(g, n, (uint32_t[]){1}, 1, 2, &rng, seen);
+	while (graph_degree(g, 1) < (GRAPH_HUB_KEEP + GRAPH_HUB_MIN) / 2)
+		graph_connect(g, 1, rng_id(&rng, n));
+	for (int k = 0; k < 10; k++)
+		touched[k] = mutate_near_hubs(g, n, 1, 2, &rng);
 	assert_distances(g, n, (uint32_t[]){1}, 1, 2, &rng, seen);
 
 	/* Read back from a snapshot: same lists, bitmaps rebuilt, still exact after mutations. */
@@ -801,8 +812,8 @@ static void test_hubs_vs_brute_force(void **state)
 	assert_distances(back, n, NULL, 0, 10, &rng, seen);
 	for (int k = 0; k < 40; k++) {
 		uint64_t twin = rng;
-		touched[k] = mutate_near_hubs(back, n, hubs, &rng);
-		assert_int_equal(mutate_near_hubs(g, n, hubs, &twin), touched[k]);
+		touched[k] = mutate_near_hubs(back, n, 1, hubs, &rng);
+		assert_int_equal(mutate_near_hubs(g, n, 1, hubs, &twin), touched[k]);
 	}
 	assert_true(graph_equal(g, back));
 	assert_distances(back, n, touched, 10, 4, &rng, seen);
