@@ -13,13 +13,26 @@
 /* Values per set: a new value evicts the set's least recently used one. */
 #define WAYS 8
 
+/* A value: the cache holds one reference while it keeps it, each reader
+ * one while it uses it. */
+struct pcache_ref {
+	_Atomic uint32_t refs;
+	size_t len;
+	char data[]; /* len bytes and a NUL */
+};
+
 struct slot {
 	int64_t key; /* 0: empty */
 	uint64_t stamp;
-	char *value;
-	size_t len;
+	struct pcache_ref *value;
 	uint32_t used; /* the set's clock at the last hit or store */
 };
+
+void pcache_unref(struct pcache_ref *ref)
+{
+	if (ref && atomic_fetch_sub_explicit(&ref->refs, 1, memory_order_acq_rel) == 1)
+		free(ref);
+}
 
 struct pcache {
 	struct slot *slots; /* sets * WAYS */
@@ -46,7 +59,7 @@ void pcache_free(struct pcache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < (size_t)c->sets * WAYS; i++)
-		free(c->slots[i].value);
+		pcache_unref(c->slots[i].value);
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_destroy(&c->locks[i]);
 	free(c->clock);
@@ -75,30 +88,35 @@ uint64_t pcache_epoch(struct pcache *c)
 	return atomic_load(&c->epoch);
 }
 
-char *pcache_get(struct pcache *c, int64_t key, uint64_t stamp, struct arena *a, size_t *len)
+const char *pcache_get(struct pcache *c, int64_t key, uint64_t stamp, struct pcache_ref **ref,
+		       size_t *len)
 {
 	uint32_t set = set_of(c, key);
 	pthread_mutex_t *m = &c->locks[set % STRIPES];
-	char *out = NULL;
+	struct pcache_ref *v = NULL;
 	pthread_mutex_lock(m);
 	struct slot *s = find(c, set, key);
 	if (s && s->stamp == stamp && s->value) {
 		s->used = ++c->clock[set];
-		out = arena_alloc(a, s->len + 1);
-		memcpy(out, s->value, s->len);
-		out[s->len] = '\0';
-		*len = s->len;
+		v = s->value;
+		atomic_fetch_add_explicit(&v->refs, 1, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(m);
-	return out;
+	*ref = v;
+	if (!v)
+		return NULL;
+	*len = v->len;
+	return v->data;
 }
 
 void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, const char *v,
 		size_t len)
 {
-	char *copy = xmalloc(len + 1);
-	memcpy(copy, v, len);
-	copy[len] = '\0';
+	struct pcache_ref *copy = xmalloc(sizeof(*copy) + len + 1);
+	atomic_init(&copy->refs, 1);
+	copy->len = len;
+	memcpy(copy->data, v, len);
+	copy->data[len] = '\0';
 	uint32_t set = set_of(c, key);
 	pthread_mutex_t *m = &c->locks[set % STRIPES];
 	pthread_mutex_lock(m);
@@ -114,16 +132,15 @@ void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, c
 				if (!w[i].key || now - w[i].used > now - s->used)
 					s = &w[i];
 		}
-		char *old = s->value;
+		struct pcache_ref *old = s->value;
 		s->key = key;
 		s->stamp = stamp;
 		s->value = copy;
-		s->len = len;
 		s->used = ++c->clock[set];
 		copy = old;
 	}
 	pthread_mutex_unlock(m);
-	free(copy);
+	pcache_unref(copy); /* the value replaced, or ours when not stored */
 }
 
 void pcache_invalidate(struct pcache *c, int64_t key)
@@ -133,13 +150,13 @@ void pcache_invalidate(struct pcache *c, int64_t key)
 	pthread_mutex_t *m = &c->locks[set % STRIPES];
 	pthread_mutex_lock(m);
 	struct slot *s = find(c, set, key);
-	char *old = NULL;
+	struct pcache_ref *old = NULL;
 	if (s) {
 		old = s->value;
 		memset(s, 0, sizeof(*s));
 	}
 	pthread_mutex_unlock(m);
-	free(old);
+	pcache_unref(old);
 }
 
 /* What a value weighs on average (measured on the demo company: a

@@ -70,7 +70,7 @@ struct rpost {
 struct acct {
 	int64_t id;
 	const char *username;
-	char *json; /* NULL: no such user */
+	const char *json; /* NULL: no such user */
 	size_t len;
 	bool loaded;
 	uint64_t counts[ACCOUNT_COUNTS]; /* as step 1 read them */
@@ -89,7 +89,29 @@ struct render {
 	struct acct *accts;
 	size_t n_accts, cap_accts;
 	struct buf scratch;
+	struct pcache_ref **held; /* cached values in use, dropped by render_end */
+	size_t n_held, cap_held;
 };
+
+/* A cached value, held until render_end. */
+static const char *cached(struct render *r, struct pcache *c, int64_t key, uint64_t stamp,
+			  size_t *len)
+{
+	struct pcache_ref *ref;
+	const char *v = pcache_get(c, key, stamp, &ref, len);
+	if (!v)
+		return NULL;
+	if (r->n_held == r->cap_held) {
+		size_t cap = r->cap_held ? r->cap_held * 2 : 32;
+		struct pcache_ref **h = arena_alloc(r->a, cap * sizeof(*h));
+		if (r->n_held)
+			memcpy(h, r->held, r->n_held * sizeof(*h));
+		r->held = h;
+		r->cap_held = cap;
+	}
+	r->held[r->n_held++] = ref;
+	return v;
+}
 
 static void render_init(struct render *r, struct app *app, struct arena *a, int64_t viewer)
 {
@@ -261,14 +283,13 @@ static void account_load(struct render *r, struct acct *ac)
 	for (int i = 0; i < ACCOUNT_COUNTS; i++)
 		stamp = mix(stamp, ac->counts[i]);
 	size_t len;
-	char *v = r->accounts ? pcache_get(r->accounts, ac->id, stamp, r->a, &len) : NULL;
-	char *nl = v ? memchr(v, '\n', len) : NULL;
+	const char *v = r->accounts ? cached(r, r->accounts, ac->id, stamp, &len) : NULL;
+	const char *nl = v ? memchr(v, '\n', len) : NULL;
 	if (!nl) {
 		account_render(r, ac, stamp, true);
 		return;
 	}
-	*nl = '\0';
-	ac->username = v;
+	ac->username = arena_strndup(r->a, v, (size_t)(nl - v));
 	ac->json = nl + 1;
 	ac->len = len - (size_t)(nl - v) - 1;
 }
@@ -416,7 +437,7 @@ static void write_moka(struct jw *w, const struct rpost *p)
 static void load_static(struct render *r, struct rpost *p)
 {
 	size_t len;
-	char *v = r->cache ? pcache_get(r->cache, p->id, 0, r->a, &len) : NULL;
+	const char *v = r->cache ? cached(r, r->cache, p->id, 0, &len) : NULL;
 	if (!v) {
 		struct post_row row;
 		if (store_post_get(store_reader(r->app->store), r->a, p->id, &row) != STORE_OK ||
@@ -436,7 +457,7 @@ static void load_static(struct render *r, struct rpost *p)
 		if (r->cache && r->may_store)
 			pcache_put(r->cache, p->id, 0, r->epoch, v, len);
 	}
-	char *nl = memchr(v, '\n', len);
+	const char *nl = memchr(v, '\n', len);
 	if (!nl || nl - v < 2) {
 		p->ok = false;
 		return;
@@ -578,6 +599,8 @@ static void render_end(struct render *r, bool opened)
 {
 	store_read_end(store_reader(r->app->store), opened);
 	buf_free(&r->scratch);
+	for (size_t i = 0; i < r->n_held; i++)
+		pcache_unref(r->held[i]);
 }
 
 /* Whether p's Status is the same for every viewer but its author: the
