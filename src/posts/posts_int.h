@@ -20,7 +20,9 @@
  *   - by invalidation: a writer calls pcache_invalidate(key) after its
  *     commit; a reader that began reading the store before an
  *     invalidation (pcache_epoch() taken before its read transaction)
- *     cannot put back a value built from the old data.
+ *     cannot put back a value built from the old data — nor any other
+ *     value of the same set (the set remembers its last invalidation;
+ *     the other sets take the reader's values).
  */
 #ifndef MOKA_POSTS_INT_H
 #define MOKA_POSTS_INT_H
