@@ -129,6 +129,8 @@ static int64_t *mention_ids(struct arena *a, const struct text_rendered *r)
 static void hook_insert(struct app *app, void *arg)
 {
 	const struct feed_new *p = arg;
+	if (p->in_reply_to_id)
+		posts_children_forget(app, p->in_reply_to_id);
 	if (feed_insert(app->feed, p) < 0)
 		log_error("feed: post %lld could not be indexed", (long long)p->id);
 	else if (p->question || p->in_reply_to_id)

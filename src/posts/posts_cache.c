@@ -174,6 +174,7 @@ void pcache_invalidate(struct pcache *c, int64_t key)
  * budget into a number of values. */
 #define STATUS_BYTES 1200
 #define ACCOUNT_BYTES 1300
+#define CHILDREN_BYTES 64
 
 struct posts_cache *posts_cache_new(size_t budget_mb)
 {
@@ -182,6 +183,7 @@ struct posts_cache *posts_cache_new(size_t budget_mb)
 	/* three quarters for Statuses: a page shows more posts than authors */
 	pc->statuses = pcache_new(bytes / 4 * 3 / STATUS_BYTES);
 	pc->accounts = pcache_new(bytes / 4 / ACCOUNT_BYTES);
+	pc->children = pcache_new(bytes / 16 / CHILDREN_BYTES); /* over budget by a sixteenth */
 	return pc;
 }
 
@@ -191,5 +193,6 @@ void posts_cache_free(struct posts_cache *pc)
 		return;
 	pcache_free(pc->statuses);
 	pcache_free(pc->accounts);
+	pcache_free(pc->children);
 	free(pc);
 }

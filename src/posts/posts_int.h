@@ -38,6 +38,11 @@ struct pcache_ref;
 struct posts_cache {
 	struct pcache *statuses; /* post id -> static members of its Status */
 	struct pcache *accounts; /* user id -> username and Account JSON */
+	/* post id -> the ids of its live replies (int64_t each), for posts
+	 * with replies of a narrower audience, whose count is per viewer:
+	 * SQLite's own page cache is dropped by every commit, so at 100
+	 * posts/s each such query read its pages again */
+	struct pcache *children;
 };
 
 /* A cache of about this many values. */
@@ -60,5 +65,8 @@ void pcache_invalidate(struct pcache *c, int64_t key);
 struct app;
 /* Drops the rendered Status of post_id (after-commit hooks of edits and deletes). */
 void posts_cache_forget(struct app *app, int64_t post_id);
+/* Drops the reply list of post_id (after-commit hook of a new reply; a
+ * deleted reply may stay listed: the audience check skips it). */
+void posts_children_forget(struct app *app, int64_t post_id);
 
 #endif

@@ -55,7 +55,7 @@ struct rpost {
 	size_t n_mentions; /* from the index */
 	bool ok;	   /* visible and loaded */
 	int64_t replies;   /* visible replies; -1 until counted from children */
-	int64_t *children;
+	const int64_t *children;
 	size_t n_children;
 	bool favourited, reblogged;
 	struct questions_status q; /* question state, accepted answers */
@@ -83,8 +83,9 @@ struct render {
 	const char *base;     /* base URL without a trailing '/' */
 	struct pcache *cache; /* NULL: render everything */
 	struct pcache *accounts;
+	struct pcache *children;
 	uint64_t epoch; /* the caches', before the store was read */
-	uint64_t acc_epoch;
+	uint64_t acc_epoch, ch_epoch;
 	bool may_store; /* our own read transaction: values may be cached */
 	struct acct *accts;
 	size_t n_accts, cap_accts;
@@ -126,6 +127,7 @@ static void render_init(struct render *r, struct app *app, struct arena *a, int6
 	r->base = arena_strndup(a, b, n);
 	r->cache = app->posts_cache ? app->posts_cache->statuses : NULL;
 	r->accounts = app->posts_cache ? app->posts_cache->accounts : NULL;
+	r->children = app->posts_cache ? app->posts_cache->children : NULL;
 	buf_init(&r->scratch, BUF_MAX_DEFAULT);
 }
 
@@ -478,8 +480,19 @@ static void load_post(struct render *r, struct rpost *p)
 		size_t max = (size_t)p->meta.open_replies + p->meta.closed_replies;
 		if (p->meta.closed_replies == FEED_CLOSED_MANY || max > CHILDREN_MAX)
 			max = CHILDREN_MAX;
-		p->children = arena_alloc(r->a, (max + 1) * sizeof(*p->children));
-		p->n_children = store_post_children(c, p->id, p->children, max);
+		size_t len;
+		const char *v = r->children ? cached(r, r->children, p->id, 0, &len) : NULL;
+		if (v) {
+			p->children = (const int64_t *)(const void *)v;
+			p->n_children = len / sizeof(int64_t);
+		} else {
+			int64_t *ids = arena_alloc(r->a, (max + 1) * sizeof(*ids));
+			p->n_children = store_post_children(c, p->id, ids, max);
+			p->children = ids;
+			if (r->children && r->may_store)
+				pcache_put(r->children, p->id, 0, r->ch_epoch, (const char *)ids,
+					   p->n_children * sizeof(*ids));
+		}
 	}
 	if (p->original) {
 		load_post(r, p->original);
@@ -590,6 +603,8 @@ static struct rpost *render_begin(struct render *r, const int64_t *ids, size_t n
 		r->epoch = pcache_epoch(r->cache);
 	if (r->accounts)
 		r->acc_epoch = pcache_epoch(r->accounts);
+	if (r->children)
+		r->ch_epoch = pcache_epoch(r->children);
 	*opened = store_read_begin(c);
 	r->may_store = *opened;
 	return prepare(r, ids, n);
@@ -653,6 +668,12 @@ void posts_cache_forget(struct app *app, int64_t post_id)
 {
 	if (app->posts_cache)
 		pcache_invalidate(app->posts_cache->statuses, post_id);
+}
+
+void posts_children_forget(struct app *app, int64_t post_id)
+{
+	if (app->posts_cache)
+		pcache_invalidate(app->posts_cache->children, post_id);
 }
 
 void posts_account_forget(struct app *app, int64_t user_id)

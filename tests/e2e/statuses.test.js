@@ -330,3 +330,32 @@ test('mention notifications go only to the mentioned who may see the post', asyn
   assert.equal((await get('ann', `/api/v1/statuses/${direct.id}`)).status, 404);
   assert.ok((await notifications('eve', 'mention')).some((n) => n.status.id === direct.id));
 });
+
+test('reply counts follow new and deleted replies of a narrower audience (the cached reply list)', async () => {
+  const parent = await create('ann', { status: 'who has the Q3 figures?', visibility: 'public' });
+  const count = async (who) => {
+    const r = await get(who, `/api/v1/statuses/${parent.id}`);
+    assert.equal(r.status, 200);
+    return r.body.replies_count;
+  };
+  const inHome = async (who) => {
+    const r = await get(who, '/api/v1/timelines/home?limit=40');
+    assert.equal(r.status, 200);
+    return r.body.find((s) => s.id === parent.id)?.replies_count;
+  };
+  // ben's replies for his connections only (ann, cat): a narrower audience
+  const r1 = await create('ben', { status: 'I do', visibility: 'connections', in_reply_to_id: parent.id });
+  assert.deepEqual([await count('ann'), await count('cat'), await count('dan'), await count('eve')], [1, 1, 0, 0]);
+  assert.equal(await inHome('ann'), 1);
+  // a second one after the list was read (and cached): counted at once
+  const r2 = await create('ben', { status: 'sent them', visibility: 'connections', in_reply_to_id: parent.id });
+  assert.deepEqual([await count('ann'), await count('cat'), await count('dan'), await count('eve')], [2, 2, 0, 0]);
+  assert.equal(await inHome('ann'), 2);
+  assert.equal(await inHome('dan'), 0);
+  // deleted: no longer counted
+  assert.equal((await api(srv, 'DELETE', `/api/v1/statuses/${r2.id}`, as('ben'))).status, 200);
+  assert.deepEqual([await count('ann'), await count('cat'), await count('dan')], [1, 1, 0]);
+  assert.equal(await inHome('ann'), 1);
+  assert.equal((await api(srv, 'DELETE', `/api/v1/statuses/${r1.id}`, as('ben'))).status, 200);
+  assert.deepEqual([await count('ann'), await count('cat')], [0, 0]);
+});
