@@ -176,8 +176,7 @@ static bool with_neighbours(struct app *app, struct arena *a, const struct searc
 			any = true;
 		}
 	}
-	out->terms = t;
-	out->n = q->n;
+	*out = (struct search_query){.terms = t, .n = q->n, .any = q->any};
 	return any;
 }
 
