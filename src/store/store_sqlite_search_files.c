@@ -16,56 +16,56 @@
 
 #include <string.h>
 
-int store_search_files(struct store_conn *c, const struct search_query *q, int64_t viewer,
-		       int64_t owner, int max, struct search_hit *out)
+/* The hits of q through sql, whose parameters are ?1 the MATCH
+ * expression, ?2 the limit, ?3 viewer and ?4 an optional id (0: NULL). */
+static int match_hits(struct store_conn *c, const struct search_query *q, const char *sql,
+		      int64_t viewer, int64_t id, int max, struct search_hit *out)
 {
 	struct arena *a = arena_new();
 	char *m = sq_search_match(a, q, NULL);
 	int n = 0;
 	if (m) {
-		/* name and tags above the description, the description above the
-		 * text; only files viewer could have a role on (theirs, named
-		 * shares, community and company ones): files_role decides */
-		sqlite3_stmt *st =
-		    sq_stmt(c, "SELECT s.rowid, bm25(search_files, 10, 4, 6, 1) FROM search_files s"
-			       " JOIN files f ON f.id = s.rowid WHERE search_files MATCH ?1"
-			       " AND (f.owner_id = ?3 OR f.audience <> 0 OR EXISTS (SELECT 1 FROM"
-			       " file_shares h WHERE h.file_id = f.id AND h.user_id = ?3))"
-			       " AND (?4 IS NULL OR f.owner_id = ?4)"
-			       " ORDER BY s.rowid DESC LIMIT ?2");
+		sqlite3_stmt *st = sq_stmt(c, sql);
 		sq_int(st, 3, viewer);
-		sq_id(st, 4, owner);
+		sq_id(st, 4, id);
 		n = sq_search_hits(c, st, m, max, out);
 	}
 	arena_free(a);
 	return n;
 }
 
+int store_search_files(struct store_conn *c, const struct search_query *q, int64_t viewer,
+		       int64_t owner, int max, struct search_hit *out)
+{
+	/* name and tags above the description, the description above the
+	 * text; only files viewer could have a role on (theirs, named
+	 * shares, community and company ones): files_role decides */
+	return match_hits(c, q,
+			  "SELECT s.rowid, bm25(search_files, 10, 4, 6, 1) FROM search_files s"
+			  " JOIN files f ON f.id = s.rowid WHERE search_files MATCH ?1"
+			  " AND (f.owner_id = ?3 OR f.audience <> 0 OR EXISTS (SELECT 1 FROM"
+			  " file_shares h WHERE h.file_id = f.id AND h.user_id = ?3))"
+			  " AND (?4 IS NULL OR f.owner_id = ?4)"
+			  " ORDER BY s.rowid DESC LIMIT ?2",
+			  viewer, owner, max, out);
+}
+
 int store_search_messages(struct store_conn *c, const struct search_query *q, int64_t viewer,
 			  int64_t author, int max, struct search_hit *out)
 {
-	struct arena *a = arena_new();
-	char *m = sq_search_match(a, q, NULL);
-	int n = 0;
-	if (m) {
-		/* driven by the viewer's own messages (a rowid list FTS5 seeks
-		 * into), not by every match of a common word */
-		sqlite3_stmt *st = sq_stmt(
-		    c,
-		    "SELECT rowid, bm25(search_messages) FROM search_messages"
-		    " WHERE search_messages MATCH ?1 AND rowid IN (SELECT g.id"
-		    " FROM conversation_members k JOIN conversations v ON v.id = k.conversation_id"
-		    " JOIN messages g ON g.conversation_id = k.conversation_id"
-		    " AND g.id > CASE WHEN v.history_visible THEN 0 ELSE k.joined_id END"
-		    " WHERE k.user_id = ?3 AND g.deleted_at IS NULL"
-		    " AND (?4 IS NULL OR g.author_id = ?4))"
-		    " ORDER BY rowid DESC LIMIT ?2");
-		sq_int(st, 3, viewer);
-		sq_id(st, 4, author);
-		n = sq_search_hits(c, st, m, max, out);
-	}
-	arena_free(a);
-	return n;
+	/* driven by the viewer's own messages (a rowid list FTS5 seeks
+	 * into), not by every match of a common word */
+	return match_hits(c, q,
+			  "SELECT rowid, bm25(search_messages) FROM search_messages"
+			  " WHERE search_messages MATCH ?1 AND rowid IN (SELECT g.id"
+			  " FROM conversation_members k JOIN conversations v"
+			  " ON v.id = k.conversation_id"
+			  " JOIN messages g ON g.conversation_id = k.conversation_id"
+			  " AND g.id > CASE WHEN v.history_visible THEN 0 ELSE k.joined_id END"
+			  " WHERE k.user_id = ?3 AND g.deleted_at IS NULL"
+			  " AND (?4 IS NULL OR g.author_id = ?4))"
+			  " ORDER BY rowid DESC LIMIT ?2",
+			  viewer, author, max, out);
 }
 
 /* The snippet of st's first column for (match, id), as safe HTML. */
