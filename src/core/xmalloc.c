@@ -1,9 +1,11 @@
 /* xmalloc: allocation wrappers that abort on out-of-memory. */
 #include "core/xmalloc.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void oom(size_t n)
 {
@@ -46,4 +48,36 @@ char *xstrndup(const char *s, size_t n)
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));
+}
+
+void xcompact(struct xcompact_ref *refs, size_t n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += refs[i].bytes;
+	char *tmp = NULL;
+	if (total) {
+		tmp = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (tmp == MAP_FAILED)
+			return; /* left where they are: slower mallocs, nothing wrong */
+	}
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (refs[i].bytes)
+			memcpy(tmp + off, refs[i].ptr, refs[i].bytes);
+		off += refs[i].bytes;
+		free(refs[i].ptr);
+		refs[i].ptr = NULL;
+	}
+	off = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (refs[i].bytes) {
+			refs[i].ptr = xmalloc(refs[i].bytes);
+			memcpy(refs[i].ptr, tmp + off, refs[i].bytes);
+		}
+		off += refs[i].bytes;
+	}
+	if (tmp)
+		munmap(tmp, total);
+	malloc_trim(0);
 }

@@ -149,6 +149,59 @@ void feed_free(struct feed *f)
 	free(f);
 }
 
+/* Calls fn on every list of f, always in the same order. */
+static void each_list(struct feed *f, void (*fn)(struct fvec *, void *), void *ctx)
+{
+	for (uint32_t i = 0; i < f->users_cap; i++) {
+		fn(&f->users[i].authored, ctx);
+		fn(&f->users[i].board, ctx);
+		fn(&f->users[i].mentioned, ctx);
+		fn(&f->users[i].liked, ctx);
+	}
+	for (uint32_t i = 0; i < f->tags_cap; i++)
+		fn(&f->tags[i].posts, ctx);
+	for (uint32_t i = 0; i < f->communities_cap; i++)
+		fn(&f->communities[i], ctx);
+	fn(&f->listed, ctx);
+}
+
+struct compaction {
+	struct xcompact_ref *refs;
+	size_t n;
+};
+
+static void count_list(struct fvec *v, void *ctx)
+{
+	(void)v;
+	((struct compaction *)ctx)->n++;
+}
+
+static void ref_list(struct fvec *v, void *ctx)
+{
+	struct compaction *c = ctx;
+	c->refs[c->n++] = (struct xcompact_ref){v->v, v->len * sizeof(*v->v)};
+}
+
+static void take_list(struct fvec *v, void *ctx)
+{
+	struct compaction *c = ctx;
+	v->v = c->refs[c->n++].ptr;
+	v->cap = v->len;
+}
+
+void feed_compact(struct feed *f)
+{
+	struct compaction c = {0};
+	each_list(f, count_list, &c);
+	c.refs = xmalloc((c.n + 1) * sizeof(*c.refs));
+	c.n = 0;
+	each_list(f, ref_list, &c);
+	xcompact(c.refs, c.n);
+	c.n = 0;
+	each_list(f, take_list, &c);
+	free(c.refs);
+}
+
 uint32_t feed_count(const struct feed *f)
 {
 	return f->n;

@@ -57,6 +57,9 @@ struct fvec *feed_community_at(struct feed *f, int64_t id, bool create);
 void fvec_add(struct fvec *v, uint32_t slot);
 /* Removes slot from v if present. */
 void fvec_remove(struct fvec *v, uint32_t slot);
+/* Lays every list out again at its exact length (after a scan: see
+ * xcompact). */
+void feed_compact(struct feed *f);
 /* Sets newest[user] from the user's authored list. */
 void feed_newest_sync(struct feed *f, uint32_t user);
 

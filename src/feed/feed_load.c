@@ -130,6 +130,7 @@ int feed_open(struct app *app)
 		feed_free(f);
 		return -1;
 	}
+	feed_compact(f);
 	app->feed = f;
 	clock_id_floor(max_id);
 	if (f->n)

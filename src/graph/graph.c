@@ -35,7 +35,6 @@
 #include "graph/graph.h"
 
 #include <assert.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1444,12 +1443,29 @@ void graph_bulk_finish(struct graph *g)
 		bulk_pack_connections(g, tmp);
 	for (unsigned t = 1; t < 3; t++)
 		for (uint32_t id = 1; id <= g->max_id; id++)
-			list_sort(&tables[t][id], tmp, true);
+			list_sort(&tables[t][id], tmp, false);
 	free(tmp);
 	g->bulk = false;
 	hubs_rebuild(g);
-	/* The appended lists' memory is free now; hand its pages back. */
-	malloc_trim(0);
+	/* The follow lists grew by doubling: lay them out again at their
+	 * exact lengths, without the holes (this also hands the appended
+	 * connection lists' pages back). */
+	size_t n = 0;
+	struct xcompact_ref *refs = xmalloc(2 * (size_t)g->max_id * sizeof(*refs) + 1);
+	for (unsigned t = 1; t < 3; t++)
+		for (uint32_t id = 1; id <= g->max_id; id++) {
+			struct graph_list *l = &tables[t][id];
+			refs[n++] = (struct xcompact_ref){l->ids, l->len * sizeof(*l->ids)};
+		}
+	xcompact(refs, n);
+	n = 0;
+	for (unsigned t = 1; t < 3; t++)
+		for (uint32_t id = 1; id <= g->max_id; id++) {
+			struct graph_list *l = &tables[t][id];
+			l->ids = refs[n++].ptr;
+			l->cap = l->len;
+		}
+	free(refs);
 }
 
 /* --- snapshots ---------------------------------------------------------- */
