@@ -370,8 +370,7 @@ static void timeline(struct http_request *req)
 	}
 	struct feed_query q = {.stream = FEED_COMMUNITY, .viewer = req->viewer, .community = id};
 	struct feed_result res;
-	feed_query_page(req->app, req->arena, &q, &pg, &res);
-	posts_render_statuses(req->app, req->arena, &req->jw, req->viewer, res.ids, res.n);
+	posts_render_page(req->app, req->arena, &req->jw, req->viewer, &q, &pg, &res);
 	const char *b = req->app->base_url ? req->app->base_url : "";
 	size_t bn = strlen(b);
 	while (bn && b[bn - 1] == '/')

@@ -50,8 +50,7 @@ static void respond_page(struct http_request *req, const struct feed_query *q,
 			 const struct feed_page *pg, const char *path, const char *extra)
 {
 	struct feed_result res;
-	feed_query_page(req->app, req->arena, q, pg, &res);
-	posts_render_statuses(req->app, req->arena, &req->jw, req->viewer, res.ids, res.n);
+	posts_render_page(req->app, req->arena, &req->jw, req->viewer, q, pg, &res);
 	if (pg->limit != FEED_LIMIT_DEFAULT)
 		extra = arena_printf(req->arena, "%slimit=%d&", extra, pg->limit);
 	const char *base = base_url(req), *link = NULL;

@@ -196,6 +196,8 @@ struct feed_query {
 
 struct feed_result {
 	int64_t ids[FEED_LIMIT_MAX]; /* newest first */
+	uint32_t slots[FEED_LIMIT_MAX]; /* theirs: valid only under the lock held
+					 * for feed_query_page_locked */
 	size_t n;
 	/* Link cursors: rel="next" max_id and rel="prev" min_id; 0 for none. */
 	int64_t next_max_id, prev_min_id;

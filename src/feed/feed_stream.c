@@ -366,14 +366,19 @@ void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_
 		}
 		last = slot;
 		out->scanned++;
-		if (stream_keeps(f, q, slot) && audience_slot_visible(&ac, slot))
+		if (stream_keeps(f, q, slot) && audience_slot_visible(&ac, slot)) {
+			out->slots[out->n] = slot;
 			out->ids[out->n++] = f->ids[slot];
+		}
 	}
 	if (m.ascending) {
 		for (size_t i = 0; i < out->n / 2; i++) {
 			int64_t t = out->ids[i];
 			out->ids[i] = out->ids[out->n - 1 - i];
 			out->ids[out->n - 1 - i] = t;
+			uint32_t s = out->slots[i];
+			out->slots[i] = out->slots[out->n - 1 - i];
+			out->slots[out->n - 1 - i] = s;
 		}
 	}
 	if (out->n) {

@@ -133,6 +133,15 @@ int posts_render_status_common(struct app *app, struct arena *a, struct jw *w, i
  * the order given. Batches the store reads of the whole page. */
 void posts_render_statuses(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
 			   const int64_t *ids, size_t n);
+/* One page of stream q (feed_query_page's, into res) as a JSON array of
+ * Statuses: the merge and the renderer's first step share one hold of the
+ * memory lock, so each post is found and checked once. */
+struct feed_query;
+struct feed_page;
+struct feed_result;
+void posts_render_page(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+		       const struct feed_query *q, const struct feed_page *pg,
+		       struct feed_result *res);
 /* Mastodon's Context for post_id: {"ancestors": [...], "descendants":
  * [...]}, each filtered by the audience check, descendants in thread
  * order (depth first; a question's answers accepted first, then by likes,

@@ -48,6 +48,9 @@
  * last_status_at moves with it). A change of the row itself drops the
  * cached JSON (posts_account_forget, after the commit). */
 #define ACCOUNT_COUNTS 5
+/* About what a Status with its Account weighs in JSON (2.5 KB on the
+ * demo company): a page's output buffer is sized for it up front. */
+#define STATUS_JSON_BYTES 3072
 
 struct rpost {
 	int64_t id;
@@ -171,17 +174,20 @@ static void flags_locked(struct render *r, struct rpost *p, const uint32_t *slot
 }
 
 /* Fills out[i] for each visible ids[i] (out[i].ok false otherwise), with
- * the viewer's flags, and notes their authors. */
-static void collect_locked(struct render *r, const int64_t *ids, size_t n, struct rpost *out)
+ * the viewer's flags, and notes their authors. checked: the ids' slots,
+ * found and passed through the audience check under this same lock hold
+ * (a stream's page), or NULL. */
+static void collect_locked(struct render *r, const int64_t *ids, const uint32_t *checked,
+			   size_t n, struct rpost *out)
 {
 	const struct feed *f = r->app->feed;
 	struct audience_ctx c;
 	audience_ctx_init(&c, r->app, r->viewer);
 	uint32_t *slots = arena_alloc(r->a, (n + 1) * sizeof(*slots));
 	for (size_t i = 0; i < n; i++) {
-		uint32_t slot = f ? feed_slot(f, ids[i]) : FEED_NONE;
+		uint32_t slot = checked ? checked[i] : f ? feed_slot(f, ids[i]) : FEED_NONE;
 		slots[i] = slot;
-		if (slot == FEED_NONE || !audience_slot_visible(&c, slot))
+		if (slot == FEED_NONE || (!checked && !audience_slot_visible(&c, slot)))
 			continue;
 		take_meta(f, slot, &out[i]);
 		questions_status_locked(&c, r->a, slot, &out[i].q);
@@ -520,13 +526,32 @@ static void load_accounts(struct render *r)
 		account_load(r, &r->accts[i]);
 }
 
-/* Steps 1 to 3 for n posts. */
-static struct rpost *prepare(struct render *r, const int64_t *ids, size_t n)
+/* What a render shows: the posts ids, or one page of stream q (found in
+ * step 1's lock hold: the merge's audience check and slots serve both). */
+struct source {
+	const int64_t *ids;
+	size_t n; /* of ids, or of the page once found */
+	const struct feed_query *q;
+	const struct feed_page *pg;
+	struct feed_result *res;
+};
+
+/* Steps 1 to 3. */
+static struct rpost *prepare(struct render *r, struct source *src)
 {
-	struct rpost *p = arena_calloc(r->a, n ? n : 1, sizeof(*p));
+	size_t cap = src->q ? FEED_LIMIT_MAX : src->n;
+	struct rpost *p = arena_calloc(r->a, cap ? cap : 1, sizeof(*p));
 	app_rdlock(r->app);
-	collect_locked(r, ids, n, p);
+	if (src->q) {
+		feed_query_page_locked(r->app, r->a, src->q, src->pg, src->res);
+		src->ids = src->res->ids;
+		src->n = src->res->n;
+		collect_locked(r, src->ids, src->res->slots, src->n, p);
+	} else {
+		collect_locked(r, src->ids, NULL, src->n, p);
+	}
 	app_unlock(r->app);
+	size_t n = src->n;
 	load_accounts(r);
 	bool recount = false;
 	for (size_t i = 0; i < n; i++) {
@@ -593,8 +618,8 @@ static void write_status(struct render *r, struct jw *w, const struct rpost *p)
 
 /* --- entry points ------------------------------------------------------------ */
 
-/* Renders n posts through fn between one read transaction's bounds. */
-static struct rpost *render_begin(struct render *r, const int64_t *ids, size_t n, bool *opened)
+/* Steps 1 to 3 for src, in one read transaction (left open: render_end). */
+static struct rpost *render_begin(struct render *r, struct source *src, bool *opened)
 {
 	struct store_conn *c = store_reader(r->app->store);
 	/* the epoch first: a value built from this transaction's reads can be
@@ -607,7 +632,7 @@ static struct rpost *render_begin(struct render *r, const int64_t *ids, size_t n
 		r->ch_epoch = pcache_epoch(r->children);
 	*opened = store_read_begin(c);
 	r->may_store = *opened;
-	return prepare(r, ids, n);
+	return prepare(r, src);
 }
 
 static void render_end(struct render *r, bool opened)
@@ -634,7 +659,8 @@ int posts_render_status_common(struct app *app, struct arena *a, struct jw *w, i
 	struct render r;
 	bool opened;
 	render_init(&r, app, a, viewer);
-	struct rpost *p = render_begin(&r, &post_id, 1, &opened);
+	struct source src = {.ids = &post_id, .n = 1};
+	struct rpost *p = render_begin(&r, &src, &opened);
 	if (p[0].ok)
 		write_status(&r, w, &p[0]);
 	render_end(&r, opened);
@@ -649,19 +675,35 @@ int posts_render_status(struct app *app, struct arena *a, struct jw *w, int64_t 
 	return posts_render_status_common(app, a, w, viewer, post_id, NULL);
 }
 
-void posts_render_statuses(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
-			   const int64_t *ids, size_t n)
+static void render_array(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			 struct source *src)
 {
 	struct render r;
 	bool opened;
 	render_init(&r, app, a, viewer);
-	struct rpost *p = render_begin(&r, ids, n, &opened);
+	struct rpost *p = render_begin(&r, src, &opened);
+	buf_reserve(w->out, src->n * STATUS_JSON_BYTES); /* one allocation, no regrowth */
 	jw_arr_begin(w);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < src->n; i++)
 		if (p[i].ok)
 			write_status(&r, w, &p[i]);
 	jw_arr_end(w);
 	render_end(&r, opened);
+}
+
+void posts_render_statuses(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			   const int64_t *ids, size_t n)
+{
+	struct source src = {.ids = ids, .n = n};
+	render_array(app, a, w, viewer, &src);
+}
+
+void posts_render_page(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+		       const struct feed_query *q, const struct feed_page *pg,
+		       struct feed_result *res)
+{
+	struct source src = {.q = q, .pg = pg, .res = res};
+	render_array(app, a, w, viewer, &src);
 }
 
 void posts_cache_forget(struct app *app, int64_t post_id)
