@@ -19,7 +19,7 @@
 
 /* Bumped whenever what the snapshots hold changes shape. */
 #define SNAP_VERSION_GRAPH 1
-#define SNAP_VERSION_FEED 3
+#define SNAP_VERSION_FEED 4
 
 static char *data_path(const struct app *app, const char *name)
 {

@@ -18,6 +18,7 @@ struct feed_user {
 	struct fvec board;     /* posts others wrote on their board */
 	struct fvec mentioned; /* posts mentioning them */
 	struct fvec liked;     /* posts they like */
+	struct fvec reposted;  /* posts they repost (the originals, live reposts only) */
 	uint32_t live;	       /* live posts they wrote, direct ones left out */
 };
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 struct user_head {
-	uint32_t authored, board, mentioned, liked, live;
+	uint32_t authored, board, mentioned, liked, reposted, live;
 };
 
 static void put_vec(struct snapw *w, const struct fvec *v)
@@ -31,8 +31,8 @@ void feed_snap_write(const struct feed *f, struct snapw *w)
 	snapw_u32(w, f->users_cap);
 	for (uint32_t i = 0; i < f->users_cap; i++) {
 		const struct feed_user *u = &f->users[i];
-		struct user_head h = {u->authored.len, u->board.len, u->mentioned.len, u->liked.len,
-				      u->live};
+		struct user_head h = {u->authored.len, u->board.len,	 u->mentioned.len,
+				      u->liked.len,    u->reposted.len, u->live};
 		snapw_put(w, &h, sizeof(h));
 	}
 	for (uint32_t i = 0; i < f->users_cap; i++) {
@@ -40,6 +40,7 @@ void feed_snap_write(const struct feed *f, struct snapw *w)
 		put_vec(w, &f->users[i].board);
 		put_vec(w, &f->users[i].mentioned);
 		put_vec(w, &f->users[i].liked);
+		put_vec(w, &f->users[i].reposted);
 	}
 	snapw_u32(w, f->listed.len);
 	put_vec(w, &f->listed);
@@ -123,7 +124,8 @@ struct feed *feed_snap_read(struct snapr *r)
 			ok = get_vec(r, &u->authored, h[i].authored, n) &&
 			     get_vec(r, &u->board, h[i].board, n) &&
 			     get_vec(r, &u->mentioned, h[i].mentioned, n) &&
-			     get_vec(r, &u->liked, h[i].liked, n);
+			     get_vec(r, &u->liked, h[i].liked, n) &&
+			     get_vec(r, &u->reposted, h[i].reposted, n);
 			if (ok)
 				feed_newest_sync(f, i);
 		}
@@ -190,6 +192,7 @@ bool feed_equal(const struct feed *a, const struct feed *b)
 		const struct feed_user *y = i < b->users_cap ? &b->users[i] : &none;
 		if (!vec_equal(&x->authored, &y->authored) || !vec_equal(&x->board, &y->board) ||
 		    !vec_equal(&x->mentioned, &y->mentioned) || !vec_equal(&x->liked, &y->liked) ||
+		    !vec_equal(&x->reposted, &y->reposted) ||
 		    x->live != y->live)
 			return false;
 	}
