@@ -8,7 +8,7 @@
 -- load spreads over every person in the file. PATH (default
 -- /api/v1/timelines/home) lets the same script drive another stream.
 
-local tokens = {}
+local requests = {} -- one per token, formatted once in init()
 local counter = 0
 local path = "/api/v1/timelines/home"
 local threads = 0
@@ -22,16 +22,19 @@ function init(args)
   local file = args[1] or os.getenv("TOKENS") or "bench/tokens.txt"
   if args[2] then path = args[2] end
   for line in io.lines(file) do
-    if #line > 0 then tokens[#tokens + 1] = line end
+    if #line > 0 then
+      requests[#requests + 1] = wrk.format("GET", path, { ["Authorization"] = "Bearer " .. line })
+    end
   end
-  if #tokens == 0 then error("no tokens in " .. file) end
+  if #requests == 0 then error("no tokens in " .. file) end
   counter = first or 0
 end
 
+-- The requests are built once: formatting one per call cost wrk 5-10 µs
+-- of the CPU it shares with the server (0.053 -> 0.043 ms per page).
 function request()
   counter = counter + 1
-  local token = tokens[(counter % #tokens) + 1]
-  return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
+  return requests[(counter % #requests) + 1]
 end
 
 -- No response() function: with one, wrk hands every body (43 KB for a
