@@ -14,7 +14,6 @@
 #include "core/clock.h"
 #include "events/events.h"
 #include "json/json_writer.h"
-#include "people/people.h"
 #include "posts/posts.h"
 #include "store/store.h"
 
@@ -80,44 +79,34 @@ static void render_invitation(struct app *app, struct arena *a, struct jw *w, in
 	jw_obj_end(w);
 }
 
-/* Renders one row for viewer into w; -1 (nothing written) when it must
- * not be shown. The status and account are rendered first into scratch
- * buffers so a refusal leaves w untouched. */
+/*
+ * Writes notification n, whose post's Status and actor's Account are
+ * status and account (rendered together for a page: posts_render_parts).
+ * -1, writing nothing, when either is missing (a post the viewer may no
+ * longer see, an actor gone) or a file is no longer shared with them.
+ */
 static int render_row(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
-		      const struct notification *n)
+		      const struct notification *n, const struct posts_json *status,
+		      const struct posts_json *account)
 {
-	struct buf status, account;
-	buf_init(&status, BUF_MAX_DEFAULT);
-	buf_init(&account, BUF_MAX_DEFAULT);
-	int rc = -1;
 	if (n->invitation_id && !strncmp(n->type, "moka.file_", 10) &&
 	    !files_may_read(app, viewer, n->invitation_id))
-		goto out; /* no longer shared with them: the notification goes too */
-	if (n->post_id) {
-		struct jw sw;
-		jw_init(&sw, &status);
-		if (posts_render_status(app, a, &sw, viewer, n->post_id) < 0 || !status.len)
-			goto out;
-	}
-	if (n->actor_id) {
-		struct jw aw;
-		jw_init(&aw, &account);
-		if (people_render_account(app, a, &aw, n->actor_id) < 0 || !account.len)
-			goto out;
-	}
+		return -1; /* no longer shared with them: the notification goes too */
+	if ((n->post_id && !status->len) || (n->actor_id && !account->len))
+		return -1;
 	jw_obj_begin(w);
 	jw_kid(w, "id", n->id);
 	jw_kstr(w, "type", n->type);
 	jw_ktime(w, "created_at", n->created_at);
 	jw_kstr(w, "group_key", arena_printf(a, "ungrouped-%lld", (long long)n->id));
 	jw_key(w, "account");
-	if (account.len)
-		jw_raw(w, account.ptr, account.len);
+	if (n->actor_id)
+		jw_raw(w, account->json, account->len);
 	else
 		jw_null(w);
-	if (status.len) {
+	if (n->post_id) {
 		jw_key(w, "status");
-		jw_raw(w, status.ptr, status.len);
+		jw_raw(w, status->json, status->len);
 	}
 	if (n->invitation_id && !strncmp(n->type, "moka.file_", 10)) {
 		/* file notifications keep the file's id in invitation_id */
@@ -141,11 +130,23 @@ static int render_row(struct app *app, struct arena *a, struct jw *w, int64_t vi
 		render_invitation(app, a, w, viewer, n->invitation_id);
 	}
 	jw_obj_end(w);
-	rc = 0;
-out:
-	buf_free(&status);
-	buf_free(&account);
-	return rc;
+	return 0;
+}
+
+/* Renders the Statuses and Accounts of rows[0..n) in one go. */
+static void render_parts(struct app *app, struct arena *a, int64_t viewer,
+			 const struct notification *rows, int n, struct posts_json **status,
+			 struct posts_json **account)
+{
+	int64_t *posts = arena_alloc(a, ((size_t)n + 1) * sizeof(*posts));
+	int64_t *actors = arena_alloc(a, ((size_t)n + 1) * sizeof(*actors));
+	for (int i = 0; i < n; i++) {
+		posts[i] = rows[i].post_id;
+		actors[i] = rows[i].actor_id;
+	}
+	*status = arena_alloc(a, ((size_t)n + 1) * sizeof(**status));
+	*account = arena_alloc(a, ((size_t)n + 1) * sizeof(**account));
+	posts_render_parts(app, a, viewer, posts, (size_t)n, *status, actors, (size_t)n, *account);
 }
 
 int notify_render(struct app *app, struct arena *a, struct jw *w, int64_t viewer, int64_t id)
@@ -153,7 +154,9 @@ int notify_render(struct app *app, struct arena *a, struct jw *w, int64_t viewer
 	struct notification n;
 	if (store_notification_get(store_reader(app->store), a, viewer, id, &n) != STORE_OK)
 		return -1;
-	return render_row(app, a, w, viewer, &n);
+	struct posts_json *status, *account;
+	render_parts(app, a, viewer, &n, 1, &status, &account);
+	return render_row(app, a, w, viewer, &n, &status[0], &account[0]);
 }
 
 /* Rendered entries of a page, collected before writing them newest first. */
@@ -179,6 +182,9 @@ static int page_collect(struct app *app, struct arena *a, int64_t viewer,
 			rc = -1;
 			break;
 		}
+		/* the batch rendered together (a page and 8 more rows at most) */
+		struct posts_json *status, *account;
+		render_parts(app, a, viewer, rows, got, &status, &account);
 		for (int i = 0; i < got && it->n < it->max; i++) {
 			if (!it->first_id)
 				it->first_id = rows[i].id;
@@ -186,7 +192,7 @@ static int page_collect(struct app *app, struct arena *a, int64_t viewer,
 			buf_reset(&one);
 			struct jw ow;
 			jw_init(&ow, &one);
-			if (render_row(app, a, &ow, viewer, &rows[i]) == 0) {
+			if (render_row(app, a, &ow, viewer, &rows[i], &status[i], &account[i]) == 0) {
 				it->json[it->n] = arena_strndup(a, one.ptr, one.len);
 				it->len[it->n++] = one.len;
 			}

@@ -133,6 +133,18 @@ int posts_render_status_common(struct app *app, struct arena *a, struct jw *w, i
  * the order given. Batches the store reads of the whole page. */
 void posts_render_statuses(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
 			   const int64_t *ids, size_t n);
+/* For lists that wrap each Status and Account in an entity of their own
+ * (notifications): the Status JSON of each of post_ids (json NULL where
+ * viewer may not see it) and the Account JSON of each of user_ids (NULL:
+ * no such person), with one lock hold, one read transaction and the
+ * caches of rendered JSON for the lot. Strings in a. */
+struct posts_json {
+	const char *json;
+	size_t len;
+};
+void posts_render_parts(struct app *app, struct arena *a, int64_t viewer, const int64_t *post_ids,
+			size_t n_posts, struct posts_json *statuses, const int64_t *user_ids,
+			size_t n_users, struct posts_json *accounts);
 /* One page of stream q (feed_query_page's, into res) as a JSON array of
  * Statuses: the merge and the renderer's first step share one hold of the
  * memory lock, so each post is found and checked once. */

@@ -527,13 +527,16 @@ static void load_accounts(struct render *r)
 }
 
 /* What a render shows: the posts ids, or one page of stream q (found in
- * step 1's lock hold: the merge's audience check and slots serve both). */
+ * step 1's lock hold: the merge's audience check and slots serve both);
+ * and the Accounts of users, besides the posts' authors. */
 struct source {
 	const int64_t *ids;
 	size_t n; /* of ids, or of the page once found */
 	const struct feed_query *q;
 	const struct feed_page *pg;
 	struct feed_result *res;
+	const int64_t *users;
+	size_t n_users;
 };
 
 /* Steps 1 to 3. */
@@ -550,6 +553,9 @@ static struct rpost *prepare(struct render *r, struct source *src)
 	} else {
 		collect_locked(r, src->ids, NULL, src->n, p);
 	}
+	for (size_t i = 0; i < src->n_users; i++)
+		if (src->users[i] > 0)
+			account_add_locked(r, src->users[i]);
 	app_unlock(r->app);
 	size_t n = src->n;
 	load_accounts(r);
@@ -696,6 +702,37 @@ void posts_render_statuses(struct app *app, struct arena *a, struct jw *w, int64
 {
 	struct source src = {.ids = ids, .n = n};
 	render_array(app, a, w, viewer, &src);
+}
+
+void posts_render_parts(struct app *app, struct arena *a, int64_t viewer, const int64_t *post_ids,
+			size_t n_posts, struct posts_json *statuses, const int64_t *user_ids,
+			size_t n_users, struct posts_json *accounts)
+{
+	struct render r;
+	bool opened;
+	render_init(&r, app, a, viewer);
+	struct source src = {.ids = post_ids, .n = n_posts, .users = user_ids, .n_users = n_users};
+	struct rpost *p = render_begin(&r, &src, &opened);
+	struct buf one;
+	buf_init(&one, BUF_MAX_DEFAULT);
+	for (size_t i = 0; i < n_posts; i++) {
+		statuses[i] = (struct posts_json){0};
+		if (!p[i].ok)
+			continue;
+		buf_reset(&one);
+		struct jw w;
+		jw_init(&w, &one);
+		write_status(&r, &w, &p[i]);
+		statuses[i] = (struct posts_json){arena_strndup(a, one.ptr, one.len), one.len};
+	}
+	for (size_t i = 0; i < n_users; i++) {
+		accounts[i] = (struct posts_json){0};
+		const struct acct *ac = user_ids[i] > 0 ? account(&r, user_ids[i]) : NULL;
+		if (ac && ac->json) /* copied: a cached value is only held until render_end */
+			accounts[i] = (struct posts_json){arena_strndup(a, ac->json, ac->len), ac->len};
+	}
+	buf_free(&one);
+	render_end(&r, opened);
 }
 
 void posts_render_page(struct app *app, struct arena *a, struct jw *w, int64_t viewer,

@@ -261,3 +261,36 @@ test('a notification about a post the recipient can no longer see is not listed 
   assert.ok(!(await list(bob)).body.some((x) => x.status && x.status.id === reply.id));
   assert.equal(await unread(bob, '?types[]=mention'), countBefore - 1);
 });
+
+test('a notification shows its actor and post as they are now (the page renders them together, through the caches)', async () => {
+  const s = await status(eve, `@${carol.username} the numbers for Q3`, 'public');
+  const find = async () => {
+    const n = (await list(carol)).body.find((x) => x.type === 'mention' && x.status && x.status.id === s.id);
+    assert.ok(n, 'the mention is listed');
+    const one = await get(carol, `/api/v1/notifications/${n.id}`);
+    assert.equal(one.status, 200, JSON.stringify(one.body));
+    assert.deepEqual(one.body, n); // one notification and the page render the same entity
+    return n;
+  };
+  const first = await find();
+  assert.equal(first.account.id, eve.id);
+  assert.equal(first.status.favourites_count, 0);
+  assert.equal(first.status.favourited, false);
+  const acct = (await get(carol, `/api/v1/accounts/${eve.id}`)).body;
+  assert.deepEqual(first.account, acct);
+  assert.deepEqual(await find(), first); // read again: the cached parts are the same
+
+  // the actor's profile, the actor's counts, the post's counts and the
+  // reader's own flags all move
+  const r = await api(srv, 'PATCH', '/api/v1/accounts/update_credentials', { token: eve.token, form: { display_name: 'Eve Renamed' } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal((await post(dave, `/api/v1/accounts/${eve.id}/follow`, {})).status, 200);
+  assert.equal((await post(carol, `/api/v1/statuses/${s.id}/favourite`, {})).status, 200);
+  const now = await find();
+  assert.equal(now.account.display_name, 'Eve Renamed');
+  assert.equal(now.account.followers_count, first.account.followers_count + 1);
+  assert.equal(now.status.account.display_name, 'Eve Renamed');
+  assert.equal(now.status.favourites_count, 1);
+  assert.equal(now.status.favourited, true);
+  assert.deepEqual(now.account, (await get(carol, `/api/v1/accounts/${eve.id}`)).body);
+});
