@@ -128,7 +128,9 @@ route('/notifications', {
         status.hidden = list.children.length > 0;
         more.textContent = t('notif.more');
         more.hidden = !next;
-        if (first) { first = false; await markRead(); }
+        // not awaited: while the marker is saved, a scroll to the button must
+        // already load the next page (the observer says so only once)
+        if (first) { first = false; markRead(); }
       } catch (e) {
         if (e.name === 'AbortError') return;
         status.textContent = e.message;
