@@ -10,6 +10,7 @@
 #include "core/xmalloc.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,18 @@ struct block {
 	_Alignas(16) unsigned char data[];
 };
 
+/* Under AddressSanitizer nothing is kept: a recycled block would hide a
+ * use after arena_free from it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SPARE_MAX 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPARE_MAX 0
+#endif
+#endif
+#ifndef SPARE_MAX
 #define SPARE_MAX 64
+#endif
 
 struct arena {
 	struct block *head;
@@ -67,9 +79,20 @@ static struct block *block_new(size_t size)
 	return b;
 }
 
+/* Whether a freed block goes to the thread's spares. */
+static bool keep(const struct block *b)
+{
+#if SPARE_MAX > 0
+	return b->size == ARENA_BLOCK && n_spare < SPARE_MAX;
+#else
+	(void)b;
+	return false;
+#endif
+}
+
 static void block_free(struct block *b)
 {
-	if (b->size == ARENA_BLOCK && n_spare < SPARE_MAX) {
+	if (keep(b)) {
 		if (!spare) {
 			pthread_once(&spare_once, spare_key_new);
 			pthread_setspecific(spare_key, &spare_once); /* any non-NULL value */
@@ -96,7 +119,8 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
-	/* the first block (holding a) is the last of the chain */
+	/* a itself lives in the first block: nothing of it is read once the
+	 * walk has begun */
 	struct block *b = a->head;
 	while (b) {
 		struct block *next = b->next;
