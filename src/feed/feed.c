@@ -320,8 +320,7 @@ void feed_reposted(const struct feed *f, int64_t user, const uint32_t *slots, si
 }
 
 /* Whether author has a live repost of original besides skip. */
-static bool reposts_besides(const struct feed *f, uint32_t author, uint32_t original,
-			    uint32_t skip)
+static bool reposts_besides(const struct feed *f, uint32_t author, uint32_t original, uint32_t skip)
 {
 	const struct fvec *v = &f->users[author].authored;
 	for (uint32_t i = 0; i < v->len; i++) {

@@ -195,7 +195,7 @@ struct feed_query {
 };
 
 struct feed_result {
-	int64_t ids[FEED_LIMIT_MAX]; /* newest first */
+	int64_t ids[FEED_LIMIT_MAX];	/* newest first */
 	uint32_t slots[FEED_LIMIT_MAX]; /* theirs: valid only under the lock held
 					 * for feed_query_page_locked */
 	size_t n;

@@ -31,7 +31,7 @@ void feed_snap_write(const struct feed *f, struct snapw *w)
 	snapw_u32(w, f->users_cap);
 	for (uint32_t i = 0; i < f->users_cap; i++) {
 		const struct feed_user *u = &f->users[i];
-		struct user_head h = {u->authored.len, u->board.len,	 u->mentioned.len,
+		struct user_head h = {u->authored.len, u->board.len,	u->mentioned.len,
 				      u->liked.len,    u->reposted.len, u->live};
 		snapw_put(w, &h, sizeof(h));
 	}
@@ -192,8 +192,7 @@ bool feed_equal(const struct feed *a, const struct feed *b)
 		const struct feed_user *y = i < b->users_cap ? &b->users[i] : &none;
 		if (!vec_equal(&x->authored, &y->authored) || !vec_equal(&x->board, &y->board) ||
 		    !vec_equal(&x->mentioned, &y->mentioned) || !vec_equal(&x->liked, &y->liked) ||
-		    !vec_equal(&x->reposted, &y->reposted) ||
-		    x->live != y->live)
+		    !vec_equal(&x->reposted, &y->reposted) || x->live != y->live)
 			return false;
 	}
 	uint32_t groups =

@@ -192,7 +192,8 @@ static int page_collect(struct app *app, struct arena *a, int64_t viewer,
 			buf_reset(&one);
 			struct jw ow;
 			jw_init(&ow, &one);
-			if (render_row(app, a, &ow, viewer, &rows[i], &status[i], &account[i]) == 0) {
+			if (render_row(app, a, &ow, viewer, &rows[i], &status[i], &account[i]) ==
+			    0) {
 				it->json[it->n] = arena_strndup(a, one.ptr, one.len);
 				it->len[it->n++] = one.len;
 			}

@@ -177,8 +177,8 @@ static void flags_locked(struct render *r, struct rpost *p, const uint32_t *slot
  * the viewer's flags, and notes their authors. checked: the ids' slots,
  * found and passed through the audience check under this same lock hold
  * (a stream's page), or NULL. */
-static void collect_locked(struct render *r, const int64_t *ids, const uint32_t *checked,
-			   size_t n, struct rpost *out)
+static void collect_locked(struct render *r, const int64_t *ids, const uint32_t *checked, size_t n,
+			   struct rpost *out)
 {
 	const struct feed *f = r->app->feed;
 	struct audience_ctx c;
@@ -729,7 +729,8 @@ void posts_render_parts(struct app *app, struct arena *a, int64_t viewer, const 
 		accounts[i] = (struct posts_json){0};
 		const struct acct *ac = user_ids[i] > 0 ? account(&r, user_ids[i]) : NULL;
 		if (ac && ac->json) /* copied: a cached value is only held until render_end */
-			accounts[i] = (struct posts_json){arena_strndup(a, ac->json, ac->len), ac->len};
+			accounts[i] =
+			    (struct posts_json){arena_strndup(a, ac->json, ac->len), ac->len};
 	}
 	buf_free(&one);
 	render_end(&r, opened);
