@@ -120,37 +120,8 @@ struct feed *feed_new(void)
 	return f;
 }
 
-void feed_free(struct feed *f)
-{
-	if (!f)
-		return;
-	for (uint32_t i = 0; i < f->users_cap; i++) {
-		free(f->users[i].authored.v);
-		free(f->users[i].board.v);
-		free(f->users[i].mentioned.v);
-		free(f->users[i].liked.v);
-		free(f->users[i].reposted.v);
-	}
-	for (uint32_t i = 0; i < f->tags_cap; i++) {
-		free(f->tags[i].name);
-		free(f->tags[i].posts.v);
-	}
-	for (uint32_t i = 0; i < f->communities_cap; i++)
-		free(f->communities[i].v);
-	free(f->communities);
-	free(f->users);
-	free(f->newest);
-	free(f->tags);
-	free(f->listed.v);
-	free(f->pool);
-	if (f->cap) {
-		munmap(f->ids, map_bytes(f->cap, sizeof(*f->ids)));
-		munmap(f->posts, map_bytes(f->cap, sizeof(*f->posts)));
-	}
-	free(f);
-}
-
-/* Calls fn on every list of f, always in the same order. */
+/* Calls fn on every list of f, always in the same order: the one place
+ * that knows them all (freeing, sizing, shifting, compacting). */
 static void each_list(struct feed *f, void (*fn)(struct fvec *, void *), void *ctx)
 {
 	for (uint32_t i = 0; i < f->users_cap; i++) {
@@ -165,6 +136,31 @@ static void each_list(struct feed *f, void (*fn)(struct fvec *, void *), void *c
 	for (uint32_t i = 0; i < f->communities_cap; i++)
 		fn(&f->communities[i], ctx);
 	fn(&f->listed, ctx);
+}
+
+static void free_list(struct fvec *v, void *ctx)
+{
+	(void)ctx;
+	free(v->v);
+}
+
+void feed_free(struct feed *f)
+{
+	if (!f)
+		return;
+	each_list(f, free_list, NULL);
+	for (uint32_t i = 0; i < f->tags_cap; i++)
+		free(f->tags[i].name);
+	free(f->communities);
+	free(f->users);
+	free(f->newest);
+	free(f->tags);
+	free(f->pool);
+	if (f->cap) {
+		munmap(f->ids, map_bytes(f->cap, sizeof(*f->ids)));
+		munmap(f->posts, map_bytes(f->cap, sizeof(*f->posts)));
+	}
+	free(f);
 }
 
 struct compaction {
@@ -380,19 +376,21 @@ struct feed_tag *feed_tag_at(struct feed *f, const char *name, size_t len, bool 
 	return t;
 }
 
+static void add_bytes(struct fvec *v, void *ctx)
+{
+	*(size_t *)ctx += fvec_bytes(v);
+}
+
 size_t feed_bytes(const struct feed *f)
 {
 	size_t b = sizeof(*f) + f->cap * (sizeof(*f->ids) + sizeof(*f->posts)) +
 		   f->pool_cap * sizeof(*f->pool) +
 		   f->users_cap * (sizeof(*f->users) + sizeof(*f->newest)) +
-		   fvec_bytes(&f->listed) + f->tags_cap * sizeof(*f->tags);
-	for (uint32_t i = 0; i < f->users_cap; i++)
-		b += fvec_bytes(&f->users[i].authored) + fvec_bytes(&f->users[i].board) +
-		     fvec_bytes(&f->users[i].mentioned) + fvec_bytes(&f->users[i].liked) +
-		     fvec_bytes(&f->users[i].reposted);
+		   f->tags_cap * sizeof(*f->tags) + f->communities_cap * sizeof(*f->communities);
+	each_list((struct feed *)f, add_bytes, &b); /* reads only */
 	for (uint32_t i = 0; i < f->tags_cap; i++)
 		if (f->tags[i].name)
-			b += fvec_bytes(&f->tags[i].posts) + strlen(f->tags[i].name) + 1;
+			b += strlen(f->tags[i].name) + 1;
 	return b;
 }
 
@@ -437,6 +435,11 @@ static void grow_posts(struct feed *f)
 	feed_posts_reserve(f, f->cap ? f->cap + f->cap / 2 : 1024);
 }
 
+static void shift_list(struct fvec *v, void *ctx)
+{
+	fvec_shift(v, *(const uint32_t *)ctx);
+}
+
 /* Opens slot pos for an older id: every slot at or above pos moves up one. */
 static void open_slot(struct feed *f, uint32_t pos)
 {
@@ -449,20 +452,9 @@ static void open_slot(struct feed *f, uint32_t pos)
 		if (i != pos && (p->flags & (FEED_REPLY | FEED_REBLOG)) && p->ref - 1 >= pos)
 			p->ref++;
 	}
-	for (uint32_t i = 0; i < f->users_cap; i++) {
-		fvec_shift(&f->users[i].authored, pos);
+	each_list(f, shift_list, &pos);
+	for (uint32_t i = 0; i < f->users_cap; i++)
 		feed_newest_sync(f, i);
-		fvec_shift(&f->users[i].board, pos);
-		fvec_shift(&f->users[i].mentioned, pos);
-		fvec_shift(&f->users[i].liked, pos);
-		fvec_shift(&f->users[i].reposted, pos);
-	}
-	for (uint32_t i = 0; i < f->tags_cap; i++)
-		if (f->tags[i].name)
-			fvec_shift(&f->tags[i].posts, pos);
-	for (uint32_t i = 0; i < f->communities_cap; i++)
-		fvec_shift(&f->communities[i], pos);
-	fvec_shift(&f->listed, pos);
 }
 
 struct fvec *feed_community_at(struct feed *f, int64_t id, bool create)

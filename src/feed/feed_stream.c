@@ -366,21 +366,18 @@ void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_
 		}
 		last = slot;
 		out->scanned++;
-		if (stream_keeps(f, q, slot) && audience_slot_visible(&ac, slot)) {
-			out->slots[out->n] = slot;
-			out->ids[out->n++] = f->ids[slot];
-		}
+		if (stream_keeps(f, q, slot) && audience_slot_visible(&ac, slot))
+			out->slots[out->n++] = slot;
 	}
 	if (m.ascending) {
 		for (size_t i = 0; i < out->n / 2; i++) {
-			int64_t t = out->ids[i];
-			out->ids[i] = out->ids[out->n - 1 - i];
-			out->ids[out->n - 1 - i] = t;
 			uint32_t s = out->slots[i];
 			out->slots[i] = out->slots[out->n - 1 - i];
 			out->slots[out->n - 1 - i] = s;
 		}
 	}
+	for (size_t i = 0; i < out->n; i++)
+		out->ids[i] = f->ids[out->slots[i]];
 	if (out->n) {
 		out->prev_min_id = out->ids[0];
 		out->next_max_id = out->ids[out->n - 1];
