@@ -44,7 +44,8 @@ struct arena {
 
 static _Thread_local struct block *spare;
 static _Thread_local unsigned n_spare;
-static pthread_key_t spare_key; /* its destructor frees an exiting thread's spares */
+static _Thread_local bool spare_registered; /* with spare_key, once per thread */
+static pthread_key_t spare_key;		    /* its destructor frees an exiting thread's spares */
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 
 static void spare_drop(void *unused)
@@ -56,6 +57,7 @@ static void spare_drop(void *unused)
 		spare = next;
 	}
 	n_spare = 0;
+	spare_registered = false;
 }
 
 static void spare_key_new(void)
@@ -93,9 +95,10 @@ static bool keep(const struct block *b)
 static void block_free(struct block *b)
 {
 	if (keep(b)) {
-		if (!spare) {
+		if (!spare_registered) {
 			pthread_once(&spare_once, spare_key_new);
 			pthread_setspecific(spare_key, &spare_once); /* any non-NULL value */
+			spare_registered = true;
 		}
 		b->next = spare;
 		spare = b;
