@@ -86,13 +86,16 @@ function typedFields(root) {
   return out;
 }
 
+// Puts the typed values back into root's fields of the same names; returns
+// those with no such field yet.
 function putBack(root, fields) {
-  for (const f of fields) {
-    const sel = `[name="${CSS.escape(f.name)}"]`;
-    for (const el of root.querySelectorAll(sel)) {
+  return fields.filter((f) => {
+    const els = root.querySelectorAll(`[name="${CSS.escape(f.name)}"]`);
+    for (const el of els) {
       if ('checked' in f) { if (el.value === f.value) el.checked = f.checked; } else { el.value = f.value; break; }
     }
-  }
+    return els.length === 0;
+  });
 }
 
 async function render({ focus, keepScroll = false, keepState = false }) {
@@ -105,7 +108,7 @@ async function render({ focus, keepScroll = false, keepState = false }) {
   if (!guard(screen, url)) return;
   const same = keepState && current && current.path === url.pathname;
   const saved = same && current.save ? current.save() : undefined;
-  const typed = same && !current.save ? typedFields(main) : [];
+  let typed = same && !current.save ? typedFields(main) : [];
   if (current) current.controller.abort();
   const controller = new AbortController();
   const mine = { controller, path: url.pathname, save: null };
@@ -118,7 +121,12 @@ async function render({ focus, keepScroll = false, keepState = false }) {
   main.replaceChildren();
   main.setAttribute('aria-busy', 'true');
   try {
-    await screen.render(ctx);
+    const drawing = screen.render(ctx); // draws up to its first await
+    // the fields drawn at once get their text back at once, not after the
+    // screen's data arrives (the home composer would stay empty while its
+    // stream loads, and anything typed meanwhile would then be replaced)
+    if (typed.length) typed = putBack(main, typed);
+    await drawing;
   } catch (e) {
     if (e.name !== 'AbortError') {
       console.error(e);
