@@ -100,6 +100,9 @@ enum community_role communities_role_locked(struct app *app, int64_t id, int64_t
 /* The communities viewer belongs to, ascending ids (pointer into the
  * index, valid while the lock is held): the count. */
 size_t communities_of_locked(struct app *app, int64_t viewer, const uint32_t **ids);
+/* A counter that moves whenever the list of viewer's communities changes
+ * (0 before any). Lock held. */
+uint32_t communities_version_locked(struct app *app, int64_t viewer);
 /* The members of id, ascending user ids: the count. Lock held. */
 size_t communities_members_locked(struct app *app, int64_t id, const uint32_t **ids);
 

@@ -129,9 +129,11 @@ static void list_set(struct community_list *l, uint32_t id, bool in)
 		memmove(l->ids + i + 1, l->ids + i, (l->n - i) * sizeof(*l->ids));
 		l->ids[i] = id;
 		l->n++;
+		l->ver++;
 	} else if (!in && there) {
 		memmove(l->ids + i, l->ids + i + 1, (l->n - i - 1) * sizeof(*l->ids));
 		l->n--;
+		l->ver++;
 	}
 }
 
@@ -215,6 +217,13 @@ size_t communities_of_locked(struct app *app, int64_t viewer, const uint32_t **i
 	    app->communities ? user_list(app->communities, viewer, false) : NULL;
 	*ids = l ? l->ids : NULL;
 	return l ? l->n : 0;
+}
+
+uint32_t communities_version_locked(struct app *app, int64_t user)
+{
+	struct community_list *l =
+	    app->communities ? user_list(app->communities, user, false) : NULL;
+	return l ? l->ver : 0;
 }
 
 size_t communities_members_locked(struct app *app, int64_t id, const uint32_t **ids)

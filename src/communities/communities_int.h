@@ -20,6 +20,7 @@ struct community {
 struct community_list {
 	uint32_t *ids;
 	uint32_t n, cap;
+	uint32_t ver; /* a user's list: bumped at each change (communities_version_locked) */
 };
 
 struct communities {

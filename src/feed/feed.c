@@ -149,6 +149,7 @@ void feed_free(struct feed *f)
 	if (!f)
 		return;
 	each_list(f, free_list, NULL);
+	feed_home_free(f);
 	for (uint32_t i = 0; i < f->tags_cap; i++)
 		free(f->tags[i].name);
 	free(f->communities);
@@ -264,6 +265,8 @@ struct feed_user *feed_user_at(struct feed *f, int64_t user, bool create)
 		memset(f->users + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->users));
 		f->newest = xrealloc(f->newest, ncap * sizeof(*f->newest));
 		memset(f->newest + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->newest));
+		f->home = xrealloc(f->home, ncap * sizeof(*f->home));
+		memset(f->home + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->home));
 		f->users_cap = ncap;
 	}
 	return &f->users[user];
@@ -388,6 +391,7 @@ size_t feed_bytes(const struct feed *f)
 		   f->users_cap * (sizeof(*f->users) + sizeof(*f->newest)) +
 		   f->tags_cap * sizeof(*f->tags) + f->communities_cap * sizeof(*f->communities);
 	each_list((struct feed *)f, add_bytes, &b); /* reads only */
+	b += feed_home_bytes(f);
 	for (uint32_t i = 0; i < f->tags_cap; i++)
 		if (f->tags[i].name)
 			b += strlen(f->tags[i].name) + 1;
@@ -455,6 +459,7 @@ static void open_slot(struct feed *f, uint32_t pos)
 	each_list(f, shift_list, &pos);
 	for (uint32_t i = 0; i < f->users_cap; i++)
 		feed_newest_sync(f, i);
+	f->home_gen++; /* every slot from pos on moved */
 }
 
 struct fvec *feed_community_at(struct feed *f, int64_t id, bool create)
@@ -483,6 +488,7 @@ int feed_set_community(struct feed *f, int64_t id, int64_t community)
 		return -1;
 	f->posts[slot].community = (uint32_t)community;
 	fvec_add(v, slot);
+	f->home_gen++; /* an older slot in a list */
 	return 0;
 }
 

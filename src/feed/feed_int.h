@@ -44,7 +44,15 @@ struct feed {
 	uint32_t tags_cap, tags_used;
 	struct fvec *communities; /* [community id]: its posts */
 	uint32_t communities_cap;
+	struct feed_home **home; /* [user id]: their home stream's memo, or NULL
+				  * (users_cap entries; see feed_stream.c) */
+	uint32_t home_gen;	 /* bumped when an older slot joins a list */
 };
+
+/* Frees the home stream's memos (feed_free). */
+void feed_home_free(struct feed *f);
+/* The memos' bytes (feed_bytes). */
+size_t feed_home_bytes(const struct feed *f);
 
 /* Makes room for cap posts in ids and posts (anonymous mappings grown by
  * mremap: nothing is copied, however many posts there are). */

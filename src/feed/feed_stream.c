@@ -7,8 +7,10 @@
  * with a binary heap, newest first (or oldest first above a min_id, then
  * reversed), each candidate going through the audience check and the
  * stream's own filter until the page is full or FEED_SCAN_MAX candidates
- * were examined. Nothing is precomputed per reader: a company-wide post
- * costs one append, not 440,000.
+ * were examined. Nothing is pushed to readers: a company-wide post costs
+ * one append, not 440,000. A reader keeps only a memo of the newest slots
+ * of their own union, brought up to date when they read (see "the home
+ * stream's memo" below).
  *
  * Newest first, a list joins the heap only when it may hold the next
  * post: lists wait in a second heap ordered by an upper bound of their
@@ -23,8 +25,11 @@
 #include "audience/audience.h"
 #include "communities/communities.h"
 #include "core/arena.h"
+#include "core/xmalloc.h"
 #include "graph/graph.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* --- cursors ----------------------------------------------------------------- */
@@ -336,6 +341,220 @@ static void stream_lists(struct app *app, struct arena *a, const struct feed_que
 	merge_heapify(m);
 }
 
+/* --- the home stream's memo --------------------------------------------------- */
+
+/*
+ * A reader's home stream is the union of hundreds or thousands of lists,
+ * and its first page is asked for again and again. Each reader who reads
+ * it keeps the newest HOME_MEMO_SLOTS slots of that union (struct
+ * feed_home), so that a page at the top walks one short array instead of
+ * placing cursors in a few dozen lists found among thousands.
+ *
+ * The memo holds exactly the union's slots in [floor, upto): no audience
+ * check is applied (the page applies it, as to the merge's slots), and
+ * deleted posts stay, as they stay in the lists. Before each use it is
+ * checked against what can change the union:
+ *   - posts appended since (slots upto..n): each joins the memo if the
+ *     lists took it for this reader (home_has(), the rules of
+ *     feed_insert()); more than HOME_CATCHUP_MAX of them and the memo is
+ *     built again instead;
+ *   - the reader's connections and follows (graph_version) and
+ *     communities (communities_version_locked): built again;
+ *   - an older slot joining a list, or slots shifting (f->home_gen): built
+ *     again.
+ * Writers do nothing for it: a post still costs its appends, not a
+ * fan-out. Readers bring a memo up to date under the read lock, each memo
+ * under its own mutex; memos are freed only with the index.
+ */
+#define HOME_MEMO_SLOTS 64
+#define HOME_CATCHUP_MAX 512
+
+struct feed_home {
+	pthread_mutex_t lock;
+	bool built;
+	uint32_t upto, floor; /* holds every slot of the union in [floor, upto) */
+	uint32_t gen, graph_ver, groups_ver;
+	uint32_t start, n; /* a ring of n ascending slots from start */
+	uint32_t slot[HOME_MEMO_SLOTS];
+};
+
+void feed_home_free(struct feed *f)
+{
+	for (uint32_t i = 0; f->home && i < f->users_cap; i++)
+		if (f->home[i]) {
+			pthread_mutex_destroy(&f->home[i]->lock);
+			free(f->home[i]);
+		}
+	free(f->home);
+	f->home = NULL;
+}
+
+size_t feed_home_bytes(const struct feed *f)
+{
+	size_t b = f->users_cap * sizeof(*f->home);
+	for (uint32_t i = 0; f->home && i < f->users_cap; i++)
+		if (f->home[i])
+			b += sizeof(struct feed_home);
+	return b;
+}
+
+/* Appends slot, the newest; the oldest makes room. */
+static void memo_push(struct feed_home *h, uint32_t slot)
+{
+	if (h->n == HOME_MEMO_SLOTS) {
+		h->floor = h->slot[h->start] + 1;
+		h->start = (h->start + 1) % HOME_MEMO_SLOTS;
+		h->n--;
+	}
+	h->slot[(h->start + h->n) % HOME_MEMO_SLOTS] = slot;
+	h->n++;
+}
+
+/* Is slot in viewer's home lists? groups: viewer's communities, ascending. */
+static bool home_has(const struct app *app, uint32_t viewer, const uint32_t *groups, size_t ng,
+		     uint32_t slot)
+{
+	const struct feed_post *p = &app->feed->posts[slot];
+	if (p->author == viewer || ((p->flags & FEED_BOARD) && p->ref == viewer))
+		return true;
+	if (p->community) {
+		size_t lo = 0, hi = ng;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (groups[mid] < p->community)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < ng && groups[lo] == p->community)
+			return true;
+	}
+	return graph_is_connected(app->graph, viewer, p->author) ||
+	       graph_is_following(app->graph, viewer, p->author);
+}
+
+/* Fills h from the merge of viewer's lists: the union's newest slots. */
+static void memo_build(struct app *app, struct arena *a, uint32_t viewer, struct feed_home *h)
+{
+	struct feed *f = app->feed;
+	struct feed_query q = {.stream = FEED_HOME, .viewer = viewer};
+	struct merge m = {.ascending = false};
+	uint32_t got[HOME_MEMO_SLOTS], slot, last = FEED_NONE;
+	size_t k = 0;
+	if (f->n) {
+		stream_lists(app, a, &q, &m, 0, f->n);
+		while (k < HOME_MEMO_SLOTS && (slot = merge_next(&m)) != FEED_NONE)
+			if (slot != last)
+				got[k++] = last = slot;
+	}
+	h->floor = k == HOME_MEMO_SLOTS ? got[k - 1] : 0;
+	h->start = 0;
+	h->n = 0;
+	while (k)
+		h->slot[h->n++] = got[--k];
+	h->upto = f->n;
+	h->built = true;
+}
+
+/*
+ * viewer's memo, up to date, or NULL (no such reader). Lock held (read);
+ * on return h->lock is held too.
+ */
+static struct feed_home *memo_take(struct app *app, struct arena *a, int64_t viewer)
+{
+	struct feed *f = app->feed;
+	if (viewer <= 0 || (uint64_t)viewer >= f->users_cap || !f->home)
+		return NULL;
+	struct feed_home *h = __atomic_load_n(&f->home[viewer], __ATOMIC_ACQUIRE);
+	if (!h) {
+		struct feed_home *mine = xcalloc(1, sizeof(*mine));
+		pthread_mutex_init(&mine->lock, NULL);
+		if (__atomic_compare_exchange_n(&f->home[viewer], &h, mine, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			h = mine;
+		} else {
+			pthread_mutex_destroy(&mine->lock);
+			free(mine);
+		}
+	}
+	pthread_mutex_lock(&h->lock);
+	uint32_t v = (uint32_t)viewer, gv = graph_version(app->graph, v),
+		 cv = communities_version_locked(app, viewer);
+	if (!h->built || h->gen != f->home_gen || h->graph_ver != gv || h->groups_ver != cv ||
+	    f->n - h->upto > HOME_CATCHUP_MAX) {
+		h->gen = f->home_gen;
+		h->graph_ver = gv;
+		h->groups_ver = cv;
+		memo_build(app, a, v, h);
+	} else if (h->upto < f->n) {
+		const uint32_t *groups;
+		size_t ng = communities_of_locked(app, viewer, &groups);
+		for (uint32_t s = h->upto; s < f->n; s++)
+			if (home_has(app, v, groups, ng, s))
+				memo_push(h, s);
+		h->upto = f->n;
+	}
+	return h;
+}
+
+/* --- pages ---------------------------------------------------------------------- */
+
+struct page_walk {
+	const struct feed *f;
+	const struct feed_query *q;
+	struct audience_ctx ac;
+	size_t limit;
+	uint32_t last;
+	bool short_page;
+};
+
+/* Takes the next slot of the union into the page; false once it is full
+ * or out of budget. */
+static bool walk_take(struct page_walk *w, struct feed_result *out, uint32_t slot)
+{
+	if (slot == w->last)
+		return true; /* in two lists (a board post by a connection) */
+	if (out->scanned == FEED_SCAN_MAX) {
+		w->short_page = true;
+		return false;
+	}
+	w->last = slot;
+	out->scanned++;
+	if (stream_keeps(w->f, w->q, slot) && audience_slot_visible(&w->ac, slot))
+		out->slots[out->n++] = slot;
+	return out->n < w->limit;
+}
+
+/*
+ * The newest part of a home page, from the memo: slots in [lo, hi) it
+ * covers. Lowers *hi to what the merge still has to cover, 0 when the
+ * page is done.
+ */
+static void walk_memo(struct app *app, struct arena *a, struct page_walk *w,
+		      struct feed_result *out, uint32_t lo, uint32_t *hi)
+{
+	struct feed_home *h = memo_take(app, a, w->q->viewer);
+	if (!h)
+		return;
+	uint32_t top[HOME_MEMO_SLOTS], n = 0, floor = h->floor;
+	for (uint32_t i = h->n; i-- > 0;) {
+		uint32_t s = h->slot[(h->start + i) % HOME_MEMO_SLOTS];
+		if (s < lo)
+			break;
+		if (s < *hi)
+			top[n++] = s;
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (floor >= *hi)
+		return; /* a deep page: all below the memo */
+	for (uint32_t i = 0; i < n; i++)
+		if (!walk_take(w, out, top[i])) {
+			*hi = 0;
+			return;
+		}
+	*hi = floor > lo ? floor : 0;
+}
+
 void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_query *q,
 			    const struct feed_page *pg, struct feed_result *out)
 {
@@ -346,28 +565,23 @@ void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_
 	int64_t lower = pg->since_id > pg->min_id ? pg->since_id : pg->min_id;
 	uint32_t hi = pg->max_id ? feed_lower_bound(f, pg->max_id) : f->n;
 	uint32_t lo = lower ? feed_lower_bound(f, lower + (lower < INT64_MAX)) : 0;
-	size_t limit =
-	    pg->limit > 0 && pg->limit <= FEED_LIMIT_MAX ? (size_t)pg->limit : FEED_LIMIT_DEFAULT;
+	struct page_walk w = {.f = f,
+			      .q = q,
+			      .limit = pg->limit > 0 && pg->limit <= FEED_LIMIT_MAX
+					   ? (size_t)pg->limit
+					   : FEED_LIMIT_DEFAULT,
+			      .last = FEED_NONE};
 	struct merge m = {.ascending = pg->min_id > 0};
 	if (lo >= hi)
 		return;
-	stream_lists(app, a, q, &m, lo, hi);
-
-	struct audience_ctx ac;
-	audience_ctx_init(&ac, app, q->viewer);
-	uint32_t slot, last = FEED_NONE;
-	bool short_page = false;
-	while (out->n < limit && (slot = merge_next(&m)) != FEED_NONE) {
-		if (slot == last)
-			continue; /* in two lists (a board post by a connection) */
-		if (out->scanned == FEED_SCAN_MAX) {
-			short_page = true;
-			break;
-		}
-		last = slot;
-		out->scanned++;
-		if (stream_keeps(f, q, slot) && audience_slot_visible(&ac, slot))
-			out->slots[out->n++] = slot;
+	audience_ctx_init(&w.ac, app, q->viewer);
+	if (q->stream == FEED_HOME && !m.ascending)
+		walk_memo(app, a, &w, out, lo, &hi);
+	if (lo < hi) {
+		stream_lists(app, a, q, &m, lo, hi);
+		uint32_t slot;
+		while ((slot = merge_next(&m)) != FEED_NONE && walk_take(&w, out, slot))
+			;
 	}
 	if (m.ascending) {
 		for (size_t i = 0; i < out->n / 2; i++) {
@@ -382,12 +596,12 @@ void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_
 		out->prev_min_id = out->ids[0];
 		out->next_max_id = out->ids[out->n - 1];
 	}
-	if (short_page && last != FEED_NONE) {
+	if (w.short_page && w.last != FEED_NONE) {
 		/* out of budget: let the client go on from where the scan stopped */
 		if (m.ascending)
-			out->prev_min_id = f->ids[last];
+			out->prev_min_id = f->ids[w.last];
 		else
-			out->next_max_id = f->ids[last];
+			out->next_max_id = f->ids[w.last];
 	}
 }
 

@@ -127,6 +127,8 @@ struct graph {
 	struct graph_list *bulk_conn; /* [id] connections appended while bulk loading */
 	struct graph_list *following; /* [id] people id follows */
 	struct graph_list *followers; /* [id] people following id */
+	uint32_t *ver;		      /* [id] bumped when id's connections or follows change */
+	uint32_t ver_cap;	      /* entries allocated in ver */
 	uint32_t max_id;	      /* highest valid id */
 	uint32_t cap;		      /* entries allocated in each table */
 	bool bulk;		      /* bulk appends not yet sorted */
@@ -1034,6 +1036,7 @@ void graph_free(struct graph *g)
 		return;
 	free(g->head);
 	free(g->block);
+	free(g->ver);
 	arena_release(&g->arena);
 	hubs_free(&g->hubs);
 	table_free(g->bulk_conn, g->max_id);
@@ -1110,6 +1113,25 @@ size_t graph_bytes(const struct graph *g)
 	return bytes;
 }
 
+/* Marks a change of a's connections or follows (see graph_version). */
+static void bump(struct graph *g, uint32_t a)
+{
+	if (a >= g->ver_cap) {
+		uint32_t cap = g->ver_cap ? g->ver_cap : 1024;
+		while (cap <= a)
+			cap *= 2;
+		g->ver = xrealloc(g->ver, (size_t)cap * sizeof(*g->ver));
+		memset(g->ver + g->ver_cap, 0, (size_t)(cap - g->ver_cap) * sizeof(*g->ver));
+		g->ver_cap = cap;
+	}
+	g->ver[a]++;
+}
+
+uint32_t graph_version(const struct graph *g, uint32_t a)
+{
+	return a < g->ver_cap ? g->ver[a] : 0;
+}
+
 /* Validates a pair for a mutator and makes both ids exist. */
 static int prepare_pair(struct graph *g, uint32_t a, uint32_t b)
 {
@@ -1127,6 +1149,8 @@ int graph_connect(struct graph *g, uint32_t a, uint32_t b)
 		return 0;
 	conn_insert(g, b, a);
 	hub_edge_added(g, a, b);
+	bump(g, a);
+	bump(g, b);
 	return 1;
 }
 
@@ -1141,6 +1165,8 @@ int graph_disconnect(struct graph *g, uint32_t a, uint32_t b)
 		return 0;
 	conn_remove(g, b, a);
 	hub_edge_removed(g, a, b);
+	bump(g, a);
+	bump(g, b);
 	return 1;
 }
 
@@ -1152,6 +1178,7 @@ int graph_follow(struct graph *g, uint32_t a, uint32_t b)
 	if (!list_insert(&g->following[a], b))
 		return 0;
 	list_insert(&g->followers[b], a);
+	bump(g, a);
 	return 1;
 }
 
@@ -1165,6 +1192,7 @@ int graph_unfollow(struct graph *g, uint32_t a, uint32_t b)
 	if (!list_remove(&g->following[a], b))
 		return 0;
 	list_remove(&g->followers[b], a);
+	bump(g, a);
 	return 1;
 }
 
@@ -1382,6 +1410,8 @@ int graph_bulk_connect(struct graph *g, uint32_t a, uint32_t b)
 	g->bulk = true;
 	list_push(&g->bulk_conn[a], b);
 	list_push(&g->bulk_conn[b], a);
+	bump(g, a);
+	bump(g, b);
 	return 0;
 }
 
@@ -1392,6 +1422,7 @@ int graph_bulk_follow(struct graph *g, uint32_t a, uint32_t b)
 	g->bulk = true;
 	list_push(&g->following[a], b);
 	list_push(&g->followers[b], a);
+	bump(g, a);
 	return 0;
 }
 

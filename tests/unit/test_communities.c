@@ -225,12 +225,32 @@ static void test_community_stream_and_home(void **state)
 	assert_int_equal(res.ids[0], c);
 	assert_int_equal(res.ids[1], a);
 	(void)b;
+	/* the home stream's memo, built by the read above, follows a new
+	 * community post, leaving and joining again */
+	int64_t d = post(app, MEMBER, VIS_COMMUNITY, MOD, 0, NULL, 0);
+	feed_query_page(app, ar, &h, &pg, &res);
+	assert_int_equal(res.n, 3);
+	assert_int_equal(res.ids[0], d);
+	communities_index_set_role(app->communities, PUB, OWNER, COMMUNITY_NONE);
+	feed_query_page(app, ar, &h, &pg, &res);
+	assert_int_equal(res.n, 2);
+	assert_int_equal(res.ids[0], d);
+	assert_int_equal(res.ids[1], a);
+	communities_index_set_role(app->communities, PUB, OWNER, COMMUNITY_MEMBER);
+	feed_query_page(app, ar, &h, &pg, &res);
+	assert_int_equal(res.n, 3);
+	assert_int_equal(res.ids[1], c);
 	/* set_community (loading) files a post under its community */
 	int64_t late = post(app, MEMBER, VIS_COMMUNITY, 0, 0, NULL, 0);
+	feed_query_page(app, ar, &h, &pg, &res);
+	assert_int_equal(res.n, 3);
 	assert_int_equal(feed_set_community(app->feed, late, RES), 0);
 	q.viewer = OWNER;
 	feed_query_page(app, ar, &q, &pg, &res);
 	assert_int_equal(res.n, 2);
+	assert_int_equal(res.ids[0], late);
+	feed_query_page(app, ar, &h, &pg, &res);
+	assert_int_equal(res.n, 4);
 	assert_int_equal(res.ids[0], late);
 	arena_free(ar);
 	app_del(app);

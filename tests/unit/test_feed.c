@@ -494,6 +494,86 @@ static void test_out_of_order_ids(void **state)
 	model_free(m);
 }
 
+/* Every page of the home stream of each of the viewers, against brute force. */
+static void check_homes(struct model *m, const int64_t *viewers, int n, const char *what)
+{
+	for (int k = 0; k < n; k++) {
+		struct feed_query home = {.stream = FEED_HOME, .viewer = viewers[k]};
+		check_stream(m, &home, 1 + (int)rng_below(&m->rng, FEED_LIMIT_MAX), what);
+	}
+}
+
+/*
+ * The home stream's memo (feed_stream.c): the same readers read their
+ * home stream again and again while posts arrive (a few at a time, and
+ * more than a memo catches up with), posts are deleted, the readers
+ * connect, disconnect, follow and unfollow, and posts arrive out of id
+ * order. Every page of every reader equals brute force each time.
+ */
+static void test_home_memo_vs_brute_force(void **state)
+{
+	struct model *m = model_new(8128, 40, 5.0);
+	int64_t viewers[12], id = 10000;
+	for (int k = 0; k < 12; k++)
+		viewers[k] = rng_below(&m->rng, m->people) + 1;
+	for (int i = 0; i < 300; i++)
+		add_random_post(m, id += 10);
+	check_homes(m, viewers, 12, "memo built");
+	for (int round = 0; round < 30; round++) {
+		int posts = (int)rng_below(&m->rng, 12);
+		for (int i = 0; i < posts; i++)
+			add_random_post(m, id += 10);
+		check_homes(m, viewers, 12, "memo caught up");
+	}
+	for (int i = 0; i < 700; i++) /* more than the memo catches up with */
+		add_random_post(m, id += 10);
+	check_homes(m, viewers, 12, "memo after many posts");
+	for (int round = 0; round < 20; round++) {
+		uint32_t v = (uint32_t)viewers[rng_below(&m->rng, 12)],
+			 o = rng_below(&m->rng, m->people) + 1;
+		size_t n;
+		switch (rng_below(&m->rng, 5)) {
+		case 0:
+			graph_connect(m->app->graph, v, o);
+			break;
+		case 1: {
+			const uint32_t *c = graph_connections(m->app->graph, v, &n);
+			if (n)
+				graph_disconnect(m->app->graph, o,
+						 c[0]); /* o's side: v's list changes */
+			if (n)
+				graph_disconnect(m->app->graph, c[0], v);
+			break;
+		}
+		case 2:
+			graph_follow(m->app->graph, v, o);
+			break;
+		case 3: {
+			const uint32_t *f = graph_following(m->app->graph, v, &n);
+			if (n)
+				graph_unfollow(m->app->graph, v, f[n - 1]);
+			break;
+		}
+		default: {
+			int i = (int)rng_below(&m->rng, (uint32_t)m->n);
+			if (!m->posts[i].deleted)
+				assert_int_equal(feed_delete(m->app->feed, m->posts[i].id), 0);
+			m->posts[i].deleted = true;
+		}
+		}
+		add_random_post(m, id += 10);
+		check_homes(m, viewers, 12, "memo after a change");
+	}
+	/* older ids shift every slot after them */
+	for (int i = 0; i < 10; i++) {
+		int64_t old = 10001 + (int64_t)rng_below(&m->rng, (uint32_t)(id - 10000) / 10) * 10;
+		if (feed_slot(m->app->feed, old) == FEED_NONE)
+			add_random_post(m, old);
+		check_homes(m, viewers, 12, "memo after an older post");
+	}
+	model_free(m);
+}
+
 /* Every person's like and repost flags, and every like count, against the
  * model: likes[u][i] and the live reposts the model holds. */
 static void check_flags(const struct model *m, bool (*likes)[MAX_POSTS], const char *why)
@@ -626,6 +706,7 @@ int main(void)
 	    cmocka_unit_test(test_likes_and_reposts_vs_brute_force),
 	    cmocka_unit_test(test_after_deletes_disconnects_and_edits),
 	    cmocka_unit_test(test_out_of_order_ids),
+	    cmocka_unit_test(test_home_memo_vs_brute_force),
 	    cmocka_unit_test(test_reply_counts),
 	    cmocka_unit_test(test_duplicates_and_bad_input),
 	};
