@@ -155,6 +155,7 @@ void feed_free(struct feed *f)
 	free(f->communities);
 	free(f->users);
 	free(f->newest);
+	free(f->stats_ver);
 	free(f->tags);
 	free(f->pool);
 	if (f->cap) {
@@ -265,6 +266,9 @@ struct feed_user *feed_user_at(struct feed *f, int64_t user, bool create)
 		memset(f->users + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->users));
 		f->newest = xrealloc(f->newest, ncap * sizeof(*f->newest));
 		memset(f->newest + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->newest));
+		f->stats_ver = xrealloc(f->stats_ver, ncap * sizeof(*f->stats_ver));
+		memset(f->stats_ver + f->users_cap, 0,
+		       (ncap - f->users_cap) * sizeof(*f->stats_ver));
 		f->home = xrealloc(f->home, ncap * sizeof(*f->home));
 		memset(f->home + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->home));
 		f->users_cap = ncap;
@@ -276,6 +280,11 @@ void feed_newest_sync(struct feed *f, uint32_t user)
 {
 	const struct fvec *v = &f->users[user].authored;
 	f->newest[user] = v->len ? v->last + 1 : 0;
+}
+
+uint32_t feed_user_version(const struct feed *f, int64_t user)
+{
+	return user > 0 && (uint64_t)user < f->users_cap ? f->stats_ver[user] : 0;
 }
 
 void feed_user_stats(const struct feed *f, int64_t user, uint32_t *posts, int64_t *newest)
@@ -388,7 +397,7 @@ size_t feed_bytes(const struct feed *f)
 {
 	size_t b = sizeof(*f) + f->cap * (sizeof(*f->ids) + sizeof(*f->posts)) +
 		   f->pool_cap * sizeof(*f->pool) +
-		   f->users_cap * (sizeof(*f->users) + sizeof(*f->newest)) +
+		   f->users_cap * (sizeof(*f->users) + sizeof(*f->newest) + sizeof(*f->stats_ver)) +
 		   f->tags_cap * sizeof(*f->tags) + f->communities_cap * sizeof(*f->communities);
 	each_list((struct feed *)f, add_bytes, &b); /* reads only */
 	b += feed_home_bytes(f);
@@ -578,6 +587,7 @@ int feed_insert(struct feed *f, const struct feed_new *p)
 	struct feed_user *u = feed_user_at(f, p->author, true);
 	fvec_add(&u->authored, pos);
 	feed_newest_sync(f, (uint32_t)p->author);
+	f->stats_ver[p->author]++;
 	if (!p->deleted && p->visibility != VIS_DIRECT)
 		u->live++;
 	if ((fp.flags & FEED_REBLOG) && !p->deleted) {
@@ -611,6 +621,8 @@ int feed_delete(struct feed *f, int64_t id)
 	struct feed_user *u = feed_user_at(f, p->author, false);
 	if (u && u->live > 0 && p->visibility != VIS_DIRECT)
 		u->live--;
+	if (u)
+		f->stats_ver[p->author]++;
 	if (p->flags & FEED_REPLY)
 		count_reply(f, p, -1);
 	if (p->flags & FEED_REBLOG) {

@@ -103,6 +103,9 @@ uint32_t feed_ref_slot(const struct feed_post *p);
 /* How many live posts user wrote that are not direct (Mastodon's
  * statuses_count), and the id of the newest live one (0: none). */
 void feed_user_stats(const struct feed *f, int64_t user, uint32_t *posts, int64_t *newest);
+/* A counter that moves whenever what feed_user_stats returns for user may
+ * change (their posts and deletes); 0 for people who never posted. */
+uint32_t feed_user_version(const struct feed *f, int64_t user);
 /* Whether user likes the post at slot. O(log likes). */
 bool feed_liked(const struct feed *f, int64_t user, uint32_t slot);
 /* out[k]: whether user has a live repost of the post at slots[k]. One pass

@@ -35,6 +35,8 @@ struct feed {
 	uint32_t *pool; /* mention runs: count, then the ids; [0] unused */
 	uint32_t pool_len, pool_cap;
 	struct feed_user *users; /* [user id] */
+	uint32_t *stats_ver;	 /* [user id]: bumped when their post count or newest
+				  * post may change (feed_user_version) */
 	uint32_t *newest;	 /* [user id]: users[id].authored.last + 1, 0 when empty —
 				  * compact, so a merge over thousands of people can
 				  * order them without touching their lists */

@@ -116,6 +116,7 @@ struct feed *feed_snap_read(struct snapr *r)
 		struct user_head *h = xmalloc((size_t)users * sizeof(*h));
 		f->users = xcalloc(users, sizeof(*f->users));
 		f->newest = xcalloc(users, sizeof(*f->newest));
+		f->stats_ver = xcalloc(users, sizeof(*f->stats_ver));
 		f->home = xcalloc(users, sizeof(*f->home));
 		f->users_cap = users;
 		ok = snapr_get(r, h, (size_t)users * sizeof(*h));

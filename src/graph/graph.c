@@ -1113,7 +1113,7 @@ size_t graph_bytes(const struct graph *g)
 	return bytes;
 }
 
-/* Marks a change of a's connections or follows (see graph_version). */
+/* Marks a change of a's connections, follows or followers (graph_version). */
 static void bump(struct graph *g, uint32_t a)
 {
 	if (a >= g->ver_cap) {
@@ -1179,6 +1179,7 @@ int graph_follow(struct graph *g, uint32_t a, uint32_t b)
 		return 0;
 	list_insert(&g->followers[b], a);
 	bump(g, a);
+	bump(g, b);
 	return 1;
 }
 
@@ -1193,6 +1194,7 @@ int graph_unfollow(struct graph *g, uint32_t a, uint32_t b)
 		return 0;
 	list_remove(&g->followers[b], a);
 	bump(g, a);
+	bump(g, b);
 	return 1;
 }
 
@@ -1423,6 +1425,7 @@ int graph_bulk_follow(struct graph *g, uint32_t a, uint32_t b)
 	list_push(&g->following[a], b);
 	list_push(&g->followers[b], a);
 	bump(g, a);
+	bump(g, b);
 	return 0;
 }
 

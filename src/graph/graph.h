@@ -124,11 +124,11 @@ bool graph_is_following(const struct graph *g, uint32_t a, uint32_t b);
 int graph_distance(const struct graph *g, uint32_t a, uint32_t b);
 
 /*
- * A counter of a's changes: it moves whenever a's connections or the
- * people a follows change (connect, disconnect, follow, unfollow, bulk
- * appends). Whoever keeps something derived from those lists (the home
- * stream's memo) keeps the counter with it and compares. 0 for ids never
- * changed.
+ * A counter of a's changes: it moves whenever a's connections, the people
+ * a follows or a's followers change (connect, disconnect, follow,
+ * unfollow, bulk appends). Whoever keeps something derived from those
+ * lists (the home stream's memo, a rendered Account's counts) keeps the
+ * counter with it and compares. 0 for ids never changed.
  */
 uint32_t graph_version(const struct graph *g, uint32_t a);
 

@@ -359,3 +359,38 @@ test('reply counts follow new and deleted replies of a narrower audience (the ca
   assert.equal((await api(srv, 'DELETE', `/api/v1/statuses/${r1.id}`, as('ben'))).status, 200);
   assert.deepEqual([await count('ann'), await count('cat')], [0, 0]);
 });
+
+test("a Status's Account shows its author's present counts, from the cache or not", async () => {
+  const fay = createUser(srv, 'fay'), gus = createUser(srv, 'gus'), hal = createUser(srv, 'hal');
+  const by = (x) => ({ token: x.token });
+  const ok = async (r) => { assert.equal((await r).status, 200); };
+  const s = await api(srv, 'POST', '/api/v1/statuses', { ...by(fay), json: { status: 'counting', visibility: 'public' } });
+  assert.equal(s.status, 200);
+  // each read twice: the second comes from the cache of rendered Accounts
+  async function counts(want) {
+    for (let i = 0; i < 2; i++) {
+      const r = await api(srv, 'GET', `/api/v1/statuses/${s.body.id}`, by(gus));
+      assert.equal(r.status, 200);
+      const a = r.body.account;
+      assert.deepEqual([a.followers_count, a.following_count, a.statuses_count, a.moka.connections_count], want);
+      const plain = (await api(srv, 'GET', `/api/v1/accounts/${fay.id}`, by(gus))).body;
+      assert.equal(a.last_status_at, plain.last_status_at);
+    }
+  }
+  await counts([0, 0, 1, 0]);
+  await ok(api(srv, 'POST', `/api/v1/accounts/${fay.id}/follow`, by(gus)));
+  await counts([1, 0, 1, 0]);
+  await ok(api(srv, 'POST', `/api/v1/accounts/${hal.id}/follow`, by(fay)));
+  await counts([1, 1, 1, 0]);
+  await ok(api(srv, 'POST', `/api/moka/v1/accounts/${hal.id}/connect`, by(fay)));
+  await ok(api(srv, 'POST', `/api/moka/v1/accounts/${fay.id}/connect`, by(hal)));
+  await counts([1, 1, 1, 1]);
+  const t = await api(srv, 'POST', '/api/v1/statuses', { ...by(fay), json: { status: 'and one more' } });
+  assert.equal(t.status, 200);
+  await counts([1, 1, 2, 1]);
+  await ok(api(srv, 'DELETE', `/api/v1/statuses/${t.body.id}`, by(fay)));
+  await counts([1, 1, 1, 1]);
+  await ok(api(srv, 'POST', `/api/v1/accounts/${fay.id}/unfollow`, by(gus)));
+  await ok(api(srv, 'POST', `/api/moka/v1/accounts/${hal.id}/disconnect`, by(fay)));
+  await counts([0, 1, 1, 0]);
+});
