@@ -52,10 +52,23 @@ void audience_ctx_init(struct audience_ctx *c, struct app *app, int64_t viewer)
 
 #define REL_FOLLOWS 4u
 
+/* author's entry in c's cache of relations (64 entries). */
+static unsigned rel_slot(uint32_t author)
+{
+	return (author * 2654435761u) >> 26;
+}
+
+void audience_ctx_connected(struct audience_ctx *c, uint32_t author)
+{
+	unsigned h = rel_slot(author);
+	c->keys[h] = author;
+	c->rel[h] = 1; /* distance 1 answers every rule; follows is not asked */
+}
+
 /* The viewer's relation to author: distance in bits 0-1, REL_FOLLOWS. */
 static unsigned relation(struct audience_ctx *c, uint32_t author)
 {
-	unsigned h = (author * 2654435761u) >> 26; /* 64 entries */
+	unsigned h = rel_slot(author);
 	if (c->keys[h] == author)
 		return c->rel[h];
 	const struct graph *g = c->app->graph;

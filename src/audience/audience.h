@@ -83,6 +83,10 @@ struct audience_ctx {
 };
 
 void audience_ctx_init(struct audience_ctx *c, struct app *app, int64_t viewer);
+/* Tells c that author is one of the viewer's connections (distance 1): a
+ * fact the caller holds for this lock hold (the home stream's memo keeps
+ * it, checked against graph_version), sparing the graph lookup. Lock held. */
+void audience_ctx_connected(struct audience_ctx *c, uint32_t author);
 /* May c->viewer see the post at slot (see feed.h)? Lock held. */
 bool audience_slot_visible(struct audience_ctx *c, uint32_t slot);
 /* Would c->viewer see the post that d describes, were it indexed now

@@ -376,6 +376,7 @@ struct feed_home {
 	uint32_t gen, graph_ver, groups_ver;
 	uint32_t start, n; /* a ring of n ascending slots from start */
 	uint32_t slot[HOME_MEMO_SLOTS];
+	uint64_t connected; /* bit i: slot[i]'s author is the reader's connection */
 };
 
 void feed_home_free(struct feed *f)
@@ -399,23 +400,33 @@ size_t feed_home_bytes(const struct feed *f)
 }
 
 /* Appends slot, the newest; the oldest makes room. */
-static void memo_push(struct feed_home *h, uint32_t slot)
+static void memo_push(struct feed_home *h, uint32_t slot, bool connected)
 {
 	if (h->n == HOME_MEMO_SLOTS) {
 		h->floor = h->slot[h->start] + 1;
 		h->start = (h->start + 1) % HOME_MEMO_SLOTS;
 		h->n--;
 	}
-	h->slot[(h->start + h->n) % HOME_MEMO_SLOTS] = slot;
+	uint32_t i = (h->start + h->n) % HOME_MEMO_SLOTS;
+	h->slot[i] = slot;
+	h->connected = (h->connected & ~(1ull << i)) | ((uint64_t)connected << i);
 	h->n++;
 }
 
-/* Is slot in viewer's home lists? groups: viewer's communities, ascending. */
+/* Is the author of slot one of viewer's connections? */
+static bool author_connected(const struct app *app, uint32_t viewer, uint32_t slot)
+{
+	uint32_t author = app->feed->posts[slot].author;
+	return author != viewer && graph_is_connected(app->graph, viewer, author);
+}
+
+/* Is slot in viewer's home lists? groups: viewer's communities, ascending;
+ * connected: author_connected(), known. */
 static bool home_has(const struct app *app, uint32_t viewer, const uint32_t *groups, size_t ng,
-		     uint32_t slot)
+		     uint32_t slot, bool connected)
 {
 	const struct feed_post *p = &app->feed->posts[slot];
-	if (p->author == viewer || ((p->flags & FEED_BOARD) && p->ref == viewer))
+	if (connected || p->author == viewer || ((p->flags & FEED_BOARD) && p->ref == viewer))
 		return true;
 	if (p->community) {
 		size_t lo = 0, hi = ng;
@@ -429,8 +440,7 @@ static bool home_has(const struct app *app, uint32_t viewer, const uint32_t *gro
 		if (lo < ng && groups[lo] == p->community)
 			return true;
 	}
-	return graph_is_connected(app->graph, viewer, p->author) ||
-	       graph_is_following(app->graph, viewer, p->author);
+	return graph_is_following(app->graph, viewer, p->author);
 }
 
 /* Fills h from the merge of viewer's lists: the union's newest slots. */
@@ -450,8 +460,8 @@ static void memo_build(struct app *app, struct arena *a, uint32_t viewer, struct
 	h->floor = k == HOME_MEMO_SLOTS ? got[k - 1] : 0;
 	h->start = 0;
 	h->n = 0;
-	while (k)
-		h->slot[h->n++] = got[--k];
+	while (k--)
+		memo_push(h, got[k], author_connected(app, viewer, got[k]));
 	h->upto = f->n;
 	h->built = true;
 }
@@ -489,9 +499,11 @@ static struct feed_home *memo_take(struct app *app, struct arena *a, int64_t vie
 	} else if (h->upto < f->n) {
 		const uint32_t *groups;
 		size_t ng = communities_of_locked(app, viewer, &groups);
-		for (uint32_t s = h->upto; s < f->n; s++)
-			if (home_has(app, v, groups, ng, s))
-				memo_push(h, s);
+		for (uint32_t s = h->upto; s < f->n; s++) {
+			bool conn = author_connected(app, v, s);
+			if (home_has(app, v, groups, ng, s, conn))
+				memo_push(h, s, conn);
+		}
 		h->upto = f->n;
 	}
 	return h;
@@ -508,9 +520,10 @@ struct page_walk {
 	bool short_page;
 };
 
-/* Takes the next slot of the union into the page; false once it is full
- * or out of budget. */
-static bool walk_take(struct page_walk *w, struct feed_result *out, uint32_t slot)
+/* Takes the next slot of the union into the page (connected: its author
+ * is known to be the viewer's connection); false once it is full or out of
+ * budget. */
+static bool walk_take(struct page_walk *w, struct feed_result *out, uint32_t slot, bool connected)
 {
 	if (slot == w->last)
 		return true; /* in two lists (a board post by a connection) */
@@ -520,6 +533,8 @@ static bool walk_take(struct page_walk *w, struct feed_result *out, uint32_t slo
 	}
 	w->last = slot;
 	out->scanned++;
+	if (connected)
+		audience_ctx_connected(&w->ac, w->f->posts[slot].author);
 	if (stream_keeps(w->f, w->q, slot) && audience_slot_visible(&w->ac, slot))
 		out->slots[out->n++] = slot;
 	return out->n < w->limit;
@@ -537,18 +552,21 @@ static void walk_memo(struct app *app, struct arena *a, struct page_walk *w,
 	if (!h)
 		return;
 	uint32_t top[HOME_MEMO_SLOTS], n = 0, floor = h->floor;
+	bool conn[HOME_MEMO_SLOTS];
 	for (uint32_t i = h->n; i-- > 0;) {
-		uint32_t s = h->slot[(h->start + i) % HOME_MEMO_SLOTS];
+		uint32_t r = (h->start + i) % HOME_MEMO_SLOTS, s = h->slot[r];
 		if (s < lo)
 			break;
-		if (s < *hi)
+		if (s < *hi) {
+			conn[n] = (h->connected >> r) & 1;
 			top[n++] = s;
+		}
 	}
 	pthread_mutex_unlock(&h->lock);
 	if (floor >= *hi)
 		return; /* a deep page: all below the memo */
 	for (uint32_t i = 0; i < n; i++)
-		if (!walk_take(w, out, top[i])) {
+		if (!walk_take(w, out, top[i], conn[i])) {
 			*hi = 0;
 			return;
 		}
@@ -580,7 +598,7 @@ void feed_query_page_locked(struct app *app, struct arena *a, const struct feed_
 	if (lo < hi) {
 		stream_lists(app, a, q, &m, lo, hi);
 		uint32_t slot;
-		while ((slot = merge_next(&m)) != FEED_NONE && walk_take(&w, out, slot))
+		while ((slot = merge_next(&m)) != FEED_NONE && walk_take(&w, out, slot, false))
 			;
 	}
 	if (m.ascending) {
