@@ -20,7 +20,6 @@
 #include "core/clock.h"
 #include "feed/feed.h"
 #include "json/json_writer.h"
-#include "people/people.h"
 #include "posts/posts.h"
 #include "store/store.h"
 #include "text/text.h"
@@ -39,14 +38,10 @@
 #define TAGS_MAX 10
 #define MS_PER_DAY 86400000.0
 
-struct ranked {
-	int64_t id;
-	double score;
-};
-
+/* Hits by score, best first, then newest first. */
 static int cmp_ranked(const void *x, const void *y)
 {
-	const struct ranked *a = x, *b = y;
+	const struct search_hit *a = x, *b = y;
 	if (a->score != b->score)
 		return a->score < b->score ? 1 : -1;
 	return (a->id < b->id) - (a->id > b->id);
@@ -66,6 +61,19 @@ void search_section_end(struct jw *w)
 {
 	jw_arr_end(w);
 	jw_obj_end(w);
+}
+
+void search_accounts_array(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			   const int64_t *ids, size_t n)
+{
+	struct posts_json *accounts = arena_alloc(a, n * sizeof(*accounts) + 1);
+	if (n)
+		posts_render_parts(app, a, viewer, NULL, 0, NULL, ids, n, accounts);
+	jw_arr_begin(w);
+	for (size_t i = 0; i < n; i++)
+		if (accounts[i].json)
+			jw_raw(w, accounts[i].json, accounts[i].len);
+	jw_arr_end(w);
 }
 
 /* --- posts and questions ------------------------------------------------------- */
@@ -95,13 +103,13 @@ static int candidates_read(struct app *app, struct arena *a, const struct search
  * text relevance, recency and likes. Their count in *out, or -1. */
 static int posts_ranked(struct app *app, struct arena *a, int64_t viewer,
 			const struct search_query *q, const struct search_request *r,
-			bool questions, struct candidates *cd, struct ranked **out)
+			bool questions, struct candidates *cd, struct search_hit **out)
 {
 	if (candidates_read(app, a, q, cd) < 0)
 		return -1;
 	const struct search_hit *h = cd->h;
 	int n = cd->n;
-	struct ranked *v = arena_alloc(a, ((size_t)n + 1) * sizeof(*v));
+	struct search_hit *v = arena_alloc(a, ((size_t)n + 1) * sizeof(*v));
 	int k = 0;
 	double now = (double)clock_now_ms();
 	app_rdlock(app);
@@ -120,7 +128,8 @@ static int posts_ranked(struct app *app, struct arena *a, int64_t viewer,
 		double age = (now - (double)clock_id_to_ms(h[i].id)) / MS_PER_DAY;
 		double recency = 1.0 / (1.0 + (age > 0 ? age : 0) / 30.0);
 		double likes = 1.0 + 0.25 * log1p((double)p->favourites);
-		v[k++] = (struct ranked){h[i].id, (h[i].score + 1e-6) * (0.3 + recency) * likes};
+		v[k++] =
+		    (struct search_hit){h[i].id, (h[i].score + 1e-6) * (0.3 + recency) * likes};
 	}
 	app_unlock(app);
 	qsort(v, (size_t)k, sizeof(*v), cmp_ranked);
@@ -128,26 +137,69 @@ static int posts_ranked(struct app *app, struct arena *a, int64_t viewer,
 	return k;
 }
 
-static int posts_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
-			 const struct search_query *q, const struct search_request *r,
-			 bool questions, struct candidates *cd)
+/*
+ * A section's page of hits, found before anything is written: the
+ * response's Statuses and Accounts are then rendered together (see
+ * search_render), and the section written from them.
+ */
+struct page {
+	int64_t *ids; /* the hits shown, in order */
+	size_t n;
+	int64_t total;
+	bool capped;
+	const struct search_query *shown; /* what the highlight marks */
+	const struct posts_json *json;	  /* each hit's Status or Account */
+};
+
+/* The hits of h (n of them, -1 for none) that r's offset and limit show. */
+static void page_of_hits(struct arena *a, const struct search_request *r,
+			 const struct search_hit *h, int n, struct page *pg)
 {
-	struct ranked *v;
+	size_t m = n > 0 ? (size_t)n : 0;
+	pg->ids = arena_alloc(a, (size_t)r->limit * sizeof(*pg->ids) + 1);
+	pg->n = 0;
+	for (size_t i = r->offset; i < m && i < r->offset + (size_t)r->limit; i++)
+		pg->ids[pg->n++] = h[i].id;
+}
+
+static int posts_find(struct app *app, struct arena *a, int64_t viewer,
+		      const struct search_query *q, const struct search_request *r, bool questions,
+		      struct candidates *cd, struct page *pg)
+{
+	struct search_hit *v;
 	int n = posts_ranked(app, a, viewer, q, r, questions, cd, &v);
 	if (n < 0)
 		return -1;
-	search_section_begin(w, questions ? "questions" : "posts", n, cd->capped);
+	page_of_hits(a, r, v, n, pg);
+	pg->total = n;
+	pg->capped = cd->capped;
+	pg->shown = q;
+	return 0;
+}
+
+/* A hit's Status or Account, or null (deleted in between). */
+static void write_part(struct jw *w, const char *key, const struct posts_json *j)
+{
+	jw_key(w, key);
+	if (j->json)
+		jw_raw(w, j->json, j->len);
+	else
+		jw_null(w);
+}
+
+static void posts_write(struct app *app, struct arena *a, struct jw *w, bool questions,
+			const struct page *pg)
+{
 	struct store_conn *c = store_reader(app->store);
-	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++) {
+	search_section_begin(w, questions ? "questions" : "posts", pg->total, pg->capped);
+	for (size_t i = 0; i < pg->n; i++) {
 		jw_obj_begin(w);
-		jw_key(w, "status");
-		if (posts_render_status(app, a, w, viewer, v[i].id) < 0)
-			jw_null(w); /* deleted in between */
-		jw_kstr(w, "highlight", store_search_snippet(c, a, SEARCH_KIND_POSTS, v[i].id, q));
+		write_part(w, "status", &pg->json[i]);
+		jw_kstr(w, "highlight",
+			store_search_snippet(c, a, SEARCH_KIND_POSTS, pg->ids[i], pg->shown));
 		jw_obj_end(w);
 	}
 	search_section_end(w);
-	return 0;
 }
 
 /* --- people ------------------------------------------------------------------- */
@@ -205,8 +257,8 @@ static int people_add(struct store_conn *c, const struct search_query *q, int ma
 	return m;
 }
 
-static int people_section(struct app *app, struct arena *a, struct jw *w,
-			  const struct search_query *q, const struct search_request *r)
+static int people_find(struct app *app, struct arena *a, const struct search_query *q,
+		       const struct search_request *r, struct page *pg)
 {
 	struct store_conn *c = store_reader(app->store);
 	bool filtered = r->department || r->location;
@@ -238,20 +290,25 @@ static int people_section(struct app *app, struct arena *a, struct jw *w,
 		n = k;
 		total = k;
 	}
-	search_section_begin(w, "people", total,
-			     (filtered && n >= PEOPLE_FILTERED_MAX) ||
-				 total >= SEARCH_PEOPLE_SCAN_MAX);
-	for (size_t i = r->offset; i < (size_t)n && i < r->offset + (size_t)r->limit; i++) {
+	pg->total = total;
+	pg->capped = (filtered && n >= PEOPLE_FILTERED_MAX) || total >= SEARCH_PEOPLE_SCAN_MAX;
+	pg->shown = shown;
+	page_of_hits(a, r, h, n, pg);
+	return 0;
+}
+
+static void people_write(struct app *app, struct arena *a, struct jw *w, const struct page *pg)
+{
+	struct store_conn *c = store_reader(app->store);
+	search_section_begin(w, "people", pg->total, pg->capped);
+	for (size_t i = 0; i < pg->n; i++) {
 		jw_obj_begin(w);
-		jw_key(w, "account");
-		if (people_render_account(app, a, w, h[i].id) < 0)
-			jw_null(w);
+		write_part(w, "account", &pg->json[i]);
 		jw_kstr(w, "highlight",
-			store_search_snippet(c, a, SEARCH_KIND_PEOPLE, h[i].id, shown));
+			store_search_snippet(c, a, SEARCH_KIND_PEOPLE, pg->ids[i], pg->shown));
 		jw_obj_end(w);
 	}
 	search_section_end(w);
-	return 0;
 }
 
 /* --- communities and topics --------------------------------------------------- */
@@ -292,8 +349,9 @@ static int communities_section(struct app *app, struct arena *a, struct jw *w, i
 	return 0;
 }
 
-static int topics_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
-			  const struct search_query *q, const struct search_request *r)
+static int topics_find(struct app *app, struct arena *a, int64_t viewer,
+		       const struct search_query *q, const struct search_request *r,
+		       struct page *pg)
 {
 	struct store_conn *c = store_reader(app->store);
 	struct search_hit *h = arena_alloc(a, TOPICS_MAX * sizeof(*h));
@@ -311,18 +369,26 @@ static int topics_section(struct app *app, struct arena *a, struct jw *w, int64_
 			h[k++] = h[i];
 	}
 	app_unlock(app);
-	search_section_begin(w, "topics", k, n == TOPICS_MAX);
-	for (size_t i = r->offset; i < (size_t)k && i < r->offset + (size_t)r->limit; i++) {
+	pg->total = k;
+	pg->capped = n == TOPICS_MAX;
+	pg->shown = q;
+	page_of_hits(a, r, h, k, pg);
+	return 0;
+}
+
+static void topics_write(struct app *app, struct arena *a, struct jw *w, const struct page *pg)
+{
+	struct store_conn *c = store_reader(app->store);
+	search_section_begin(w, "topics", pg->total, pg->capped);
+	for (size_t i = 0; i < pg->n; i++) {
 		jw_obj_begin(w);
-		jw_kstr(w, "title", store_community_topic_title(c, a, h[i].id));
-		jw_kstr(w, "highlight", store_search_snippet(c, a, SEARCH_KIND_TOPICS, h[i].id, q));
-		jw_key(w, "status");
-		if (posts_render_status(app, a, w, viewer, h[i].id) < 0)
-			jw_null(w);
+		jw_kstr(w, "title", store_community_topic_title(c, a, pg->ids[i]));
+		jw_kstr(w, "highlight",
+			store_search_snippet(c, a, SEARCH_KIND_TOPICS, pg->ids[i], pg->shown));
+		write_part(w, "status", &pg->json[i]);
 		jw_obj_end(w);
 	}
 	search_section_end(w);
-	return 0;
 }
 
 /* --- hashtags ----------------------------------------------------------------- */
@@ -384,28 +450,83 @@ static void hashtags_section(struct app *app, struct arena *a, struct jw *w, int
 
 /* --- the two searches --------------------------------------------------------- */
 
+/* The sections of r that show Statuses or Accounts, and their pages. */
+struct found {
+	struct page people, posts, questions, topics;
+};
+
+/* Finds each such section's page, in one read transaction. */
+static int found_read(struct app *app, struct arena *a, int64_t viewer,
+		      const struct search_query *q, const struct search_request *r, struct found *f)
+{
+	struct store_conn *c = store_reader(app->store);
+	bool opened = store_read_begin(c);
+	struct candidates cd = {.n = -1};
+	int rc = 0;
+	if (r->types & SEARCH_PEOPLE)
+		rc = people_find(app, a, q, r, &f->people);
+	if (rc == 0 && (r->types & SEARCH_POSTS))
+		rc = posts_find(app, a, viewer, q, r, false, &cd, &f->posts);
+	if (rc == 0 && (r->types & SEARCH_QUESTIONS))
+		rc = posts_find(app, a, viewer, q, r, true, &cd, &f->questions);
+	if (rc == 0 && (r->types & SEARCH_TOPICS))
+		rc = topics_find(app, a, viewer, q, r, &f->topics);
+	store_read_end(c, opened);
+	return rc;
+}
+
+/*
+ * The Statuses of the posts, questions and topics found and the Accounts
+ * of the people, rendered together by posts_render_parts: one hold of the
+ * memory lock, one read transaction — its own, so that the caches of
+ * rendered JSON may keep what it renders — for the whole response.
+ */
+static void found_render(struct app *app, struct arena *a, int64_t viewer, struct found *f)
+{
+	struct page *statuses[] = {&f->posts, &f->questions, &f->topics};
+	size_t n = 0;
+	for (size_t i = 0; i < 3; i++)
+		n += statuses[i]->n;
+	int64_t *ids = arena_alloc(a, n * sizeof(*ids) + 1);
+	struct posts_json *sj = arena_alloc(a, n * sizeof(*sj) + 1);
+	struct posts_json *aj = arena_alloc(a, f->people.n * sizeof(*aj) + 1);
+	n = 0;
+	for (size_t i = 0; i < 3; i++) {
+		if (statuses[i]->n)
+			memcpy(ids + n, statuses[i]->ids, statuses[i]->n * sizeof(*ids));
+		statuses[i]->json = sj + n;
+		n += statuses[i]->n;
+	}
+	f->people.json = aj;
+	if (n || f->people.n)
+		posts_render_parts(app, a, viewer, ids, n, sj, f->people.ids, f->people.n, aj);
+}
+
 enum search_rc search_render(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
 			     const struct search_request *r, const char **why)
 {
 	struct search_query q;
 	if (search_parse(a, r->q, r->as_you_type, &q, why) < 0)
 		return SEARCH_INVALID;
+	struct found f = {0};
+	if (found_read(app, a, viewer, &q, r, &f) < 0)
+		return SEARCH_ERROR;
+	found_render(app, a, viewer, &f);
 	struct store_conn *c = store_reader(app->store);
 	bool opened = store_read_begin(c);
 	int rc = 0;
 	jw_obj_begin(w);
 	jw_kstr(w, "q", r->q);
-	if (rc == 0 && (r->types & SEARCH_PEOPLE))
-		rc = people_section(app, a, w, &q, r);
-	struct candidates cd = {.n = -1};
-	if (rc == 0 && (r->types & SEARCH_POSTS))
-		rc = posts_section(app, a, w, viewer, &q, r, false, &cd);
-	if (rc == 0 && (r->types & SEARCH_QUESTIONS))
-		rc = posts_section(app, a, w, viewer, &q, r, true, &cd);
-	if (rc == 0 && (r->types & SEARCH_COMMUNITIES))
+	if (r->types & SEARCH_PEOPLE)
+		people_write(app, a, w, &f.people);
+	if (r->types & SEARCH_POSTS)
+		posts_write(app, a, w, false, &f.posts);
+	if (r->types & SEARCH_QUESTIONS)
+		posts_write(app, a, w, true, &f.questions);
+	if (r->types & SEARCH_COMMUNITIES)
 		rc = communities_section(app, a, w, viewer, &q, r);
 	if (rc == 0 && (r->types & SEARCH_TOPICS))
-		rc = topics_section(app, a, w, viewer, &q, r);
+		topics_write(app, a, w, &f.topics);
 	if (rc == 0 && (r->types & SEARCH_HASHTAGS))
 		hashtags_section(app, a, w, viewer, &q, r);
 	if (rc == 0 && (r->types & SEARCH_FILES))
@@ -428,24 +549,21 @@ enum search_rc search_render_mastodon(struct app *app, struct arena *a, struct j
 	size_t end = r->offset + (size_t)r->limit;
 	jw_obj_begin(w);
 	jw_key(w, "accounts");
-	jw_arr_begin(w);
+	struct page people = {0};
 	if (r->types & SEARCH_PEOPLE) {
 		struct search_hit *h = arena_alloc(a, end * sizeof(*h));
 		int n = store_search_people(c, &q, SEARCH_PEOPLE_ALL, (int)end, h);
-		for (size_t i = r->offset; i < (size_t)(n > 0 ? n : 0); i++)
-			people_render_account(app, a, w, h[i].id);
+		page_of_hits(a, r, h, n, &people);
 	}
-	jw_arr_end(w);
+	search_accounts_array(app, a, w, viewer, people.ids, people.n);
 	jw_key(w, "statuses");
 	if (r->types & SEARCH_POSTS) {
-		struct ranked *v;
+		struct search_hit *v;
 		struct candidates cd = {.n = -1};
 		int n = posts_ranked(app, a, viewer, &q, r, false, &cd, &v);
-		size_t k = 0;
-		int64_t *ids = arena_alloc(a, (size_t)r->limit * sizeof(*ids) + 1);
-		for (size_t i = r->offset; i < (size_t)(n > 0 ? n : 0) && i < end; i++)
-			ids[k++] = v[i].id;
-		posts_render_statuses(app, a, w, viewer, ids, k);
+		struct page posts;
+		page_of_hits(a, r, v, n, &posts);
+		posts_render_statuses(app, a, w, viewer, posts.ids, posts.n);
 	} else {
 		jw_arr_begin(w);
 		jw_arr_end(w);

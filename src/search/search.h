@@ -102,6 +102,13 @@ int search_messages_section(struct app *app, struct arena *a, struct jw *w, int6
  * "capped", "items": [ — the caller writes the items, then ends it. */
 void search_section_begin(struct jw *w, const char *name, int64_t total, bool capped);
 void search_section_end(struct jw *w);
+/* A JSON array of the Accounts of ids (n of them), in order, leaving out
+ * those with no such person: rendered together (posts_render_parts: one
+ * hold of the memory lock, one read transaction, the caches of rendered
+ * JSON), so call it outside a read transaction for the caches to keep
+ * what it renders. */
+void search_accounts_array(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
+			   const int64_t *ids, size_t n);
 
 /* --- The expertise locator (search_experts.c) ---------------------------- */
 

@@ -19,6 +19,7 @@
 #include "graph/graph.h"
 #include "json/json_writer.h"
 #include "people/people.h"
+#include "posts/posts.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -405,8 +406,10 @@ static char *why_text(struct app *app, struct arena *a, const struct search_expe
 	return arena_strndup(a, b, n);
 }
 
+/* e, with its Account already rendered (json NULL: no such person). */
 static void render_expert(struct app *app, struct arena *a, struct jw *w,
-			  const struct search_expert *e, const char *tag)
+			  const struct search_expert *e, const struct posts_json *account,
+			  const char *tag)
 {
 	struct store_conn *c = store_reader(app->store);
 	struct user via = {0};
@@ -416,7 +419,10 @@ static void render_expert(struct app *app, struct arena *a, struct jw *w,
 	    e->community && store_community_get(c, a, e->community, &cr) == STORE_OK && cr.name;
 	jw_obj_begin(w);
 	jw_key(w, "account");
-	people_render_account(app, a, w, e->id);
+	if (account->json)
+		jw_raw(w, account->json, account->len);
+	else
+		jw_null(w);
 	jw_kint(w, "distance", e->distance);
 	jw_key(w, "score");
 	jw_double(w, round(e->score * 100) / 100);
@@ -448,6 +454,21 @@ static void render_expert(struct app *app, struct arena *a, struct jw *w,
 	jw_obj_end(w);
 }
 
+/* The Accounts of experts v (n ≥ 0 of them), rendered together: one hold of
+ * the memory lock, one read transaction and the caches of rendered JSON. */
+static struct posts_json *people_accounts(struct app *app, struct arena *a, int64_t viewer,
+					  const struct search_expert *v, int n)
+{
+	size_t k = (size_t)n;
+	int64_t *ids = arena_alloc(a, k * sizeof(*ids) + 1);
+	struct posts_json *out = arena_alloc(a, k * sizeof(*out) + 1);
+	for (size_t i = 0; i < k; i++)
+		ids[i] = v[i].id;
+	if (k)
+		posts_render_parts(app, a, viewer, NULL, 0, NULL, ids, k, out);
+	return out;
+}
+
 enum search_rc search_render_experts(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
 				     const char *q, const char *text, int limit, const char **why)
 {
@@ -469,9 +490,10 @@ enum search_rc search_render_experts(struct app *app, struct arena *a, struct jw
 	int n = search_experts_query(app, a, viewer, &sq, tags, n_tags, NULL, 0, limit, v);
 	if (n < 0)
 		return SEARCH_ERROR;
+	struct posts_json *accounts = people_accounts(app, a, viewer, v, n);
 	jw_arr_begin(w);
 	for (int i = 0; i < n; i++)
-		render_expert(app, a, w, &v[i], n_tags ? tags[0] : NULL);
+		render_expert(app, a, w, &v[i], &accounts[i], n_tags ? tags[0] : NULL);
 	jw_arr_end(w);
 	return SEARCH_OK;
 }
@@ -482,7 +504,6 @@ enum search_rc search_render_directory(struct app *app, struct arena *a, struct 
 				       int64_t viewer, const struct search_directory *d,
 				       const char **why)
 {
-	(void)viewer;
 	struct store_conn *c = store_reader(app->store);
 	struct store_directory_filter f = {
 	    .expertise =
@@ -527,10 +548,7 @@ enum search_rc search_render_directory(struct app *app, struct arena *a, struct 
 	jw_obj_begin(w);
 	jw_kint(w, "total", total);
 	jw_key(w, "accounts");
-	jw_arr_begin(w);
-	for (int i = 0; i < n; i++)
-		people_render_account(app, a, w, ids[i]);
-	jw_arr_end(w);
+	search_accounts_array(app, a, w, viewer, ids, (size_t)n);
 	jw_obj_end(w);
 	return SEARCH_OK;
 }
