@@ -37,6 +37,16 @@ void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+void *xcalloc_aligned(size_t align, size_t n)
+{
+	size_t bytes = (n + align - 1) & ~(align - 1);
+	void *p = aligned_alloc(align, bytes ? bytes : align);
+	if (!p)
+		oom(n);
+	memset(p, 0, bytes);
+	return p;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *p = xmalloc(n + 1);

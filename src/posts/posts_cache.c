@@ -10,22 +10,34 @@
 #include <string.h>
 
 #define STRIPES 256
-/* Values per set: a new value evicts the set's least recently used one. */
+/* Values per set: a new value evicts one not read since the set's hand
+ * last passed it (CLOCK, an approximation of least recently used). */
 #define WAYS 8
+
+/*
+ * Layout. A lookup's cost is its memory misses: a set is 8 ways of
+ * {key, value} (128 bytes, two adjacent lines) and the value's header
+ * holds the stamp and the "used" mark, so a hit reads the set, then the
+ * value it is about to copy anyway, and writes nothing but the value's
+ * reference count (the mark only when it was clear). The hand is read and
+ * moved only by stores. An earlier layout kept stamps and
+ * least-recently-used clocks beside the keys (256 bytes a set, and a
+ * per-set clock written on every hit).
+ */
 
 /* A value: the cache holds one reference while it keeps it, each reader
  * one while it uses it. */
 struct pcache_ref {
 	_Atomic uint32_t refs;
+	_Atomic uint8_t used; /* hit since the set last looked for a victim */
+	uint64_t stamp;
 	size_t len;
 	char data[]; /* len bytes and a NUL */
 };
 
-struct slot {
+struct way {
 	int64_t key; /* 0: empty */
-	uint64_t stamp;
 	struct pcache_ref *value;
-	uint32_t used; /* the set's clock at the last hit or store */
 };
 
 void pcache_unref(struct pcache_ref *ref)
@@ -35,8 +47,8 @@ void pcache_unref(struct pcache_ref *ref)
 }
 
 struct pcache {
-	struct slot *slots; /* sets * WAYS */
-	uint32_t *clock;    /* per set */
+	struct way *ways; /* sets * WAYS, 128-byte aligned */
+	uint8_t *hand;	  /* [set]: the next way to look at for a victim */
 	uint32_t sets;
 	_Atomic uint64_t epoch; /* invalidations so far */
 	/* [set]: the epoch of the set's last invalidation (under the set's
@@ -54,8 +66,8 @@ struct pcache *pcache_new(size_t values)
 	struct pcache *c = xcalloc(1, sizeof(*c));
 	size_t sets = (values + WAYS - 1) / WAYS;
 	c->sets = (uint32_t)(sets ? (sets < UINT32_MAX ? sets : UINT32_MAX) : 1);
-	c->slots = xcalloc((size_t)c->sets * WAYS, sizeof(*c->slots));
-	c->clock = xcalloc(c->sets, sizeof(*c->clock));
+	c->ways = xcalloc_aligned(128, (size_t)c->sets * WAYS * sizeof(struct way));
+	c->hand = xcalloc(c->sets, sizeof(*c->hand));
 	c->set_epoch = xcalloc(c->sets, sizeof(*c->set_epoch));
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_init(&c->locks[i], NULL);
@@ -67,12 +79,12 @@ void pcache_free(struct pcache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < (size_t)c->sets * WAYS; i++)
-		pcache_unref(c->slots[i].value);
+		pcache_unref(c->ways[i].value);
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_destroy(&c->locks[i]);
-	free(c->clock);
 	free(c->set_epoch);
-	free(c->slots);
+	free(c->hand);
+	free(c->ways);
 	free(c);
 }
 
@@ -83,9 +95,9 @@ static uint32_t set_of(const struct pcache *c, int64_t key)
 }
 
 /* The way holding key in set s, or NULL. */
-static struct slot *find(struct pcache *c, uint32_t s, int64_t key)
+static struct way *find(struct pcache *c, uint32_t s, int64_t key)
 {
-	struct slot *w = &c->slots[(size_t)s * WAYS];
+	struct way *w = &c->ways[(size_t)s * WAYS];
 	for (int i = 0; i < WAYS; i++)
 		if (w[i].key == key)
 			return &w[i];
@@ -104,11 +116,12 @@ const char *pcache_get(struct pcache *c, int64_t key, uint64_t stamp, struct pca
 	pthread_mutex_t *m = &c->locks[set % STRIPES];
 	struct pcache_ref *v = NULL;
 	pthread_mutex_lock(m);
-	struct slot *s = find(c, set, key);
-	if (s && s->stamp == stamp && s->value) {
-		s->used = ++c->clock[set];
-		v = s->value;
+	struct way *w = find(c, set, key);
+	if (w && w->value && w->value->stamp == stamp) {
+		v = w->value;
 		atomic_fetch_add_explicit(&v->refs, 1, memory_order_relaxed);
+		if (!atomic_load_explicit(&v->used, memory_order_relaxed))
+			atomic_store_explicit(&v->used, 1, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(m);
 	*ref = v;
@@ -118,11 +131,49 @@ const char *pcache_get(struct pcache *c, int64_t key, uint64_t stamp, struct pca
 	return v->data;
 }
 
+void pcache_prefetch(struct pcache *c, const int64_t *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct way *w = &c->ways[(size_t)set_of(c, keys[i]) * WAYS];
+		__builtin_prefetch(w);
+		__builtin_prefetch(w + WAYS / 2);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t set = set_of(c, keys[i]);
+		pthread_mutex_t *m = &c->locks[set % STRIPES];
+		pthread_mutex_lock(m);
+		const struct way *w = find(c, set, keys[i]);
+		if (w && w->value)
+			__builtin_prefetch(w->value); /* harmless if freed before it lands */
+		pthread_mutex_unlock(m);
+	}
+}
+
+/* The way a new key takes in set s: an empty one, else the next from the
+ * set's hand not used since the hand last passed it (CLOCK: the hand
+ * clears the marks it passes). */
+static struct way *victim(struct pcache *c, uint32_t s)
+{
+	struct way *w = &c->ways[(size_t)s * WAYS];
+	for (int i = 0; i < WAYS; i++)
+		if (!w[i].key)
+			return &w[i];
+	for (;;) { /* ends within two turns: the first clears every mark */
+		struct way *x = &w[c->hand[s]];
+		c->hand[s] = (uint8_t)((c->hand[s] + 1) % WAYS);
+		if (!atomic_load_explicit(&x->value->used, memory_order_relaxed))
+			return x;
+		atomic_store_explicit(&x->value->used, 0, memory_order_relaxed);
+	}
+}
+
 void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, const char *v,
 		size_t len)
 {
 	struct pcache_ref *copy = xmalloc(sizeof(*copy) + len + 1);
 	atomic_init(&copy->refs, 1);
+	atomic_init(&copy->used, 0);
+	copy->stamp = stamp;
 	copy->len = len;
 	memcpy(copy->data, v, len);
 	copy->data[len] = '\0';
@@ -132,20 +183,12 @@ void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, c
 	/* checked under the set's lock: an invalidation of this set either
 	 * came before this check, or clears the way after this store */
 	if (c->set_epoch[set] <= epoch) {
-		struct slot *s = find(c, set, key);
-		if (!s) { /* an empty way, else the least recently used */
-			struct slot *w = &c->slots[(size_t)set * WAYS];
-			uint32_t now = c->clock[set];
-			s = &w[0];
-			for (int i = 0; i < WAYS && s->key; i++)
-				if (!w[i].key || now - w[i].used > now - s->used)
-					s = &w[i];
-		}
-		struct pcache_ref *old = s->value;
-		s->key = key;
-		s->stamp = stamp;
-		s->value = copy;
-		s->used = ++c->clock[set];
+		struct way *w = find(c, set, key);
+		if (!w)
+			w = victim(c, set);
+		struct pcache_ref *old = w->value;
+		w->key = key;
+		w->value = copy;
 		copy = old;
 	}
 	pthread_mutex_unlock(m);
@@ -159,11 +202,11 @@ void pcache_invalidate(struct pcache *c, int64_t key)
 	pthread_mutex_t *m = &c->locks[set % STRIPES];
 	pthread_mutex_lock(m);
 	c->set_epoch[set] = e;
-	struct slot *s = find(c, set, key);
+	struct way *w = find(c, set, key);
 	struct pcache_ref *old = NULL;
-	if (s) {
-		old = s->value;
-		memset(s, 0, sizeof(*s));
+	if (w) {
+		old = w->value;
+		memset(w, 0, sizeof(*w));
 	}
 	pthread_mutex_unlock(m);
 	pcache_unref(old);

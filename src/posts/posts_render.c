@@ -515,6 +515,30 @@ static void load_accounts(struct render *r)
 		account_load(r, &r->accts[i]);
 }
 
+/* Asks the caches for every Account and Status the page will look up,
+ * all at once (pcache_prefetch). */
+static void prefetch(struct render *r, const struct rpost *p, size_t n)
+{
+	if (r->accounts && r->n_accts) {
+		int64_t *ids = arena_alloc(r->a, r->n_accts * sizeof(*ids));
+		for (size_t i = 0; i < r->n_accts; i++)
+			ids[i] = r->accts[i].id;
+		pcache_prefetch(r->accounts, ids, r->n_accts);
+	}
+	if (r->cache && n) {
+		int64_t *ids = arena_alloc(r->a, 2 * n * sizeof(*ids));
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!p[i].ok)
+				continue;
+			ids[k++] = p[i].id;
+			if (p[i].original)
+				ids[k++] = p[i].original->id;
+		}
+		pcache_prefetch(r->cache, ids, k);
+	}
+}
+
 /* What a render shows: the posts ids, or one page of stream q (found in
  * step 1's lock hold: the merge's audience check and slots serve both);
  * and the Accounts of users, besides the posts' authors. */
@@ -547,6 +571,7 @@ static struct rpost *prepare(struct render *r, struct source *src)
 			account_add_locked(r, src->users[i]);
 	app_unlock(r->app);
 	size_t n = src->n;
+	prefetch(r, p, n);
 	load_accounts(r);
 	bool recount = false;
 	for (size_t i = 0; i < n; i++) {

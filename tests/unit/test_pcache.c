@@ -3,7 +3,8 @@
  * value built from data read before an invalidation of its key is refused,
  * values of the other sets are still taken (the invalidation is remembered
  * per set, not for the whole cache), values are shared by reference and
- * outlive their eviction while a reader holds them, stamps must match.
+ * outlive their eviction while a reader holds them, stamps must match, and
+ * a full set evicts values nobody read since its last eviction first.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,11 +74,40 @@ static void shared_values_outlive_eviction(void **state)
 	pcache_free(c);
 }
 
+static void unread_values_evicted_first(void **state)
+{
+	struct pcache *c = pcache_new(8); /* one set of 8 ways */
+	for (int64_t k = 1; k <= 8; k++)
+		pcache_put(c, k, 0, pcache_epoch(c), "v", 1);
+	for (int64_t k = 1; k <= 8; k++)
+		assert_true(holds(c, k, "v")); /* all read: all marked */
+	/* the hand's first turn clears every mark, its second takes way 0 */
+	pcache_put(c, 9, 0, pcache_epoch(c), "v", 1);
+	assert_false(holds(c, 1, "v"));
+	for (int64_t k = 2; k <= 4; k++)
+		assert_true(holds(c, k, "v")); /* read again: marked */
+	/* three more take the next unread ways after the hand: 5, 6, 7 */
+	for (int64_t k = 10; k <= 12; k++)
+		pcache_put(c, k, 0, pcache_epoch(c), "v", 1);
+	for (int64_t k = 2; k <= 4; k++)
+		assert_true(holds(c, k, "v"));
+	for (int64_t k = 5; k <= 7; k++)
+		assert_false(holds(c, k, "v"));
+	for (int64_t k = 8; k <= 12; k++)
+		assert_true(holds(c, k, "v"));
+	/* a key stored again replaces its own way */
+	pcache_put(c, 3, 0, pcache_epoch(c), "w", 1);
+	assert_true(holds(c, 3, "w"));
+	assert_true(holds(c, 2, "v") && holds(c, 4, "v") && holds(c, 8, "v"));
+	pcache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(stale_values_refused_per_set),
 	    cmocka_unit_test(shared_values_outlive_eviction),
+	    cmocka_unit_test(unread_values_evicted_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
