@@ -393,8 +393,8 @@ void feed_home_free(struct feed *f)
 size_t feed_home_bytes(const struct feed *f)
 {
 	size_t b = f->users_cap * sizeof(*f->home);
-	for (uint32_t i = 0; f->home && i < f->users_cap; i++)
-		if (f->home[i])
+	for (uint32_t i = 0; f->home && i < f->users_cap; i++) /* readers may add one */
+		if (__atomic_load_n(&f->home[i], __ATOMIC_RELAXED))
 			b += sizeof(struct feed_home);
 	return b;
 }
