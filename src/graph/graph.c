@@ -127,11 +127,11 @@ struct graph {
 	struct graph_list *bulk_conn; /* [id] connections appended while bulk loading */
 	struct graph_list *following; /* [id] people id follows */
 	struct graph_list *followers; /* [id] people following id */
-	uint32_t *ver;		      /* [id] bumped when id's connections, follows or followers change */
-	uint32_t ver_cap;	      /* entries allocated in ver */
-	uint32_t max_id;	      /* highest valid id */
-	uint32_t cap;		      /* entries allocated in each table */
-	bool bulk;		      /* bulk appends not yet sorted */
+	uint32_t *ver;	  /* [id] bumped when id's connections, follows or followers change */
+	uint32_t ver_cap; /* entries allocated in ver */
+	uint32_t max_id;  /* highest valid id */
+	uint32_t cap;	  /* entries allocated in each table */
+	bool bulk;	  /* bulk appends not yet sorted */
 };
 
 struct graph_scratch {
