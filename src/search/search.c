@@ -269,14 +269,15 @@ static int people_find(struct app *app, struct arena *a, const struct search_que
 	if (n < 0)
 		return -1;
 	const struct search_query *shown = q;
-	struct search_query near;
-	if (n < want && total < want && with_neighbours(app, a, q, &near)) {
-		int m = people_add(c, &near, want, h, n, &near_total);
+	/* in the arena: the page keeps it (pg->shown) until its snippets are written */
+	struct search_query *near = arena_alloc(a, sizeof(*near));
+	if (n < want && total < want && with_neighbours(app, a, q, near)) {
+		int m = people_add(c, near, want, h, n, &near_total);
 		if (m < 0)
 			return -1;
 		total += m - n;
 		n = m;
-		shown = &near;
+		shown = near;
 	}
 	if (filtered) { /* keep those in the department and location asked for */
 		int k = 0;
