@@ -127,11 +127,11 @@ struct graph {
 	struct graph_list *bulk_conn; /* [id] connections appended while bulk loading */
 	struct graph_list *following; /* [id] people id follows */
 	struct graph_list *followers; /* [id] people following id */
-	uint32_t *ver;	  /* [id] bumped when id's connections, follows or followers change */
-	uint32_t ver_cap; /* entries allocated in ver */
-	uint32_t max_id;  /* highest valid id */
-	uint32_t cap;	  /* entries allocated in each table */
-	bool bulk;	  /* bulk appends not yet sorted */
+	uint32_t *ver;		      /* [id] bumped when id's connections, follows or
+				       * followers change (graph_version) */
+	uint32_t max_id;	      /* highest valid id */
+	uint32_t cap;		      /* entries allocated in each table */
+	bool bulk;		      /* bulk appends not yet sorted */
 };
 
 struct graph_scratch {
@@ -1078,6 +1078,8 @@ int graph_ensure(struct graph *g, uint32_t max_id)
 				     (size_t)cap * sizeof(*g->head));
 		g->block = xrealloc(g->block, (size_t)cap * sizeof(*g->block));
 		memset(g->block + g->cap, 0, (size_t)(cap - g->cap) * sizeof(*g->block));
+		g->ver = xrealloc(g->ver, (size_t)cap * sizeof(*g->ver));
+		memset(g->ver + g->cap, 0, (size_t)(cap - g->cap) * sizeof(*g->ver));
 		if (g->bulk_conn)
 			g->bulk_conn = table_resize(g->bulk_conn, g->cap, cap);
 		g->following = table_resize(g->following, g->cap, cap);
@@ -1098,7 +1100,8 @@ uint32_t graph_max_id(const struct graph *g)
 size_t graph_bytes(const struct graph *g)
 {
 	size_t bytes = sizeof(*g) + 2 * (size_t)g->cap * sizeof(struct graph_list) +
-		       (size_t)g->cap * (sizeof(*g->head) + sizeof(*g->block)) + g->arena.used * 64;
+		       (size_t)g->cap * (sizeof(*g->head) + sizeof(*g->block) + sizeof(*g->ver)) +
+		       g->arena.used * 64;
 	const struct hubs *hb = &g->hubs;
 
 	bytes += (size_t)hb->cap * (hb->words * sizeof(uint64_t) + sizeof(uint32_t)) +
@@ -1113,23 +1116,15 @@ size_t graph_bytes(const struct graph *g)
 	return bytes;
 }
 
-/* Marks a change of a's connections, follows or followers (graph_version). */
+/* Marks a change of a's connections, follows or followers (a known id). */
 static void bump(struct graph *g, uint32_t a)
 {
-	if (a >= g->ver_cap) {
-		uint32_t cap = g->ver_cap ? g->ver_cap : 1024;
-		while (cap <= a)
-			cap *= 2;
-		g->ver = xrealloc(g->ver, (size_t)cap * sizeof(*g->ver));
-		memset(g->ver + g->ver_cap, 0, (size_t)(cap - g->ver_cap) * sizeof(*g->ver));
-		g->ver_cap = cap;
-	}
 	g->ver[a]++;
 }
 
 uint32_t graph_version(const struct graph *g, uint32_t a)
 {
-	return a < g->ver_cap ? g->ver[a] : 0;
+	return a < g->cap ? g->ver[a] : 0;
 }
 
 /* Validates a pair for a mutator and makes both ids exist. */
