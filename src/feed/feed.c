@@ -262,18 +262,28 @@ struct feed_user *feed_user_at(struct feed *f, int64_t user, bool create)
 		uint32_t ncap = f->users_cap ? f->users_cap : 1024;
 		while (ncap <= (uint64_t)user)
 			ncap *= 2;
-		f->users = xrealloc(f->users, ncap * sizeof(*f->users));
-		memset(f->users + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->users));
-		f->newest = xrealloc(f->newest, ncap * sizeof(*f->newest));
-		memset(f->newest + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->newest));
-		f->stats_ver = xrealloc(f->stats_ver, ncap * sizeof(*f->stats_ver));
-		memset(f->stats_ver + f->users_cap, 0,
-		       (ncap - f->users_cap) * sizeof(*f->stats_ver));
-		f->home = xrealloc(f->home, ncap * sizeof(*f->home));
-		memset(f->home + f->users_cap, 0, (ncap - f->users_cap) * sizeof(*f->home));
-		f->users_cap = ncap;
+		feed_users_reserve(f, ncap);
 	}
 	return &f->users[user];
+}
+
+/* Grows the zeroed tail of a per-person array from old to cap entries. */
+static void *grow_zeroed(void *p, size_t size, uint32_t old, uint32_t cap)
+{
+	p = xrealloc(p, (size_t)cap * size);
+	memset((char *)p + (size_t)old * size, 0, (size_t)(cap - old) * size);
+	return p;
+}
+
+void feed_users_reserve(struct feed *f, uint32_t cap)
+{
+	if (cap <= f->users_cap)
+		return;
+	f->users = grow_zeroed(f->users, sizeof(*f->users), f->users_cap, cap);
+	f->newest = grow_zeroed(f->newest, sizeof(*f->newest), f->users_cap, cap);
+	f->stats_ver = grow_zeroed(f->stats_ver, sizeof(*f->stats_ver), f->users_cap, cap);
+	f->home = grow_zeroed(f->home, sizeof(*f->home), f->users_cap, cap);
+	f->users_cap = cap;
 }
 
 void feed_newest_sync(struct feed *f, uint32_t user)

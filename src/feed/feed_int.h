@@ -77,6 +77,9 @@ void feed_newest_sync(struct feed *f, uint32_t user);
 /* Index of the first element >= slot. */
 uint32_t fvec_lower_bound(const struct fvec *v, uint32_t slot);
 
+/* Makes room for people 0..cap-1 in every per-person array (users, newest,
+ * stats_ver, home), the new entries zeroed: the one place that grows them. */
+void feed_users_reserve(struct feed *f, uint32_t cap);
 /* The person's lists (grown on demand), or NULL for a bad id when !create. */
 struct feed_user *feed_user_at(struct feed *f, int64_t user, bool create);
 /* The hashtag's list, created on demand; NULL when absent and !create. */

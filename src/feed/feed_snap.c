@@ -114,11 +114,7 @@ struct feed *feed_snap_read(struct snapr *r)
 	ok = ok && snapr_u32(r, &users) && users <= (1u << 28);
 	if (ok && users) {
 		struct user_head *h = xmalloc((size_t)users * sizeof(*h));
-		f->users = xcalloc(users, sizeof(*f->users));
-		f->newest = xcalloc(users, sizeof(*f->newest));
-		f->stats_ver = xcalloc(users, sizeof(*f->stats_ver));
-		f->home = xcalloc(users, sizeof(*f->home));
-		f->users_cap = users;
+		feed_users_reserve(f, users);
 		ok = snapr_get(r, h, (size_t)users * sizeof(*h));
 		for (uint32_t i = 0; i < users && ok; i++) {
 			struct feed_user *u = &f->users[i];
