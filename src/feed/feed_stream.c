@@ -420,26 +420,15 @@ static bool author_connected(const struct app *app, uint32_t viewer, uint32_t sl
 	return author != viewer && graph_is_connected(app->graph, viewer, author);
 }
 
-/* Is slot in viewer's home lists? groups: viewer's communities, ascending;
- * connected: author_connected(), known. */
-static bool home_has(const struct app *app, uint32_t viewer, const uint32_t *groups, size_t ng,
-		     uint32_t slot, bool connected)
+/* Is slot in viewer's home lists (the rules of feed_insert and
+ * stream_lists)? connected: author_connected(), known. */
+static bool home_has(struct app *app, uint32_t viewer, uint32_t slot, bool connected)
 {
 	const struct feed_post *p = &app->feed->posts[slot];
 	if (connected || p->author == viewer || ((p->flags & FEED_BOARD) && p->ref == viewer))
 		return true;
-	if (p->community) {
-		size_t lo = 0, hi = ng;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (groups[mid] < p->community)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < ng && groups[lo] == p->community)
-			return true;
-	}
+	if (p->community && communities_role_locked(app, p->community, viewer) != COMMUNITY_NONE)
+		return true; /* in one of communities_of_locked(viewer) */
 	return graph_is_following(app->graph, viewer, p->author);
 }
 
@@ -496,12 +485,10 @@ static struct feed_home *memo_take(struct app *app, struct arena *a, int64_t vie
 		h->graph_ver = gv;
 		h->groups_ver = cv;
 		memo_build(app, a, v, h);
-	} else if (h->upto < f->n) {
-		const uint32_t *groups;
-		size_t ng = communities_of_locked(app, viewer, &groups);
+	} else {
 		for (uint32_t s = h->upto; s < f->n; s++) {
 			bool conn = author_connected(app, v, s);
-			if (home_has(app, v, groups, ng, s, conn))
+			if (home_has(app, v, s, conn))
 				memo_push(h, s, conn);
 		}
 		h->upto = f->n;
