@@ -237,15 +237,9 @@ static struct acct *account_add_locked(struct render *r, int64_t id)
 	return ac;
 }
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-	return h * 0xbf58476d1ce4e5b9ull;
-}
-
 /* Renders ac's Account through people/, and caches it when nothing it
  * depends on moved while it was rendered. */
-static void account_render(struct render *r, struct acct *ac, uint64_t stamp, bool cacheable)
+static void account_render(struct render *r, struct acct *ac, bool cacheable)
 {
 	struct user u;
 	if (store_user_get(store_reader(r->app->store), r->a, ac->id, &u) != STORE_OK)
@@ -266,7 +260,7 @@ static void account_render(struct render *r, struct acct *ac, uint64_t stamp, bo
 	uint64_t after = account_stamp_locked(r->app, ac->id);
 	app_unlock(r->app);
 	if (after == ac->stamp)
-		pcache_put(r->accounts, ac->id, stamp, r->acc_epoch, r->scratch.ptr,
+		pcache_put(r->accounts, ac->id, ac->stamp, r->acc_epoch, r->scratch.ptr,
 			   r->scratch.len);
 }
 
@@ -278,12 +272,11 @@ static void account_load(struct render *r, struct acct *ac)
 	if (ac->loaded)
 		return;
 	ac->loaded = true;
-	uint64_t stamp = mix(0, ac->stamp);
 	size_t len;
-	const char *v = r->accounts ? cached(r, r->accounts, ac->id, stamp, &len) : NULL;
+	const char *v = r->accounts ? cached(r, r->accounts, ac->id, ac->stamp, &len) : NULL;
 	const char *nl = v ? memchr(v, '\n', len) : NULL;
 	if (!nl) {
-		account_render(r, ac, stamp, true);
+		account_render(r, ac, true);
 		return;
 	}
 	ac->username = arena_strndup(r->a, v, (size_t)(nl - v));
@@ -299,7 +292,7 @@ static struct acct *account(struct render *r, int64_t id)
 		if (r->accts[i].id == id) {
 			if (!r->accts[i].loaded) {
 				r->accts[i].loaded = true;
-				account_render(r, &r->accts[i], 0, false);
+				account_render(r, &r->accts[i], false);
 			}
 			return &r->accts[i];
 		}
@@ -307,7 +300,7 @@ static struct acct *account(struct render *r, int64_t id)
 	struct acct *ac = account_add_locked(r, id);
 	app_unlock(r->app);
 	ac->loaded = true;
-	account_render(r, ac, 0, false);
+	account_render(r, ac, false);
 	return ac;
 }
 
