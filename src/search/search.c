@@ -187,16 +187,23 @@ static void write_part(struct jw *w, const char *key, const struct posts_json *j
 		jw_null(w);
 }
 
-static void posts_write(struct app *app, struct arena *a, struct jw *w, bool questions,
-			const struct page *pg)
+/* Writes section name from its page: each hit's part (its Status or
+ * Account) and highlight; a topic's title comes first and its Status last. */
+static void page_write(struct app *app, struct arena *a, struct jw *w, const char *name,
+		       enum search_kind kind, const char *part, const struct page *pg)
 {
 	struct store_conn *c = store_reader(app->store);
-	search_section_begin(w, questions ? "questions" : "posts", pg->total, pg->capped);
+	bool topic = kind == SEARCH_KIND_TOPICS;
+	search_section_begin(w, name, pg->total, pg->capped);
 	for (size_t i = 0; i < pg->n; i++) {
 		jw_obj_begin(w);
-		write_part(w, "status", &pg->json[i]);
-		jw_kstr(w, "highlight",
-			store_search_snippet(c, a, SEARCH_KIND_POSTS, pg->ids[i], pg->shown));
+		if (topic)
+			jw_kstr(w, "title", store_community_topic_title(c, a, pg->ids[i]));
+		else
+			write_part(w, part, &pg->json[i]);
+		jw_kstr(w, "highlight", store_search_snippet(c, a, kind, pg->ids[i], pg->shown));
+		if (topic)
+			write_part(w, part, &pg->json[i]);
 		jw_obj_end(w);
 	}
 	search_section_end(w);
@@ -298,20 +305,6 @@ static int people_find(struct app *app, struct arena *a, const struct search_que
 	return 0;
 }
 
-static void people_write(struct app *app, struct arena *a, struct jw *w, const struct page *pg)
-{
-	struct store_conn *c = store_reader(app->store);
-	search_section_begin(w, "people", pg->total, pg->capped);
-	for (size_t i = 0; i < pg->n; i++) {
-		jw_obj_begin(w);
-		write_part(w, "account", &pg->json[i]);
-		jw_kstr(w, "highlight",
-			store_search_snippet(c, a, SEARCH_KIND_PEOPLE, pg->ids[i], pg->shown));
-		jw_obj_end(w);
-	}
-	search_section_end(w);
-}
-
 /* --- communities and topics --------------------------------------------------- */
 
 static int communities_section(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
@@ -375,21 +368,6 @@ static int topics_find(struct app *app, struct arena *a, int64_t viewer,
 	pg->shown = q;
 	page_of_hits(a, r, h, k, pg);
 	return 0;
-}
-
-static void topics_write(struct app *app, struct arena *a, struct jw *w, const struct page *pg)
-{
-	struct store_conn *c = store_reader(app->store);
-	search_section_begin(w, "topics", pg->total, pg->capped);
-	for (size_t i = 0; i < pg->n; i++) {
-		jw_obj_begin(w);
-		jw_kstr(w, "title", store_community_topic_title(c, a, pg->ids[i]));
-		jw_kstr(w, "highlight",
-			store_search_snippet(c, a, SEARCH_KIND_TOPICS, pg->ids[i], pg->shown));
-		write_part(w, "status", &pg->json[i]);
-		jw_obj_end(w);
-	}
-	search_section_end(w);
 }
 
 /* --- hashtags ----------------------------------------------------------------- */
@@ -519,15 +497,15 @@ enum search_rc search_render(struct app *app, struct arena *a, struct jw *w, int
 	jw_obj_begin(w);
 	jw_kstr(w, "q", r->q);
 	if (r->types & SEARCH_PEOPLE)
-		people_write(app, a, w, &f.people);
+		page_write(app, a, w, "people", SEARCH_KIND_PEOPLE, "account", &f.people);
 	if (r->types & SEARCH_POSTS)
-		posts_write(app, a, w, false, &f.posts);
+		page_write(app, a, w, "posts", SEARCH_KIND_POSTS, "status", &f.posts);
 	if (r->types & SEARCH_QUESTIONS)
-		posts_write(app, a, w, true, &f.questions);
+		page_write(app, a, w, "questions", SEARCH_KIND_POSTS, "status", &f.questions);
 	if (r->types & SEARCH_COMMUNITIES)
 		rc = communities_section(app, a, w, viewer, &q, r);
 	if (rc == 0 && (r->types & SEARCH_TOPICS))
-		topics_write(app, a, w, &f.topics);
+		page_write(app, a, w, "topics", SEARCH_KIND_TOPICS, "status", &f.topics);
 	if (rc == 0 && (r->types & SEARCH_HASHTAGS))
 		hashtags_section(app, a, w, viewer, &q, r);
 	if (rc == 0 && (r->types & SEARCH_FILES))
