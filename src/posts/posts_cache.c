@@ -18,9 +18,9 @@
  * Layout. A lookup's cost is its memory misses: a set is 8 ways of
  * {key, value} (128 bytes, two adjacent lines) and the value's header
  * holds the stamp and the "used" mark, so a hit reads the set, then the
- * value it is about to copy anyway, and writes nothing but the value's
- * reference count (the mark only when it was clear). The hand is read and
- * moved only by stores. An earlier layout kept stamps and
+ * value it is about to copy anyway, and writes only the value's header
+ * (its reference count and mark). The hand is read and moved only by
+ * stores. An earlier layout kept stamps and
  * least-recently-used clocks beside the keys (256 bytes a set, and a
  * per-set clock written on every hit).
  */
@@ -29,7 +29,7 @@
  * one while it uses it. */
 struct pcache_ref {
 	_Atomic uint32_t refs;
-	_Atomic uint8_t used; /* hit since the set last looked for a victim */
+	uint8_t used; /* read since the hand last passed (under the set's lock) */
 	uint64_t stamp;
 	size_t len;
 	char data[]; /* len bytes and a NUL */
@@ -120,8 +120,7 @@ const char *pcache_get(struct pcache *c, int64_t key, uint64_t stamp, struct pca
 	if (w && w->value && w->value->stamp == stamp) {
 		v = w->value;
 		atomic_fetch_add_explicit(&v->refs, 1, memory_order_relaxed);
-		if (!atomic_load_explicit(&v->used, memory_order_relaxed))
-			atomic_store_explicit(&v->used, 1, memory_order_relaxed);
+		v->used = 1;
 	}
 	pthread_mutex_unlock(m);
 	*ref = v;
@@ -161,9 +160,9 @@ static struct way *victim(struct pcache *c, uint32_t s)
 	for (;;) { /* ends within two turns: the first clears every mark */
 		struct way *x = &w[c->hand[s]];
 		c->hand[s] = (uint8_t)((c->hand[s] + 1) % WAYS);
-		if (!atomic_load_explicit(&x->value->used, memory_order_relaxed))
+		if (!x->value->used)
 			return x;
-		atomic_store_explicit(&x->value->used, 0, memory_order_relaxed);
+		x->value->used = 0;
 	}
 }
 
@@ -172,7 +171,7 @@ void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, c
 {
 	struct pcache_ref *copy = xmalloc(sizeof(*copy) + len + 1);
 	atomic_init(&copy->refs, 1);
-	atomic_init(&copy->used, 0);
+	copy->used = 0;
 	copy->stamp = stamp;
 	copy->len = len;
 	memcpy(copy->data, v, len);
