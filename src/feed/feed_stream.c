@@ -371,8 +371,8 @@ static void stream_lists(struct app *app, struct arena *a, const struct feed_que
 
 struct feed_home {
 	pthread_mutex_t lock;
-	bool built;
-	uint32_t upto, floor; /* holds every slot of the union in [floor, upto) */
+	uint32_t upto, floor; /* holds every slot of the union in [floor, upto):
+			       * zeroed, an empty memo that holds [0, 0) */
 	uint32_t gen, graph_ver, groups_ver;
 	uint32_t start, n; /* a ring of n ascending slots from start */
 	uint32_t slot[HOME_MEMO_SLOTS];
@@ -452,7 +452,6 @@ static void memo_build(struct app *app, struct arena *a, uint32_t viewer, struct
 	while (k--)
 		memo_push(h, got[k], author_connected(app, viewer, got[k]));
 	h->upto = f->n;
-	h->built = true;
 }
 
 /*
@@ -479,7 +478,7 @@ static struct feed_home *memo_take(struct app *app, struct arena *a, int64_t vie
 	pthread_mutex_lock(&h->lock);
 	uint32_t v = (uint32_t)viewer, gv = graph_version(app->graph, v),
 		 cv = communities_version_locked(app, viewer);
-	if (!h->built || h->gen != f->home_gen || h->graph_ver != gv || h->groups_ver != cv ||
+	if (h->gen != f->home_gen || h->graph_ver != gv || h->groups_ver != cv ||
 	    f->n - h->upto > HOME_CATCHUP_MAX) {
 		h->gen = f->home_gen;
 		h->graph_ver = gv;
