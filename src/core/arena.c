@@ -27,16 +27,7 @@ struct block {
 
 /* Under AddressSanitizer nothing is kept: a recycled block would hide a
  * use after arena_free from it. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SPARE_MAX 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SPARE_MAX 0
-#endif
-#endif
-#ifndef SPARE_MAX
-#define SPARE_MAX 64
-#endif
+#define SPARE_MAX (MOKA_ASAN ? 0 : 64)
 
 struct arena {
 	struct block *head;

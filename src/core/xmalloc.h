@@ -9,6 +9,20 @@
 
 #include <stddef.h>
 
+/* 1 when built with AddressSanitizer (gcc's or clang's), whose allocator
+ * replaces glibc's: what tunes glibc's heap (spare blocks kept for reuse,
+ * malloc_trim) is left out, so the sanitizer sees every free. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MOKA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MOKA_ASAN 1
+#endif
+#endif
+#ifndef MOKA_ASAN
+#define MOKA_ASAN 0
+#endif
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
