@@ -1,6 +1,7 @@
 /* app: the running Moka, and write transactions (see app.h). */
 #include "app/app.h"
 #include "app/app_index.h"
+#include "audience/audience.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -56,6 +57,7 @@ struct app *app_open(struct config *cfg)
 	if (store_checkpoints_start(app->store) < 0)
 		log_warn("store: the commits checkpoint the WAL themselves");
 	app->posts_cache = posts_cache_new(cfg->render_cache_mb);
+	app->relations = audience_cache_new(cfg->relation_cache_mb);
 	app->hub = hub_new(app);
 	log_info("store ready in %s (schema %d, %.0f ms to load)", cfg->data_dir,
 		 store_schema_version(app->store), (double)(clock_mono_us() - t0) / 1000.0);
@@ -80,6 +82,7 @@ void app_close(struct app *app)
 	if (app->feed)
 		feed_close(app);
 	posts_cache_free(app->posts_cache);
+	audience_cache_free(app->relations);
 	if (app->graph)
 		graph_free(app->graph);
 	store_close(app->store);

@@ -43,9 +43,10 @@ struct app {
 	pthread_rwlock_t mem_lock;
 	struct graph *graph;
 	struct feed *feed;
-	struct communities *communities; /* membership index (communities/) */
-	struct questions *questions;	 /* questions and accepted answers (questions/) */
-	struct posts_cache *posts_cache; /* rendered Status JSON (posts/) */
+	struct communities *communities;  /* membership index (communities/) */
+	struct questions *questions;	  /* questions and accepted answers (questions/) */
+	struct posts_cache *posts_cache;  /* rendered Status JSON (posts/) */
+	struct audience_cache *relations; /* viewers' relations to authors (audience/) */
 	struct hub *hub;
 	struct http_server *http;
 	const char *base_url;

@@ -47,6 +47,7 @@ void audience_ctx_init(struct audience_ctx *c, struct app *app, int64_t viewer)
 {
 	c->app = app;
 	c->viewer = viewer > 0 && viewer <= GRAPH_ID_MAX ? viewer : 0;
+	c->vv_read = false;
 	memset(c->keys, 0, sizeof(c->keys));
 }
 
@@ -72,10 +73,27 @@ static unsigned relation(struct audience_ctx *c, uint32_t author)
 	if (c->keys[h] == author)
 		return c->rel[h];
 	const struct graph *g = c->app->graph;
-	uint32_t v = (uint32_t)c->viewer;
-	unsigned r = (unsigned)graph_distance(g, author, v) & 3u;
-	if (graph_is_following(g, v, author))
-		r |= REL_FOLLOWS;
+	struct audience_cache *ac = c->app->relations;
+	uint32_t v = (uint32_t)c->viewer, av = 0;
+	int known = -1;
+	if (ac) {
+		if (!c->vv_read) {
+			c->vv = graph_version(g, v);
+			c->vv_read = true;
+		}
+		av = graph_version(g, author);
+		known = audience_cache_get(ac, v, c->vv, author, av);
+	}
+	unsigned r;
+	if (known >= 0) {
+		r = (unsigned)known;
+	} else {
+		r = (unsigned)graph_distance(g, author, v) & 3u;
+		if (graph_is_following(g, v, author))
+			r |= REL_FOLLOWS;
+		if (ac)
+			audience_cache_put(ac, v, c->vv, author, av, r);
+	}
 	c->keys[h] = author;
 	c->rel[h] = (uint8_t)r;
 	return r;

@@ -32,12 +32,14 @@
  * chain, the common case), else one graph lookup per level of the thread
  * up to the first open ancestor. Relations (distance, follows) are cached
  * per struct audience_ctx, so a page of a stream asks the graph once per
- * author.
+ * author, and across requests in the app's audience_cache (below), so a
+ * reader who comes back asks the graph only about what changed.
  */
 #ifndef MOKA_AUDIENCE_H
 #define MOKA_AUDIENCE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct app;
@@ -78,6 +80,8 @@ bool audience_post_reached_locked(struct app *app, int64_t viewer, int64_t post_
 struct audience_ctx {
 	struct app *app;
 	int64_t viewer;
+	uint32_t vv;		       /* graph_version(viewer), read at the first lookup */
+	bool vv_read;		       /* ... once it is */
 	uint32_t keys[AUDIENCE_CACHE]; /* author ids; 0 = empty */
 	uint8_t rel[AUDIENCE_CACHE];   /* distance (bits 0-1), follows (bit 2) */
 };
@@ -92,5 +96,26 @@ bool audience_slot_visible(struct audience_ctx *c, uint32_t slot);
 /* Would c->viewer see the post that d describes, were it indexed now
  * (a post being written: who to notify)? Lock held. */
 bool audience_draft_visible(struct audience_ctx *c, const struct feed_new *d);
+
+/* --- The relations kept across requests (audience_cache.c) ------------ */
+
+/* viewer's relation to author (distance in bits 0-1, follows in bit 2),
+ * filed with both people's graph_version when it was computed: an entry
+ * is exact while both counters stay the same, so no graph change has to
+ * remove anything. Bounded (budget_mb); lookups take no lock. */
+struct audience_cache;
+
+struct audience_cache *audience_cache_new(size_t budget_mb);
+void audience_cache_free(struct audience_cache *c);
+/* The relation filed for (viewer at version vv, author at version av), or
+ * -1 when none is (never filed, replaced, or either version moved). */
+int audience_cache_get(const struct audience_cache *c, uint32_t viewer, uint32_t vv,
+		       uint32_t author, uint32_t av);
+/* Files rel; skipped (it is only a cache) when another writer holds the
+ * entry's set at that moment. */
+void audience_cache_put(struct audience_cache *c, uint32_t viewer, uint32_t vv, uint32_t author,
+			uint32_t av, unsigned rel);
+/* Starts loading the entry's memory, for a lookup soon after. */
+void audience_cache_prefetch(const struct audience_cache *c, uint32_t viewer, uint32_t author);
 
 #endif

@@ -36,6 +36,7 @@ static const struct key keys[] = {
     {"idle_timeout", K_UINT, F(idle_timeout_s)},
     {"shed_queue_ms", K_UINT, F(shed_queue_ms)},
     {"render_cache_mb", K_UINT, F(render_cache_mb)},
+    {"relation_cache_mb", K_UINT, F(relation_cache_mb)},
     {"shutdown_grace", K_UINT, F(shutdown_grace_s)},
     {"post_max_chars", K_SIZE, F(post_max_chars)},
     {"registrations_open", K_BOOL, F(registrations_open)},
@@ -83,6 +84,9 @@ void config_defaults(struct config *c)
 	/* rendered posts and authors: the recent posts of a 440,000-person
 	 * company's streams fit (issue 6) */
 	c->render_cache_mb = 256;
+	/* viewers' relations to authors: 7 in 128 bytes, 1.8 M pairs in 32 MiB
+	 * (the authors of a thousand busy readers' streams, many times over) */
+	c->relation_cache_mb = 32;
 	c->shutdown_grace_s = 10;
 	c->post_max_chars = 5000;
 	c->session_idle_s = 7 * 24 * 3600;

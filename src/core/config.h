@@ -22,15 +22,16 @@ struct config {
 	unsigned threads;   /* HTTP worker threads */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
-	size_t max_header_bytes;  /* per-connection memory for headers */
-	size_t max_body_bytes;	  /* JSON and form bodies */
-	size_t max_upload_bytes;  /* avatar uploads */
-	size_t files_max_bytes;	  /* one file (or version) upload; 512m */
-	size_t files_quota_bytes; /* bytes of files one person may keep; 10g */
-	bool files_fsync;	  /* fsync each upload before its commit (power-cut safe) */
-	unsigned idle_timeout_s;  /* keep-alive idle and slow-request timeout */
-	unsigned shed_queue_ms;	  /* overload: shed above this queue time (0: never) */
-	unsigned render_cache_mb; /* budget of the rendered Status/Account caches */
+	size_t max_header_bytes;    /* per-connection memory for headers */
+	size_t max_body_bytes;	    /* JSON and form bodies */
+	size_t max_upload_bytes;    /* avatar uploads */
+	size_t files_max_bytes;	    /* one file (or version) upload; 512m */
+	size_t files_quota_bytes;   /* bytes of files one person may keep; 10g */
+	bool files_fsync;	    /* fsync each upload before its commit (power-cut safe) */
+	unsigned idle_timeout_s;    /* keep-alive idle and slow-request timeout */
+	unsigned shed_queue_ms;	    /* overload: shed above this queue time (0: never) */
+	unsigned render_cache_mb;   /* budget of the rendered Status/Account caches */
+	unsigned relation_cache_mb; /* budget of the viewers' relations to authors */
 	unsigned shutdown_grace_s;
 	size_t post_max_chars;
 	bool registrations_open;

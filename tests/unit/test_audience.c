@@ -3,9 +3,14 @@
  * against every relation (author, connection, colleague of a colleague,
  * third degree, mentioned, follower, board owner, unrelated, anonymous),
  * reply chains (a reply never widens its parent's audience, deleted
- * parents included), reposts, drafts, and visibility names. The app is
- * built in memory: a graph and a post index, no store.
+ * parents included), reposts, drafts, and visibility names; the
+ * relations kept across requests (audience_cache): every test runs with
+ * them, a randomized one compares them with a breadth-first search while
+ * the graph changes, and the cache's own rules (versions, replacement,
+ * concurrent readers and writers). The app is built in memory: a graph,
+ * a post index and the relation cache, no store.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +24,7 @@
 #include "audience/audience.h"
 #include "feed/feed.h"
 #include "graph/graph.h"
+#include "test_util.h"
 
 /* The people of every test. */
 enum {
@@ -46,6 +52,7 @@ static struct app *app_new(void)
 	graph_connect(app->graph, AUTHOR, OTHER);
 	graph_follow(app->graph, FOLLOWER, AUTHOR);
 	graph_ensure(app->graph, PEOPLE);
+	app->relations = audience_cache_new(1);
 	return app;
 }
 
@@ -53,6 +60,7 @@ static void app_del(struct app *app)
 {
 	feed_free(app->feed);
 	graph_free(app->graph);
+	audience_cache_free(app->relations);
 	pthread_rwlock_destroy(&app->mem_lock);
 	free(app);
 }
@@ -230,6 +238,198 @@ static void test_graph_changes_apply_at_once(void **state)
 	app_del(app);
 }
 
+/* --- relations kept across requests ------------------------------------ */
+
+#define RP 40 /* people of the randomized test */
+
+static uint64_t rng = 88172645463325252ull;
+
+static unsigned rnd(unsigned n)
+{
+	return test_rnd(&rng, n);
+}
+
+/* Distance from a to b by breadth-first search (3 = farther). */
+static int bfs_distance(const struct graph *g, uint32_t a, uint32_t b)
+{
+	if (a == b)
+		return 0;
+	if (graph_is_connected(g, a, b))
+		return 1;
+	size_t n;
+	const uint32_t *ca = graph_connections(g, a, &n);
+	for (size_t i = 0; i < n; i++)
+		if (graph_is_connected(g, ca[i], b))
+			return 2;
+	return 3;
+}
+
+static bool oracle(const struct graph *g, uint32_t viewer, uint32_t author, int vis)
+{
+	if (viewer == author)
+		return true;
+	return test_rule_admits(vis, bfs_distance(g, author, viewer),
+				graph_is_following(g, viewer, author));
+}
+
+/* Readers re-read every post while connections and follows change under
+ * them, through the relations filed on earlier reads: each answer must be
+ * the graph's of the moment. */
+static void test_relations_follow_graph_changes(void **state)
+{
+	(void)state;
+	struct app *app = calloc(1, sizeof(*app));
+	app->graph = graph_new();
+	app->feed = feed_new();
+	app->relations = audience_cache_new(1);
+	graph_ensure(app->graph, RP);
+	for (int i = 0; i < 60; i++)
+		graph_connect(app->graph, 1 + rnd(RP), 1 + rnd(RP));
+	int64_t ids[RP * 3];
+	uint32_t authors[RP * 3];
+	int vis[RP * 3];
+	int n = 0;
+	for (uint32_t a = 1; a <= RP; a++)
+		for (int k = 0; k < 3; k++) {
+			authors[n] = a;
+			vis[n] = (int)(VIS_NETWORK + rnd(3)); /* network, connections, private */
+			ids[n] = post(app, a, vis[n], 0, 0, 0, NULL, 0);
+			n++;
+		}
+	for (int round = 0; round < 150; round++) {
+		uint32_t a = 1 + rnd(RP), b = 1 + rnd(RP);
+		switch (rnd(4)) {
+		case 0:
+			graph_connect(app->graph, a, b);
+			break;
+		case 1: {
+			size_t k;
+			const uint32_t *c = graph_connections(app->graph, a, &k);
+			if (k)
+				graph_disconnect(app->graph, a, c[rnd((unsigned)k)]);
+			break;
+		}
+		case 2:
+			graph_follow(app->graph, a, b);
+			break;
+		default:
+			graph_unfollow(app->graph, a, b);
+		}
+		for (uint32_t v = 1; v <= RP; v++)
+			for (int i = 0; i < n; i++) {
+				bool want = oracle(app->graph, v, authors[i], vis[i]);
+				if (audience_post_visible(app, v, ids[i]) != want)
+					fail_msg("round %d: viewer %u, author %u, visibility %d: "
+						 "expected %d",
+						 round, v, authors[i], vis[i], want);
+			}
+	}
+	/* the reads filed their relations, and those are found and right
+	 * while nothing changes */
+	const struct graph *g = app->graph;
+	int found = 0;
+	for (uint32_t v = 1; v <= RP; v++)
+		for (uint32_t a = 1; a <= RP; a++) {
+			if (a == v)
+				continue;
+			int r = audience_cache_get(app->relations, v, graph_version(g, v), a,
+						   graph_version(g, a));
+			if (r < 0)
+				continue;
+			found++;
+			unsigned want = (unsigned)bfs_distance(g, a, v) |
+					(graph_is_following(g, v, a) ? 4u : 0u);
+			assert_int_equal(r, (int)want);
+		}
+	assert_true(found > RP * (RP - 1) * 9 / 10);
+	app_del(app);
+}
+
+static void test_relation_cache_rules(void **state)
+{
+	(void)state;
+	struct audience_cache *c = audience_cache_new(1);
+	assert_int_equal(audience_cache_get(c, 1, 0, 2, 0), -1);
+	audience_cache_put(c, 1, 5, 2, 7, 6);
+	assert_int_equal(audience_cache_get(c, 1, 5, 2, 7), 6);
+	assert_int_equal(audience_cache_get(c, 1, 6, 2, 7), -1); /* viewer changed */
+	assert_int_equal(audience_cache_get(c, 1, 5, 2, 8), -1); /* author changed */
+	assert_int_equal(audience_cache_get(c, 2, 7, 1, 5), -1); /* the pair is ordered */
+	audience_cache_put(c, 1, 6, 2, 8, 3);			  /* replaces in place */
+	assert_int_equal(audience_cache_get(c, 1, 6, 2, 8), 3);
+	assert_int_equal(audience_cache_get(c, 1, 5, 2, 7), -1);
+	audience_cache_put(c, 0, 0, 2, 0, 1); /* anonymous: never filed */
+	assert_int_equal(audience_cache_get(c, 0, 0, 2, 0), -1);
+	/* many pairs: most are kept (7 ways a set), and every answer found
+	 * is the one filed */
+	int kept = 0;
+	for (uint32_t v = 1; v <= 200; v++)
+		for (uint32_t a = 1; a <= 100; a++)
+			audience_cache_put(c, v, v * 3, a, a * 5, (v + a) % 8);
+	for (uint32_t v = 1; v <= 200; v++)
+		for (uint32_t a = 1; a <= 100; a++) {
+			int r = audience_cache_get(c, v, v * 3, a, a * 5);
+			if (r >= 0) {
+				assert_int_equal(r, (int)((v + a) % 8));
+				kept++;
+			}
+		}
+	assert_true(kept > 20000 * 9 / 10);
+	audience_cache_free(c);
+}
+
+struct race {
+	struct audience_cache *c;
+	unsigned seed;
+	long found, wrong;
+};
+
+/* Files and reads four pairs at three versions, so the same ways are
+ * rewritten all the time, each relation a function of all four keys: a
+ * torn read (a way half rewritten) shows a wrong one. Without the
+ * sequence number's checks this fails most runs. */
+static void *racer(void *arg)
+{
+	struct race *r = arg;
+	unsigned s = r->seed;
+	for (int i = 0; i < 200000; i++) {
+		s = s * 1103515245u + 12345u;
+		uint32_t v = 1 + (s >> 8) % 2, a = 1 + (s >> 16) % 2, ver = (s >> 4) % 3;
+		unsigned want = (v * 7 + a * 3 + ver) % 8;
+		if (i & 1) {
+			audience_cache_put(r->c, v, ver, a, ver, want);
+		} else {
+			int got = audience_cache_get(r->c, v, ver, a, ver);
+			if (got >= 0) {
+				r->found++;
+				if ((unsigned)got != want)
+					r->wrong++;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void test_relation_cache_concurrent(void **state)
+{
+	(void)state;
+	struct audience_cache *c = audience_cache_new(1);
+	struct race races[4];
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) {
+		races[i] = (struct race){.c = c, .seed = 17u + (unsigned)i * 7919u};
+		assert_int_equal(pthread_create(&t[i], NULL, racer, &races[i]), 0);
+	}
+	long found = 0;
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(races[i].wrong, 0);
+		found += races[i].found;
+	}
+	assert_true(found > 1000);
+	audience_cache_free(c);
+}
+
 static void test_draft_matches_indexed_post(void **state)
 {
 	struct app *app = app_new();
@@ -322,6 +522,9 @@ int main(void)
 	    cmocka_unit_test(test_deleted_posts_and_orphans),
 	    cmocka_unit_test(test_reposts_follow_their_original),
 	    cmocka_unit_test(test_graph_changes_apply_at_once),
+	    cmocka_unit_test(test_relations_follow_graph_changes),
+	    cmocka_unit_test(test_relation_cache_rules),
+	    cmocka_unit_test(test_relation_cache_concurrent),
 	    cmocka_unit_test(test_draft_matches_indexed_post),
 	    cmocka_unit_test(test_unknown_posts_and_viewers),
 	    cmocka_unit_test(test_community_posts_closed_without_index),

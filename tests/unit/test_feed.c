@@ -22,6 +22,7 @@
 #include "core/arena.h"
 #include "feed/feed.h"
 #include "graph/graph.h"
+#include "test_util.h"
 
 /* --- cursors ------------------------------------------------------------- */
 
@@ -119,20 +120,8 @@ static bool own_ok(const struct model *m, const struct mpost *p, int64_t v)
 	const struct graph *g = m->app->graph;
 	if (p->author == v || p->board == v || mentions_has(p, v))
 		return true;
-	int d = graph_distance(g, (uint32_t)p->author, (uint32_t)v);
-	switch (p->vis) {
-	case VIS_PUBLIC:
-	case VIS_UNLISTED:
-		return true;
-	case VIS_NETWORK:
-		return d <= 2;
-	case VIS_CONNECTIONS:
-		return d == 1;
-	case VIS_PRIVATE:
-		return d == 1 || graph_is_following(g, (uint32_t)v, (uint32_t)p->author);
-	default:
-		return false;
-	}
+	return test_rule_admits(p->vis, graph_distance(g, (uint32_t)p->author, (uint32_t)v),
+				graph_is_following(g, (uint32_t)v, (uint32_t)p->author));
 }
 
 static bool chain_ok(const struct model *m, int i, int64_t v)

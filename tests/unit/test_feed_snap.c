@@ -22,6 +22,7 @@
 #include "feed/feed.h"
 #include "feed/feed_int.h"
 #include "graph/graph.h"
+#include "test_util.h"
 
 #define PEOPLE 300
 #define POSTS 6000
@@ -29,10 +30,7 @@
 static uint64_t rng = 88172645463325252ull;
 static uint32_t rnd(uint32_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng % n);
+	return test_rnd(&rng, n);
 }
 
 static const char *const TAGS[] = {"coffee", "roadmap", "hiring", "ops", "q3"};
