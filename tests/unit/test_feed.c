@@ -232,6 +232,7 @@ static struct model *model_new(uint64_t seed, uint32_t people, double degree)
 	pthread_rwlock_init(&m->app->mem_lock, NULL);
 	m->app->graph = graph_new();
 	m->app->feed = feed_new();
+	m->app->relations = audience_cache_new(1); /* as the server runs: relations kept */
 	m->arena = arena_new();
 	graph_ensure(m->app->graph, people);
 	uint32_t edges = (uint32_t)(people * degree / 2);
@@ -248,6 +249,7 @@ static void model_free(struct model *m)
 {
 	feed_free(m->app->feed);
 	graph_free(m->app->graph);
+	audience_cache_free(m->app->relations);
 	pthread_rwlock_destroy(&m->app->mem_lock);
 	free(m->app);
 	arena_free(m->arena);
