@@ -28,6 +28,36 @@ uint32_t fvec_lower_bound(const struct fvec *v, uint32_t slot)
 	return lo;
 }
 
+void fvec_lower_bounds(const struct fvec *const *v, size_t n, uint32_t slot, uint32_t *out)
+{
+	enum { STEP = 16 };
+	for (size_t at = 0; at < n; at += STEP) {
+		size_t k = n - at < STEP ? n - at : STEP;
+		const uint32_t *base[STEP];
+		uint32_t left[STEP]; /* the first element >= slot is in base[0 .. left] */
+		bool more = false;
+		for (size_t i = 0; i < k; i++) {
+			base[i] = v[at + i]->v;
+			left[i] = v[at + i]->len;
+			more |= left[i] > 1;
+		}
+		while (more) { /* one halving of every search a round, without branches */
+			more = false;
+			for (size_t i = 0; i < k; i++) {
+				uint32_t half = left[i] / 2;
+				if (!half)
+					continue;
+				base[i] = base[i][half] < slot ? base[i] + half : base[i];
+				left[i] -= half;
+				more |= left[i] > 1;
+			}
+		}
+		for (size_t i = 0; i < k; i++)
+			out[at + i] =
+			    left[i] ? (uint32_t)(base[i] - v[at + i]->v) + (*base[i] < slot) : 0;
+	}
+}
+
 void fvec_add(struct fvec *v, uint32_t slot)
 {
 	if (v->len == v->cap) {

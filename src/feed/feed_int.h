@@ -76,6 +76,9 @@ void feed_newest_sync(struct feed *f, uint32_t user);
 
 /* Index of the first element >= slot. */
 uint32_t fvec_lower_bound(const struct fvec *v, uint32_t slot);
+/* The same in each of n lists at once (out[i] for v[i]): their searches
+ * step side by side, so the memory misses of each step overlap. */
+void fvec_lower_bounds(const struct fvec *const *v, size_t n, uint32_t slot, uint32_t *out);
 
 /* Makes room for people 0..cap-1 in every per-person array (users, newest,
  * stats_ver, home), the new entries zeroed: the one place that grows them. */

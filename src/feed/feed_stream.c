@@ -156,15 +156,9 @@ static void pend_sift_down(struct merge *m, size_t i)
 	}
 }
 
-/* Adds the part of list v within [lo, hi) as a cursor. */
-static void merge_add(struct merge *m, const struct fvec *v, uint32_t lo, uint32_t hi)
+/* Adds v[a .. b) as a cursor. */
+static void merge_cursor(struct merge *m, const struct fvec *v, int64_t a, int64_t b)
 {
-	if (!v || v->len == 0)
-		return;
-	/* the common page (newest, no cursor) needs no search, and reads
-	 * nothing of the array until the merge reaches it */
-	int64_t a = lo ? fvec_lower_bound(v, lo) : 0;
-	int64_t b = hi <= v->last ? fvec_lower_bound(v, hi) : v->len;
 	if (a >= b)
 		return;
 	struct cursor c = {.v = v->v};
@@ -177,6 +171,49 @@ static void merge_add(struct merge *m, const struct fvec *v, uint32_t lo, uint32
 	}
 	c.cur = c.pos == (int64_t)v->len - 1 ? v->last : v->v[c.pos];
 	m->heap[m->n++] = c;
+}
+
+/* Adds the part of list v within [lo, hi) as a cursor. */
+static void merge_add(struct merge *m, const struct fvec *v, uint32_t lo, uint32_t hi)
+{
+	if (!v || v->len == 0)
+		return;
+	/* the common page (newest, no cursor) needs no search, and reads
+	 * nothing of the array until the merge reaches it */
+	int64_t a = lo ? fvec_lower_bound(v, lo) : 0;
+	int64_t b = hi <= v->last ? fvec_lower_bound(v, hi) : v->len;
+	merge_cursor(m, v, a, b);
+}
+
+#define OPEN_BATCH 16
+
+/* merge_add for n lists (n <= OPEN_BATCH) within [m->lo, m->hi), their
+ * searches side by side (a deep page opens hundreds of lists, and each
+ * search alone is a chain of memory misses); sifts each cursor up. */
+static void merge_add_batch(struct merge *m, const struct fvec *const *v, size_t n)
+{
+	const struct fvec *cut[OPEN_BATCH]; /* the lists that end at or past hi */
+	uint32_t a[OPEN_BATCH] = {0}, b[OPEN_BATCH], at[OPEN_BATCH];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		b[i] = v[i]->len;
+		if (m->hi <= v[i]->last) {
+			at[k] = (uint32_t)i;
+			cut[k++] = v[i];
+		}
+	}
+	uint32_t found[OPEN_BATCH];
+	fvec_lower_bounds(cut, k, m->hi, found);
+	for (size_t j = 0; j < k; j++)
+		b[at[j]] = found[j];
+	if (m->lo)
+		fvec_lower_bounds(v, n, m->lo, a);
+	for (size_t i = 0; i < n; i++) {
+		size_t had = m->n;
+		merge_cursor(m, v[i], a[i], b[i]);
+		if (m->n > had)
+			sift_up(m, m->n - 1);
+	}
 }
 
 /* Adds list v: opened now (oldest first), or left waiting with newest
@@ -207,13 +244,18 @@ static uint32_t merge_next(struct merge *m)
 	/* open every waiting list that may hold the next slot (ties too: a
 	 * post in two lists must come out twice in a row) */
 	while (m->np && (m->n == 0 || m->pend[0].bound >= m->heap[0].cur)) {
-		const struct fvec *v = m->pend[0].v;
-		m->pend[0] = m->pend[--m->np];
-		pend_sift_down(m, 0);
-		size_t had = m->n;
-		merge_add(m, v, m->lo, m->hi);
-		if (m->n > had)
-			sift_up(m, m->n - 1);
+		/* up to OPEN_BATCH of them at a time (opening one more than
+		 * needed costs a search, never a wrong order) */
+		uint32_t floor = m->n ? m->heap[0].cur : 0;
+		const struct fvec *batch[OPEN_BATCH];
+		size_t n = 0;
+		while (n < OPEN_BATCH && m->np && m->pend[0].bound >= floor) {
+			if (m->pend[0].v->len)
+				batch[n++] = m->pend[0].v;
+			m->pend[0] = m->pend[--m->np];
+			pend_sift_down(m, 0);
+		}
+		merge_add_batch(m, batch, n);
 	}
 	if (m->n == 0)
 		return FEED_NONE;

@@ -21,6 +21,7 @@
 #include "audience/audience.h"
 #include "core/arena.h"
 #include "feed/feed.h"
+#include "feed/feed_int.h"
 #include "graph/graph.h"
 #include "test_util.h"
 
@@ -661,6 +662,37 @@ static void test_reply_counts(void **state)
 	model_free(m);
 }
 
+/* The searches a deep page runs side by side find what one search finds:
+ * lists of every length from 0 to 40 (and a long one), each searched for
+ * slots below, between, on and past their elements. */
+static void test_lower_bounds_side_by_side(void **state)
+{
+	(void)state;
+	enum { LISTS = 42 };
+	struct fvec lists[LISTS] = {0};
+	const struct fvec *v[LISTS];
+	uint64_t rng = 7;
+	for (int i = 0; i < LISTS; i++) {
+		uint32_t n = i < 41 ? (uint32_t)i : 3000, slot = 1 + test_rnd(&rng, 4);
+		for (uint32_t k = 0; k < n; k++) {
+			fvec_add(&lists[i], slot);
+			slot += 1 + test_rnd(&rng, 5);
+		}
+		v[i] = &lists[i];
+	}
+	uint32_t got[LISTS];
+	for (uint32_t target = 0; target < 16000; target += 1 + test_rnd(&rng, 3)) {
+		fvec_lower_bounds(v, LISTS, target, got);
+		for (int i = 0; i < LISTS; i++)
+			if (got[i] != fvec_lower_bound(&lists[i], target))
+				fail_msg("list %d (length %u), slot %u: %u, expected %u", i,
+					 lists[i].len, target, got[i],
+					 fvec_lower_bound(&lists[i], target));
+	}
+	for (int i = 0; i < LISTS; i++)
+		free(lists[i].v);
+}
+
 static void test_duplicates_and_bad_input(void **state)
 {
 	struct feed *f = feed_new();
@@ -700,6 +732,7 @@ int main(void)
 	    cmocka_unit_test(test_out_of_order_ids),
 	    cmocka_unit_test(test_home_memo_vs_brute_force),
 	    cmocka_unit_test(test_reply_counts),
+	    cmocka_unit_test(test_lower_bounds_side_by_side),
 	    cmocka_unit_test(test_duplicates_and_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
