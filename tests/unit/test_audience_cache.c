@@ -25,7 +25,7 @@ static void test_versions_and_replacement(void **state)
 	assert_int_equal(audience_cache_get(c, 1, 6, 2, 7), -1); /* viewer changed */
 	assert_int_equal(audience_cache_get(c, 1, 5, 2, 8), -1); /* author changed */
 	assert_int_equal(audience_cache_get(c, 2, 7, 1, 5), -1); /* the pair is ordered */
-	audience_cache_put(c, 1, 6, 2, 8, 3);			  /* replaces in place */
+	audience_cache_put(c, 1, 6, 2, 8, 3);			 /* replaces in place */
 	assert_int_equal(audience_cache_get(c, 1, 6, 2, 8), 3);
 	assert_int_equal(audience_cache_get(c, 1, 5, 2, 7), -1);
 	audience_cache_put(c, 0, 0, 2, 0, 1); /* anonymous: never filed */
