@@ -25,10 +25,16 @@
  * graph_second_degree; connect/disconnect; and a snapshot written and read
  * back (graph_snap_write/graph_snap_read, as a server's start does).
  *
+ * With --merge it uses that block merge instead of the widest the CPU has
+ * (graph_merge_force), to compare them in one binary.
+ *
  * Usage: bench_graph [--people N] [--seed S] [--pairs P] [--sets K] [--db FILE]
+ *                    [--merge sse2|avx2|vp2] [--breakdown N]
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +46,7 @@
 #include "core/snapfile.h"
 #include "core/xmalloc.h"
 #include "graph/graph.h"
+#include "graph/graph_int.h"
 
 #define DEPT_SIZE 2000u
 #define MEAN_DEGREE 130.0
@@ -55,6 +62,7 @@ struct bench_opts {
 	uint64_t seed;
 	size_t pairs;
 	size_t sets;
+	size_t breakdown;
 	const char *db;
 };
 
@@ -598,6 +606,16 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 			o->db = val;
 			continue;
 		}
+		if (val && !strcmp(name, "--merge")) {
+			/* Before the graph is made: graph_new() takes the forced merge. */
+			enum graph_merge k = !strcmp(val, "sse2")   ? GRAPH_MERGE_SSE2
+					     : !strcmp(val, "avx2") ? GRAPH_MERGE_AVX2
+					     : !strcmp(val, "vp2")  ? GRAPH_MERGE_VP2INTERSECT
+								    : GRAPH_MERGE_AUTO;
+			if (k == GRAPH_MERGE_AUTO || graph_merge_force(k) < 0)
+				return -1;
+			continue;
+		}
 		if (!val || parse_ul(val, UINT64_MAX, &v) < 0)
 			return -1;
 		if (!strcmp(name, "--people") && v >= 2 && v <= PEOPLE_MAX)
@@ -608,6 +626,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 			o->pairs = v;
 		else if (!strcmp(name, "--sets") && v > 0 && v <= 10000000)
 			o->sets = v;
+		else if (!strcmp(name, "--breakdown") && v <= 100000000)
+			o->breakdown = v;
 		else
 			return -1;
 	}
@@ -652,6 +672,176 @@ static void bench_snapshot(const struct graph *g)
 	graph_free(back);
 }
 
+/* Per-pair record of the breakdown: the two degrees, the answer, two timings. */
+struct probe {
+	uint32_t lo, hi; /* the smaller and the larger degree */
+	int d;		 /* the answer */
+	uint64_t cold;	 /* first call: heads and lists cold */
+	uint64_t warm;	 /* the same call again at once: the merge alone, all in cache */
+};
+
+/* Waits for all earlier loads to complete (x86): a timer read after it starts clean. */
+static inline void load_fence(void)
+{
+#if defined(__x86_64__)
+	__asm__ volatile("lfence" ::: "memory");
+#endif
+}
+
+/* Buckets of the breakdown by the sum of both degrees (the ids the merge may read). */
+#define PROBE_BUCKETS 8
+static unsigned probe_bucket(const struct probe *p)
+{
+	static const uint32_t edge[] = {64, 128, 256, 512, 1024, 2048};
+	uint32_t sum = p->lo + p->hi;
+	unsigned k = 0;
+
+	if (p->hi >= HEAVY_MIN)
+		return PROBE_BUCKETS - 1;
+	while (k < 6 && sum >= edge[k])
+		k++;
+	return k;
+}
+
+/*
+ * One row of the breakdown: the probes in bucket k (all if k is -1), their
+ * cold and warm p50 and p99, and the medians of those at or above the
+ * overall cold p99 (the tail).
+ */
+static void probe_row(const struct probe *v, size_t n, int k, uint64_t p99, const char *name)
+{
+	uint64_t *c = xmalloc((n + 1) * sizeof(*c)), *w = xmalloc((n + 1) * sizeof(*w));
+	uint64_t *tc = xmalloc((n + 1) * sizeof(*tc)), *tw = xmalloc((n + 1) * sizeof(*tw));
+	size_t m = 0, tail = 0, ntail = 0, d2 = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		ntail += v[i].cold >= p99;
+		if (k >= 0 && probe_bucket(&v[i]) != (unsigned)k)
+			continue;
+		c[m] = v[i].cold;
+		w[m++] = v[i].warm;
+		d2 += v[i].d == 2;
+		if (v[i].cold >= p99) {
+			tc[tail] = v[i].cold;
+			tw[tail++] = v[i].warm;
+		}
+	}
+	if (m) {
+		qsort(c, m, sizeof(*c), cmp_u64);
+		qsort(w, m, sizeof(*w), cmp_u64);
+		qsort(tc, tail, sizeof(*tc), cmp_u64);
+		qsort(tw, tail, sizeof(*tw), cmp_u64);
+		printf(
+		    "| %s | %.2f%% | %.1f%% | %.1f%% | %llu / %llu | %llu / %llu | %llu / %llu |\n",
+		    name, 100.0 * (double)m / (double)n, 100.0 * (double)d2 / (double)m,
+		    100.0 * (double)tail / (double)ntail, (unsigned long long)quantile(c, m, 0.5),
+		    (unsigned long long)quantile(c, m, 0.99),
+		    (unsigned long long)quantile(w, m, 0.5),
+		    (unsigned long long)quantile(w, m, 0.99),
+		    (unsigned long long)(tail ? quantile(tc, tail, 0.5) : 0),
+		    (unsigned long long)(tail ? quantile(tw, tail, 0.5) : 0));
+	}
+	free(c);
+	free(w);
+	free(tc);
+	free(tw);
+}
+
+/*
+ * --breakdown N, the timings: after N untimed checks (so that the timed
+ * ones find memory as a running server's do, not untouched since the
+ * build), N random pairs each timed cold and then again at once (warm:
+ * the merge and the instructions alone, all in cache) into v, and N
+ * other pairs timed with both heads loaded first (the lists' round and
+ * the merge) into hw. Returns a checksum.
+ */
+static int breakdown_time(const struct graph *g, uint32_t n, size_t count, struct probe *v,
+			  uint64_t *hw)
+{
+	int sink = 0;
+
+	for (size_t i = 0; i < count; i++)
+		sink += graph_distance(g, rng_below(n) + 1, rng_below(n) + 1);
+	for (size_t i = 0; i < count; i++) {
+		uint32_t a = rng_below(n) + 1, b = rng_below(n) + 1;
+		uint64_t t0 = now_ns(), t1, t2;
+		int d = graph_distance(g, a, b);
+		t1 = now_ns();
+		sink += graph_distance(g, a, b);
+		t2 = now_ns();
+		uint32_t da = (uint32_t)graph_degree(g, a), db = (uint32_t)graph_degree(g, b);
+		v[i] = (struct probe){da < db ? da : db, da < db ? db : da, d, t1 - t0, t2 - t1};
+	}
+	for (size_t i = 0; i < count; i++) {
+		uint32_t a = rng_below(n) + 1, b = rng_below(n) + 1;
+		sink += (int)(graph_degree(g, a) + graph_degree(g, b)) & 1;
+		load_fence();
+		uint64_t t0 = now_ns();
+		sink += graph_distance(g, a, b);
+		hw[i] = now_ns() - t0;
+	}
+	return sink;
+}
+
+/*
+ * --breakdown N: where the distance check's tail comes from. Prints the
+ * cold, heads-loaded and warm quantiles, then the calls split by the sum
+ * of the two degrees, with each bucket's share of the cold tail (the
+ * calls at or above the cold p99), and the p99 by answer.
+ */
+static void bench_breakdown(const struct graph *g, uint32_t n, size_t count)
+{
+	static const char *names[PROBE_BUCKETS] = {"a + b < 64",
+						   "64-127",
+						   "128-255",
+						   "256-511",
+						   "512-1,023",
+						   "1,024-2,047",
+						   "2,048+ (neither 2,000+)",
+						   "one with 2,000+"};
+	struct probe *v = xcalloc(count, sizeof(*v));
+	uint64_t *hw = lat_alloc(count), *tmp = lat_alloc(count), p99;
+	int sink = breakdown_time(g, n, count, v, hw);
+
+	for (size_t i = 0; i < count; i++)
+		tmp[i] = v[i].cold;
+	qsort(tmp, count, sizeof(*tmp), cmp_u64);
+	p99 = quantile(tmp, count, 0.99);
+	qsort(hw, count, sizeof(*hw), cmp_u64);
+	printf("\n### Where graph_distance's time goes (%zu random pairs, checksum %d)\n\n"
+	       "Cold: p50 %llu, p99 %llu, p99.9 %llu ns. Both heads loaded first (the lists' round "
+	       "and the merge): p50 %llu, p99 %llu, p99.9 %llu ns. Warm is the same call repeated "
+	       "at once (the merge and the instructions alone); the tail is the calls at or above "
+	       "the cold p99.\n\n",
+	       count, sink, (unsigned long long)quantile(tmp, count, 0.5), (unsigned long long)p99,
+	       (unsigned long long)quantile(tmp, count, 0.999),
+	       (unsigned long long)quantile(hw, count, 0.5),
+	       (unsigned long long)quantile(hw, count, 0.99),
+	       (unsigned long long)quantile(hw, count, 0.999));
+	printf(
+	    "| degree a + b | share of pairs | answer 2 | share of the tail | cold p50 / p99 ns | "
+	    "warm p50 / p99 ns | tail: median cold / warm ns |\n|---|---|---|---|---|---|---|\n");
+	probe_row(v, count, -1, p99, "all");
+	for (int k = 0; k < PROBE_BUCKETS; k++)
+		probe_row(v, count, k, p99, names[k]);
+	for (int d = 2; d <= 3; d++) {
+		size_t m = 0;
+		for (size_t i = 0; i < count; i++)
+			if (v[i].d == d)
+				tmp[m++] = v[i].cold;
+		qsort(tmp, m, sizeof(*tmp), cmp_u64);
+		if (m)
+			printf("%sanswer %d: %zu calls, cold p50 %llu, p99 %llu ns",
+			       d == 2 ? "\n" : "; ", d, m,
+			       (unsigned long long)quantile(tmp, m, 0.5),
+			       (unsigned long long)quantile(tmp, m, 0.99));
+	}
+	printf(".\n");
+	free(v);
+	free(hw);
+	free(tmp);
+}
+
 /* Pairs of a heavy-tail person (HEAVY_MIN connections or more) and a random one. */
 static size_t heavy_pairs(const struct graph *g, uint32_t n, uint32_t *pairs, size_t count)
 {
@@ -681,7 +871,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) < 0) {
 		fprintf(stderr,
 			"usage: %s [--people N (2..%lu)] [--seed S] [--pairs P] [--sets K] "
-			"[--db moka.db]\n",
+			"[--db moka.db] [--merge sse2|avx2|vp2] [--breakdown N]\n",
 			argv[0], PEOPLE_MAX);
 		return 2;
 	}
@@ -713,6 +903,12 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < o.pairs; i++) {
 		pairs[2 * i] = rng_below(o.people) + 1;
 		pairs[2 * i + 1] = rng_below(o.people) + 1;
+	}
+	if (o.breakdown) {
+		bench_breakdown(g, o.people, o.breakdown);
+		graph_free(g);
+		free(pairs);
+		return 0;
 	}
 	bench_distance(g, pairs, o.pairs, "graph_distance, random pairs");
 	for (size_t i = 0; i < o.pairs; i++)

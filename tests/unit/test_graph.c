@@ -19,6 +19,7 @@
 #include "core/snapfile.h"
 #include "core/xmalloc.h"
 #include "graph/graph.h"
+#include "graph/graph_int.h"
 
 /* splitmix64: a small seeded PRNG so every run sees the same graphs. */
 static uint64_t rng_next(uint64_t *state)
@@ -428,6 +429,66 @@ static void test_random_vs_brute_force(void **state)
 	free(dist);
 	graph_scratch_free(s);
 	graph_free(g);
+}
+
+/*
+ * Every block merge this CPU runs (SSE2, AVX2, AVX-512 VP2INTERSECT)
+ * answers like breadth-first search, on lists of every length from 0 to
+ * a few hundred (so every partial last block of 4, 8 or 16 ids), with
+ * length ratios on both sides of the gallop, and after connects and
+ * disconnects.
+ */
+static void test_merges_vs_brute_force(void **state)
+{
+	static const enum graph_merge kinds[] = {GRAPH_MERGE_SSE2, GRAPH_MERGE_AVX2,
+						 GRAPH_MERGE_VP2INTERSECT};
+	const uint32_t n = 60000, people = 3000;
+	unsigned char *dist = xmalloc((size_t)n + 1);
+	int ran = 0;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		struct graph *g;
+		uint64_t rng = 1234;
+		size_t seen[4] = {0};
+
+		if (graph_merge_force(kinds[k]) < 0)
+			continue;
+		ran++;
+		g = graph_new();
+		/*
+		 * Person a <= people starts (a * 7) % 301 connections among
+		 * all n: degrees 0 to about 300, sparse enough that two of
+		 * them share a connection about as often as not.
+		 */
+		for (uint32_t a = 1; a <= people; a++)
+			for (uint32_t e = 0; e < a * 7 % 301; e++) {
+				uint32_t b = rng_id(&rng, n);
+				if (b != a)
+					graph_connect(g, a, b);
+			}
+		for (int round = 0; round < 2; round++) {
+			for (uint32_t a = 1; a <= people; a += 7) {
+				brute_distances(g, a, n, dist);
+				for (uint32_t b = 1; b <= people; b++) {
+					assert_int_equal(graph_distance(g, a, b), dist[b]);
+					assert_int_equal(graph_distance(g, b, a), dist[b]);
+					seen[dist[b]]++;
+				}
+			}
+			for (int e = 0; e < 3000; e++) {
+				uint32_t a = rng_id(&rng, people), b = rng_id(&rng, n);
+				if (a != b && graph_connect(g, a, b) == 0)
+					graph_disconnect(g, a, b);
+			}
+		}
+		assert_true(seen[1] > 100);
+		assert_true(seen[2] > 100000);
+		assert_true(seen[3] > 100000);
+		graph_free(g);
+	}
+	assert_int_equal(graph_merge_force(GRAPH_MERGE_AUTO), 0);
+	assert_true(ran >= 1);
+	free(dist);
 }
 
 /* graph_common() against a brute-force membership count. */
@@ -872,6 +933,7 @@ int main(void)
 	    cmocka_unit_test(test_common),
 	    cmocka_unit_test(test_second_degree_small),
 	    cmocka_unit_test(test_random_vs_brute_force),
+	    cmocka_unit_test(test_merges_vs_brute_force),
 	    cmocka_unit_test(test_common_vs_brute_force),
 	    cmocka_unit_test(test_bulk_equals_incremental),
 	    cmocka_unit_test(test_large_degree_gallop),
