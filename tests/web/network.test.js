@@ -68,14 +68,14 @@ test('follow from a profile, unfollow, and follow back from the followers list',
   const pam = createUser(t.srv, 'pam', { name: 'Pam Poe' });
   const quy = createUser(t.srv, 'quy', { name: 'Quy Quach' });
   const page = await signedInPage(t, 'pam', { path: '/@quy' });
-  await page.getByRole('button', { name: 'Follow Quy Quach' }).click();
+  await page.getByRole('button', { name: 'Follow Quy Quach', exact: true }).click();
   await page.getByRole('button', { name: 'Unfollow Quy Quach' }).waitFor();
   assert.equal((await rel(pam, quy)).following, true);
   await page.getByText('1 follower', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Unfollow Quy Quach' }).click();
-  await page.getByRole('button', { name: 'Follow Quy Quach' }).waitFor();
+  await page.getByRole('button', { name: 'Follow Quy Quach', exact: true }).waitFor();
   assert.equal((await rel(pam, quy)).following, false);
-  await page.getByRole('button', { name: 'Follow Quy Quach' }).click();
+  await page.getByRole('button', { name: 'Follow Quy Quach', exact: true }).click();
   await page.getByRole('button', { name: 'Unfollow Quy Quach' }).waitFor();
   await page.getByRole('link', { name: 'My network' }).click();
   await page.getByRole('link', { name: 'Following', exact: true }).click();
@@ -84,7 +84,7 @@ test('follow from a profile, unfollow, and follow back from the followers list',
   const back = await signedInPage(t, 'quy', { path: '/network/followers' });
   const list = back.getByRole('list', { name: 'Followers' });
   await list.getByRole('link', { name: 'Pam Poe' }).waitFor();
-  await list.getByRole('button', { name: 'Follow Pam Poe' }).click();
+  await list.getByRole('button', { name: 'Follow Pam Poe', exact: true }).click();
   await list.getByRole('button', { name: 'Unfollow Pam Poe' }).waitFor();
   assert.equal((await rel(quy, pam)).following, true);
   await page.context().close();
