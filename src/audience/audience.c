@@ -75,28 +75,25 @@ static unsigned relation(struct audience_ctx *c, uint32_t author)
 	const struct graph *g = c->app->graph;
 	struct audience_cache *ac = c->app->relations;
 	uint32_t v = (uint32_t)c->viewer, av = 0;
-	int known = -1;
+	int r = -1;
 	if (ac) {
 		if (!c->vv_read) {
 			c->vv = graph_version(g, v);
 			c->vv_read = true;
 		}
 		av = graph_version(g, author);
-		known = audience_cache_get(ac, v, c->vv, author, av);
+		r = audience_cache_get(ac, v, c->vv, author, av);
 	}
-	unsigned r;
-	if (known >= 0) {
-		r = (unsigned)known;
-	} else {
-		r = (unsigned)graph_distance(g, author, v) & 3u;
+	if (r < 0) {
+		r = graph_distance(g, author, v) & 3;
 		if (graph_is_following(g, v, author))
 			r |= REL_FOLLOWS;
 		if (ac)
-			audience_cache_put(ac, v, c->vv, author, av, r);
+			audience_cache_put(ac, v, c->vv, author, av, (unsigned)r);
 	}
 	c->keys[h] = author;
 	c->rel[h] = (uint8_t)r;
-	return r;
+	return (unsigned)r;
 }
 
 static bool in_run(const uint32_t *ids, size_t n, uint32_t v)

@@ -115,7 +115,5 @@ int audience_cache_get(const struct audience_cache *c, uint32_t viewer, uint32_t
  * entry's set at that moment. */
 void audience_cache_put(struct audience_cache *c, uint32_t viewer, uint32_t vv, uint32_t author,
 			uint32_t av, unsigned rel);
-/* Starts loading the entry's memory, for a lookup soon after. */
-void audience_cache_prefetch(const struct audience_cache *c, uint32_t viewer, uint32_t author);
 
 #endif

@@ -72,13 +72,6 @@ static struct set *set_of(const struct audience_cache *c, uint32_t viewer, uint3
 	return &c->sets[(h >> 32) & c->mask];
 }
 
-void audience_cache_prefetch(const struct audience_cache *c, uint32_t viewer, uint32_t author)
-{
-	const struct set *s = set_of(c, viewer, author);
-	__builtin_prefetch(s);
-	__builtin_prefetch((const char *)s + 64);
-}
-
 int audience_cache_get(const struct audience_cache *c, uint32_t viewer, uint32_t vv,
 		       uint32_t author, uint32_t av)
 {
