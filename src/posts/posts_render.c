@@ -490,14 +490,14 @@ static void load_post(struct render *r, struct rpost *p)
 
 /* --- step 3: replies with a narrower audience --------------------------------- */
 
-static void count_replies_locked(struct render *r, struct rpost *p)
+/* c: the viewer's audience checks for this lock hold (shared by the
+ * page's posts, whose replies often have the same authors). */
+static void count_replies_locked(struct render *r, struct audience_ctx *c, struct rpost *p)
 {
 	const struct feed *f = r->app->feed;
-	struct audience_ctx c;
-	audience_ctx_init(&c, r->app, r->viewer);
 	p->replies = 0;
 	for (size_t i = 0; i < p->n_children; i++)
-		if (audience_slot_visible(&c, feed_slot(f, p->children[i])))
+		if (audience_slot_visible(c, feed_slot(f, p->children[i])))
 			p->replies++;
 }
 
@@ -576,10 +576,12 @@ static struct rpost *prepare(struct render *r, struct source *src)
 	}
 	if (recount) {
 		app_rdlock(r->app);
+		struct audience_ctx c;
+		audience_ctx_init(&c, r->app, r->viewer);
 		for (size_t i = 0; i < n; i++) {
 			struct rpost *q = p[i].original ? p[i].original : &p[i];
 			if (p[i].ok && q->replies < 0)
-				count_replies_locked(r, q);
+				count_replies_locked(r, &c, q);
 		}
 		app_unlock(r->app);
 	}
