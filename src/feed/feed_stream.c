@@ -250,8 +250,7 @@ static uint32_t merge_next(struct merge *m)
 		const struct fvec *batch[OPEN_BATCH];
 		size_t n = 0;
 		while (n < OPEN_BATCH && m->np && m->pend[0].bound >= floor) {
-			if (m->pend[0].v->len)
-				batch[n++] = m->pend[0].v;
+			batch[n++] = m->pend[0].v; /* an empty one adds no cursor */
 			m->pend[0] = m->pend[--m->np];
 			pend_sift_down(m, 0);
 		}
