@@ -101,6 +101,20 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 		config_set(cfg, "base_url", base);
 		app->base_url = cfg->base_url;
 	}
+	struct http_relay *relay = NULL;
+	if (*cfg->stream_listen) {
+		relay = http_relay_start(app->http, cfg->stream_listen, cfg->stream_relays,
+					 cfg->idle_timeout_s < 10 ? cfg->idle_timeout_s : 10);
+		if (!relay) {
+			http_server_stop(app->http, 0);
+			app->http = NULL;
+			admin_stop(admin);
+			app_close(app);
+			return 1;
+		}
+		log_info("live streams also on %s (port %u, %u relay processes)",
+			 cfg->stream_listen, http_relay_port(relay), cfg->stream_relays);
+	}
 	search_jobs_start(app, cfg->question_offer_interval_s, cfg->question_offer_after_s);
 	files_text_start(app);
 	log_info("Moka listening on %s (port %u, %u threads)", cfg->base_url,
@@ -112,6 +126,7 @@ int cli_serve(int argc, char **argv, struct config *cfg)
 	search_jobs_stop();
 	files_text_stop();
 	hub_end_streams(app->hub);
+	http_relay_stop(relay);
 	http_server_stop(app->http, cfg->shutdown_grace_s);
 	app->http = NULL;
 	admin_stop(admin);

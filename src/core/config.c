@@ -48,6 +48,8 @@ static const struct key keys[] = {
     {"hash_concurrency", K_UINT, F(hash_concurrency)},
     {"signin_max_failures", K_UINT, F(signin_max_failures)},
     {"stream_heartbeat", K_UINT, F(stream_heartbeat_s)},
+    {"stream_listen", K_STR, F(stream_listen)},
+    {"stream_relays", K_UINT, F(stream_relays)},
     {"question_offer_interval", K_UINT, F(question_offer_interval_s)},
     {"question_offer_after", K_UINT, F(question_offer_after_s)},
     {"web_dir", K_STR, F(web_dir)},
@@ -95,6 +97,9 @@ void config_defaults(struct config *c)
 	c->hash_concurrency = 2;
 	c->signin_max_failures = 25;
 	c->stream_heartbeat_s = 15;
+	c->stream_listen = xstrdup("");
+	/* each relay holds up to its open-file limit of streams */
+	c->stream_relays = 2;
 	c->question_offer_interval_s = 600; /* search: unanswered questions offered again */
 	c->question_offer_after_s = 86400;
 	c->web_dir = xstrdup("");

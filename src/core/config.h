@@ -43,6 +43,10 @@ struct config {
 	unsigned hash_concurrency;
 	unsigned signin_max_failures; /* per 5 minutes, per IP and per account */
 	unsigned stream_heartbeat_s;
+	/* live streams also served here by stream_relays relay processes
+	 * (http_relay.h); "" = none */
+	char *stream_listen;
+	unsigned stream_relays;
 	/* questions with no reply after question_offer_after s are offered to
 	 * experts, looked for every question_offer_interval s (0: never) */
 	unsigned question_offer_interval_s, question_offer_after_s;

@@ -28,6 +28,8 @@
 struct MHD_Connection;
 struct app;
 struct http_server;
+struct http_relayed;
+struct http_relay;
 struct http_request;
 
 typedef void (*http_handler)(struct http_request *req);
@@ -68,7 +70,8 @@ enum http_auth_via { AUTH_NONE, AUTH_TOKEN, AUTH_COOKIE };
 struct http_request {
 	struct app *app;
 	struct arena *arena;
-	struct MHD_Connection *conn;
+	struct MHD_Connection *conn;  /* NULL for a request from a stream relay */
+	struct http_relayed *relayed; /* its headers and query (http_relay.c), else NULL */
 	const char *method;
 	const char *path;
 	const char *remote_ip;
@@ -138,6 +141,16 @@ void http_server_stop(struct http_server *s, unsigned grace_s);
 unsigned http_server_port(const struct http_server *s);
 /* Requests being handled right now (not counting idle streams). */
 unsigned http_server_inflight(const struct http_server *s);
+
+/* Stream relays (http_relay.c, http_relay.h): live streams served on
+ * listen ("HOST:PORT") by n relay processes, each holding its own share of
+ * the sockets. NULL on failure (logged). */
+struct http_relay *http_relay_start(struct http_server *s, const char *listen, unsigned n,
+				    unsigned head_timeout_s);
+/* The port actually bound. */
+unsigned http_relay_port(const struct http_relay *r);
+/* Ends the relays' streams and the relays; call after hub_end_streams. */
+void http_relay_stop(struct http_relay *r);
 
 /* Adds routes; call before http_server_start. */
 void http_routes_add(const struct route *routes, size_t n);

@@ -4,6 +4,59 @@
 
 #include "http/http.h"
 
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* A request that came through a stream relay (http_relay.c). */
+struct http_relayed {
+	struct http_relay *relay;
+	unsigned proc;	      /* the relay process holding the connection */
+	uint64_t conn;	      /* the connection's id there */
+	const char **headers; /* name, value, name, value, ... (in the arena) */
+	size_t n_headers;
+	struct http_param *query; /* the decoded query arguments */
+};
+
+/* A held-open response: libmicrohttpd's (conn), or a relay's (relay). */
+struct http_stream {
+	pthread_mutex_t lock;
+	struct MHD_Connection *conn;
+	const struct http_stream_ops *ops;
+	void *ctx;
+	bool suspended;
+	bool ended;
+	_Atomic uintptr_t worker; /* the MHD thread that last served it (wake grouping) */
+	/* a relay's stream: all but the wake links belong to its relay thread */
+	struct http_relay *relay;
+	unsigned proc;
+	uint64_t rconn;
+	bool wake_queued; /* on the relay's wake list (guarded by its lock) */
+	struct http_stream *wake_prev, *wake_next, *chain_next;
+};
+
+/* Requests outside libmicrohttpd (the relays'): a request with its own
+ * arena, addressed by method, url (the path, query cut off) and the
+ * client's address; dispatched through the route table and the
+ * authenticator; freed. */
+struct http_request *http_request_new(struct http_server *s, struct MHD_Connection *conn,
+				      const char *url, const char *method, const char *ip);
+void http_request_free(struct http_request *req);
+void http_dispatch(struct http_server *s, struct http_request *req);
+/* "HOST:PORT" or "[V6]:PORT" into ss; 0, or -1 when it is not one. */
+int http_parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6);
+/* Calls it for every query argument, in order, until it returns MHD_NO. */
+void http_query_each(struct http_request *req, MHD_KeyValueIterator it, void *cls);
+/* Decodes a query string (after the '?') into a list of parameters in the
+ * arena, in order. */
+struct http_param *http_query_parse(struct arena *a, const char *q);
+/* Decodes %XX escapes of a path in place. */
+void http_path_unescape(char *path);
+/* Wakes a relay's stream (http_stream_wake for st->relay). */
+void http_relay_wake(struct http_stream *st);
+
 const struct route *http_route_find(struct http_request *req, bool *path_known);
 const char *http_route_allowed(struct http_request *req, struct arena *a);
 /* Parses req->body into req->json or req->params by Content-Type.

@@ -58,12 +58,13 @@ static int hexval(int c)
 	return -1;
 }
 
-/* Decodes application/x-www-form-urlencoded text in place; returns the new length. */
-static size_t url_decode(char *s, size_t n)
+/* Decodes application/x-www-form-urlencoded text in place (a path's when
+ * plus is false: '+' stays); returns the new length. */
+static size_t url_decode_as(char *s, size_t n, bool plus)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '+') {
+		if (s[i] == '+' && plus) {
 			s[o++] = ' ';
 		} else if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
 			   hexval((unsigned char)s[i + 2]) >= 0) {
@@ -76,6 +77,16 @@ static size_t url_decode(char *s, size_t n)
 	}
 	s[o] = '\0';
 	return o;
+}
+
+static size_t url_decode(char *s, size_t n)
+{
+	return url_decode_as(s, n, true);
+}
+
+void http_path_unescape(char *path)
+{
+	url_decode_as(path, strlen(path), false);
 }
 
 static void param_push(struct http_request *req, const char *key, size_t klen, char *val,
@@ -92,27 +103,57 @@ static void param_push(struct http_request *req, const char *key, size_t klen, c
 	*tail = p;
 }
 
+/* The next key=value of urlencoded text at *s (before end), decoded in
+ * place; *s moves past it. False at the end. */
+static bool urlencoded_next(char **s, char *end, char **key, size_t *klen, char **val, size_t *vlen)
+{
+	if (*s >= end)
+		return false;
+	char *amp = memchr(*s, '&', (size_t)(end - *s));
+	if (!amp)
+		amp = end;
+	*amp = '\0';
+	char *eq = strchr(*s, '=');
+	*key = *s;
+	*val = eq ? eq + 1 : amp;
+	*klen = url_decode(*s, (size_t)((eq ? eq : amp) - *s));
+	*vlen = eq ? url_decode(*val, (size_t)(amp - *val)) : 0;
+	*s = amp + 1;
+	return true;
+}
+
 static int parse_urlencoded(struct http_request *req)
 {
 	char *s = arena_strndup(req->arena, req->body.ptr ? req->body.ptr : "", req->body.len);
-	char *end = s + req->body.len;
-	while (s < end) {
-		char *amp = memchr(s, '&', (size_t)(end - s));
-		if (!amp)
-			amp = end;
-		*amp = '\0';
-		char *eq = strchr(s, '=');
-		char *val = eq ? eq + 1 : amp;
-		size_t klen = url_decode(s, (size_t)((eq ? eq : amp) - s));
-		size_t vlen = eq ? url_decode(val, (size_t)(amp - val)) : 0;
-		if (klen) {
-			if (!utf8_ok(s, klen) || !utf8_ok(val, vlen))
-				return http_error(req, 400, "form field is not valid UTF-8");
-			param_push(req, s, klen, val, vlen);
-		}
-		s = amp + 1;
+	char *end = s + req->body.len, *key, *val;
+	size_t klen, vlen;
+	while (urlencoded_next(&s, end, &key, &klen, &val, &vlen)) {
+		if (!klen)
+			continue;
+		if (!utf8_ok(key, klen) || !utf8_ok(val, vlen))
+			return http_error(req, 400, "form field is not valid UTF-8");
+		param_push(req, key, klen, val, vlen);
 	}
 	return 0;
+}
+
+struct http_param *http_query_parse(struct arena *a, const char *q)
+{
+	size_t n = strlen(q);
+	char *s = arena_strndup(a, q, n), *end = s + n, *key, *val;
+	size_t klen, vlen;
+	struct http_param *head = NULL, **tail = &head;
+	while (urlencoded_next(&s, end, &key, &klen, &val, &vlen)) {
+		if (!klen)
+			continue;
+		struct http_param *p = arena_calloc(a, 1, sizeof(*p));
+		p->key = key;
+		p->value = val;
+		p->len = vlen;
+		*tail = p;
+		tail = &p->next;
+	}
+	return head;
 }
 
 struct mp_state {
@@ -418,7 +459,7 @@ int http_param_strv(struct http_request *req, const char *name, size_t max_items
 	}
 	if (count == 0 && !j) {
 		struct qcollect q = {req, name, strlen(name), items, 0, max_items, false};
-		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, qcollect_iter, &q);
+		http_query_each(req, qcollect_iter, &q);
 		if (q.overflow)
 			return http_error(req, 422, "%s: at most %zu items", name, max_items);
 		for (size_t i = 0; i < q.n; i++)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,20 +35,10 @@ struct http_server {
 	unsigned port;
 };
 
-struct http_stream {
-	pthread_mutex_t lock;
-	struct MHD_Connection *conn;
-	const struct http_stream_ops *ops;
-	void *ctx;
-	bool suspended;
-	bool ended;
-	_Atomic uintptr_t worker; /* the MHD thread that last served it (wake grouping) */
-};
-
 /* --- requests ----------------------------------------------------------- */
 
-static struct http_request *request_new(struct http_server *s, struct MHD_Connection *conn,
-					const char *url, const char *method)
+struct http_request *http_request_new(struct http_server *s, struct MHD_Connection *conn,
+				      const char *url, const char *method, const char *ip)
 {
 	struct http_request *req = xcalloc(1, sizeof(*req));
 	req->app = s->app;
@@ -60,22 +51,22 @@ static struct http_request *request_new(struct http_server *s, struct MHD_Connec
 	buf_init(&req->body, s->lim.max_body_bytes);
 	buf_init(&req->out, 64u << 20);
 	jw_init(&req->jw, &req->out);
+	char text[INET6_ADDRSTRLEN] = "-";
 	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char ip[INET6_ADDRSTRLEN] = "-";
+	    conn ? MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
 	if (ci && ci->client_addr) {
 		if (ci->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, ip,
-				  sizeof(ip));
+			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, text,
+				  sizeof(text));
 		else if (ci->client_addr->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
-				  ip, sizeof(ip));
+				  text, sizeof(text));
 	}
-	req->remote_ip = arena_strdup(req->arena, ip);
+	req->remote_ip = arena_strdup(req->arena, ip ? ip : text);
 	return req;
 }
 
-static void request_free(struct http_request *req)
+void http_request_free(struct http_request *req)
 {
 	free(req->kept);
 	http_upload_free(req);
@@ -88,16 +79,56 @@ static void request_free(struct http_request *req)
 
 const char *http_header(struct http_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	if (!req->relayed)
+		return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	const struct http_relayed *rd = req->relayed;
+	for (size_t i = 0; i < rd->n_headers; i++)
+		if (strcasecmp(rd->headers[2 * i], name) == 0)
+			return rd->headers[2 * i + 1];
+	return NULL;
 }
 
 const char *http_query(struct http_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	if (!req->relayed)
+		return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	for (const struct http_param *p = req->relayed->query; p; p = p->next)
+		if (strcmp(p->key, name) == 0)
+			return p->value;
+	return NULL;
+}
+
+void http_query_each(struct http_request *req, MHD_KeyValueIterator it, void *cls)
+{
+	if (!req->relayed) {
+		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, it, cls);
+		return;
+	}
+	for (const struct http_param *p = req->relayed->query; p; p = p->next)
+		if (it(cls, MHD_GET_ARGUMENT_KIND, p->key, p->value) != MHD_YES)
+			return;
+}
+
+/* A relayed request's cookie: name=value in its "a=1; b=2" Cookie header. */
+static const char *relayed_cookie(struct http_request *req, const char *name)
+{
+	const char *h = http_header(req, "Cookie");
+	size_t n = strlen(name);
+	while (h && *h) {
+		while (*h == ' ' || *h == ';')
+			h++;
+		const char *end = strchrnul(h, ';');
+		if ((size_t)(end - h) > n && strncmp(h, name, n) == 0 && h[n] == '=')
+			return arena_strndup(req->arena, h + n + 1, (size_t)(end - h) - n - 1);
+		h = end;
+	}
+	return NULL;
 }
 
 const char *http_cookie(struct http_request *req, const char *name)
 {
+	if (req->relayed)
+		return relayed_cookie(req, name);
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
@@ -205,6 +236,11 @@ struct http_stream *http_stream_start(struct http_request *req, const char *cont
 	st->conn = req->conn;
 	st->ops = ops;
 	st->ctx = ctx;
+	if (req->relayed) {
+		st->relay = req->relayed->relay;
+		st->proc = req->relayed->proc;
+		st->rconn = req->relayed->conn;
+	}
 	req->stream = st;
 	req->status = 200;
 	req->content_type = arena_strdup(req->arena, content_type);
@@ -214,6 +250,10 @@ struct http_stream *http_stream_start(struct http_request *req, const char *cont
 
 void http_stream_wake(struct http_stream *st)
 {
+	if (st->relay) {
+		http_relay_wake(st);
+		return;
+	}
 	pthread_mutex_lock(&st->lock);
 	if (st->suspended) {
 		st->suspended = false;
@@ -299,7 +339,7 @@ static bool scope_allows(const char *granted, const char *needed)
 	return false;
 }
 
-static void dispatch(struct http_server *s, struct http_request *req)
+void http_dispatch(struct http_server *s, struct http_request *req)
 {
 	if (strcmp(req->method, "OPTIONS") == 0) {
 		http_set_header(req, "Access-Control-Allow-Methods",
@@ -434,7 +474,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct http_server *s = cls;
 	struct http_request *req = *con_cls;
 	if (!req) {
-		req = request_new(s, conn, url, method);
+		req = http_request_new(s, conn, url, method, NULL);
 		*con_cls = req;
 		atomic_fetch_add(&s->inflight, 1);
 		if (shed(s, req))
@@ -478,7 +518,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES; /* an early response is already queued */
 	bool timed = http_shed_timed();
 	uint64_t cpu = timed ? http_shed_clock() : 0;
-	dispatch(s, req);
+	http_dispatch(s, req);
 	enum MHD_Result r = queue(s, req);
 	if (timed)
 		http_shed_end(req->path, http_shed_clock() - cpu);
@@ -496,13 +536,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		   clock_mono_us() - req->started_us, req->viewer);
 	if (req->stream != (void *)1)
 		atomic_fetch_sub(&s->inflight, 1);
-	request_free(req);
+	http_request_free(req);
 	*con_cls = NULL;
 }
 
 /* --- lifecycle ---------------------------------------------------------- */
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6)
+int http_parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6)
 {
 	char host[256];
 	const char *colon = strrchr(listen, ':');
@@ -548,7 +588,7 @@ struct http_server *http_server_start(struct app *app, const char *listen,
 {
 	struct sockaddr_storage ss;
 	bool v6;
-	if (parse_listen(listen, &ss, &v6) < 0) {
+	if (http_parse_listen(listen, &ss, &v6) < 0) {
 		log_error("bad listen address '%s' (expected HOST:PORT or [V6]:PORT)", listen);
 		return NULL;
 	}

@@ -37,8 +37,10 @@ export async function startServer({ dir, settings = {}, env = {}, listen = '127.
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`moka exited ${code}:\n${log}`)); });
   });
   child.removeAllListeners('exit');
+  const relay = /live streams also on .* \(port (\d+)/.exec(log); // stream_listen set
   const srv = {
     dir, port, child, base: `http://127.0.0.1:${port}`,
+    streamBase: relay ? `http://127.0.0.1:${relay[1]}` : null,
     get log() { return log; },
   };
   return srv;

@@ -1,0 +1,631 @@
+/*
+ * http_relay: the server's side of the stream relays (http_relay.h).
+ *
+ * One thread owns every relay: it starts them, reads their channels,
+ * answers their requests through the route table, and moves the bytes of
+ * their streams from the hub to the channels. The hub wakes a stream
+ * (http_stream_wake) onto a list guarded by a lock; the thread takes them
+ * off it one by one and reads each until it has nothing more. All else
+ * about a relay's streams (reading them, ending them, the table that
+ * finds them by connection id) is the thread's alone.
+ *
+ * The thread writes to a channel with blocking sends: a relay never
+ * blocks on its channel and always reads it, so a send waits only for a
+ * relay to catch up, and the hub meanwhile keeps queueing (bounded per
+ * stream, as for every stream).
+ */
+#include "http/http_relay.h"
+#include "http/http_int.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xmalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* A relay whose channel ended is started again after this pause. */
+#define RELAY_RESPAWN_US 1000000
+/* Streams taken off the wake list per turn of the loop (then the
+ * channels are read again). */
+#define RELAY_WAKES_PER_TURN 4096
+/* Reads of one stream per wake; a stream with more is woken again. */
+#define RELAY_READS_PER_WAKE 8
+/* The channel socket's send buffer asked of the kernel. */
+#define RELAY_SNDBUF (4 << 20)
+#define WAKE_KEY UINT64_MAX
+#define HDR sizeof(struct relay_frame)
+
+struct relay_proc {
+	pid_t pid;
+	int chan;	 /* our end of its channel; -1 while it is down */
+	int64_t down_us; /* when it went down */
+	char *in;	 /* bytes read from the channel, not yet whole frames */
+	size_t in_len;
+	struct http_stream **table; /* its streams by connection id */
+	size_t table_size, n_streams;
+};
+
+struct http_relay {
+	struct http_server *srv;
+	int listen_fd;
+	unsigned port;
+	unsigned head_timeout_s;
+	unsigned n;
+	struct relay_proc *procs;
+	int epfd, wake_fd;
+	pthread_t thread;
+	bool started;
+	_Atomic bool stop;
+	char *out; /* a frame being sent: header and payload */
+
+	pthread_mutex_t lock; /* the wake list */
+	struct http_stream *wakes;
+};
+
+/* --- the streams' table (the thread's) --------------------------------- */
+
+static size_t slot_of(const struct relay_proc *p, uint64_t conn)
+{
+	return (size_t)((conn * 0x9E3779B97F4A7C15ull) >> 32) & (p->table_size - 1);
+}
+
+static void table_put(struct relay_proc *p, struct http_stream *st)
+{
+	if (p->n_streams + 1 > p->table_size) {
+		size_t old_size = p->table_size;
+		struct http_stream **old = p->table;
+		p->table_size = old_size ? old_size * 2 : 1024;
+		p->table = xcalloc(p->table_size, sizeof(*p->table));
+		for (size_t i = 0; i < old_size; i++) {
+			for (struct http_stream *s = old[i], *next; s; s = next) {
+				next = s->chain_next;
+				size_t b = slot_of(p, s->rconn);
+				s->chain_next = p->table[b];
+				p->table[b] = s;
+			}
+		}
+		free(old);
+	}
+	size_t b = slot_of(p, st->rconn);
+	st->chain_next = p->table[b];
+	p->table[b] = st;
+	p->n_streams++;
+}
+
+/* Removes and returns the stream of conn, or NULL. */
+static struct http_stream *table_take(struct relay_proc *p, uint64_t conn)
+{
+	if (!p->table_size)
+		return NULL;
+	struct http_stream **pp = &p->table[slot_of(p, conn)];
+	while (*pp && (*pp)->rconn != conn)
+		pp = &(*pp)->chain_next;
+	struct http_stream *st = *pp;
+	if (st) {
+		*pp = st->chain_next;
+		p->n_streams--;
+	}
+	return st;
+}
+
+/* --- waking (any thread) ----------------------------------------------- */
+
+static void wakes_unlink_locked(struct http_relay *r, struct http_stream *st)
+{
+	if (st->wake_prev)
+		st->wake_prev->wake_next = st->wake_next;
+	else
+		r->wakes = st->wake_next;
+	if (st->wake_next)
+		st->wake_next->wake_prev = st->wake_prev;
+	st->wake_prev = st->wake_next = NULL;
+	st->wake_queued = false;
+}
+
+void http_relay_wake(struct http_stream *st)
+{
+	struct http_relay *r = st->relay;
+	pthread_mutex_lock(&r->lock);
+	bool first = !r->wakes;
+	if (!st->wake_queued) {
+		st->wake_queued = true;
+		st->wake_prev = NULL;
+		st->wake_next = r->wakes;
+		if (r->wakes)
+			r->wakes->wake_prev = st;
+		r->wakes = st;
+	}
+	pthread_mutex_unlock(&r->lock);
+	if (first) {
+		uint64_t one = 1;
+		if (write(r->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+			log_warn("stream relays: cannot wake their thread: %s", strerror(errno));
+	}
+}
+
+/* The next woken stream, off the list; NULL when there is none. */
+static struct http_stream *wakes_pop(struct http_relay *r)
+{
+	pthread_mutex_lock(&r->lock);
+	struct http_stream *st = r->wakes;
+	if (st)
+		wakes_unlink_locked(r, st);
+	pthread_mutex_unlock(&r->lock);
+	return st;
+}
+
+/* Ends st for its source (done) and frees it; st is out of the table. */
+static void stream_forget(struct http_relay *r, struct http_stream *st)
+{
+	/* done() first: it takes the stream out of the hub's registry, so no
+	 * wake can come after it; then off the wake list, where one may be */
+	st->ops->done(st->ctx);
+	pthread_mutex_lock(&r->lock);
+	if (st->wake_queued)
+		wakes_unlink_locked(r, st);
+	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+/* --- the channels (the thread's) ---------------------------------------- */
+
+/* Sends one frame (payload at r->out + HDR); false when the channel failed
+ * (its end is then read as the relay's). */
+static bool send_frame(struct http_relay *r, unsigned i, uint8_t type, uint64_t conn, size_t len)
+{
+	struct relay_proc *p = &r->procs[i];
+	if (p->chan < 0)
+		return false;
+	struct relay_frame f = {.len = (uint32_t)len, .type = type, .conn = conn};
+	memcpy(r->out, &f, HDR);
+	size_t off = 0, total = HDR + len;
+	while (off < total) {
+		ssize_t n = send(p->chan, r->out + off, total - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		off += (size_t)n;
+	}
+	return true;
+}
+
+/* Sends len bytes as RELAY_DATA frames. */
+static bool send_data(struct http_relay *r, unsigned i, uint64_t conn, const char *data, size_t len)
+{
+	while (len) {
+		size_t n = len < RELAY_PAYLOAD_MAX ? len : RELAY_PAYLOAD_MAX;
+		memcpy(r->out + HDR, data, n);
+		if (!send_frame(r, i, RELAY_DATA, conn, n))
+			return false;
+		data += n;
+		len -= n;
+	}
+	return true;
+}
+
+/* Moves what st has ready to its relay; ends it when its source does. */
+static void stream_pump(struct http_relay *r, struct http_stream *st)
+{
+	for (int reads = 0; reads < RELAY_READS_PER_WAKE; reads++) {
+		long n = st->ops->read(st->ctx, r->out + HDR, RELAY_PAYLOAD_MAX);
+		if (n == 0)
+			return;
+		if (n < 0) {
+			send_frame(r, st->proc, RELAY_END, st->rconn, 0);
+			table_take(&r->procs[st->proc], st->rconn);
+			stream_forget(r, st);
+			return;
+		}
+		if (!send_frame(r, st->proc, RELAY_DATA, st->rconn, (size_t)n))
+			return; /* the relay is gone: its streams end when its channel is read */
+	}
+	http_relay_wake(st); /* more: after the others */
+}
+
+/* The response to a request that is not a stream, in full. */
+static void response_whole(struct buf *b, struct http_request *req)
+{
+	const char *reason = MHD_get_reason_phrase_for((unsigned)req->status);
+	buf_printf(b,
+		   "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+		   "Cache-Control: no-store\r\n",
+		   req->status, reason,
+		   req->content_type ? req->content_type : "application/json; charset=utf-8",
+		   req->out.len);
+}
+
+/* The head of a response (a stream's, or a whole one's after
+ * response_whole), then the common headers and the handler's. */
+static void response_head(struct buf *b, struct http_request *req)
+{
+	if (req->stream)
+		buf_printf(b,
+			   "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nCache-Control: no-store\r\n"
+			   "X-Accel-Buffering: no\r\n",
+			   req->content_type);
+	else
+		response_whole(b, req);
+	buf_puts(b, "X-Content-Type-Options: nosniff\r\nAccess-Control-Allow-Origin: *\r\n"
+		    "Access-Control-Expose-Headers: Link, Retry-After\r\n");
+	for (int h = 0; h < req->n_headers; h++)
+		buf_printf(b, "%s: %s\r\n", req->headers[h][0], req->headers[h][1]);
+	buf_puts(b, "Connection: close\r\n\r\n");
+}
+
+static bool streaming_path(const char *path)
+{
+	return strncmp(path, "/api/v1/streaming", 17) == 0 ||
+	       strncmp(path, "/api/moka/v1/streaming", 22) == 0;
+}
+
+/* The next NUL-terminated string of a payload at *at, or NULL when the
+ * payload ends before its NUL. */
+static const char *payload_str(const char *payload, size_t len, size_t *at)
+{
+	if (*at >= len)
+		return NULL;
+	const char *s = payload + *at;
+	const char *nul = memchr(s, '\0', len - *at);
+	if (!nul)
+		return NULL;
+	*at += (size_t)(nul - s) + 1;
+	return s;
+}
+
+/* A relay's RELAY_REQUEST: answered through the route table. False on a
+ * malformed payload (a protocol error). */
+static bool on_request(struct http_relay *r, unsigned i, uint64_t conn, const char *payload,
+		       size_t len)
+{
+	size_t at = 0;
+	const char *method = payload_str(payload, len, &at);
+	const char *target = payload_str(payload, len, &at);
+	const char *ip = payload_str(payload, len, &at);
+	if (!method || !target || !ip)
+		return false;
+	const char *q = strchr(target, '?');
+	char *path = xstrndup(target, q ? (size_t)(q - target) : strlen(target));
+	http_path_unescape(path);
+	struct http_request *req = http_request_new(r->srv, NULL, path, method, ip);
+	free(path);
+	struct http_relayed *rd = arena_calloc(req->arena, 1, sizeof(*rd));
+	rd->relay = r;
+	rd->proc = i;
+	rd->conn = conn;
+	rd->query = q ? http_query_parse(req->arena, q + 1) : NULL;
+	rd->headers = arena_calloc(req->arena, 2 * RELAY_HEADERS_MAX, sizeof(*rd->headers));
+	while (at < len) {
+		const char *name = payload_str(payload, len, &at);
+		const char *value = payload_str(payload, len, &at);
+		if (!name || !value || rd->n_headers == RELAY_HEADERS_MAX) {
+			http_request_free(req);
+			return false;
+		}
+		rd->headers[2 * rd->n_headers] = arena_strdup(req->arena, name);
+		rd->headers[2 * rd->n_headers + 1] = arena_strdup(req->arena, value);
+		rd->n_headers++;
+	}
+	req->relayed = rd;
+
+	if (!streaming_path(req->path))
+		http_error(req, 404, "this address serves live streams only (/api/v1/streaming)");
+	else
+		http_dispatch(r->srv, req);
+	struct http_stream *st = req->stream;
+	struct buf head;
+	buf_init(&head, 64 << 10);
+	response_head(&head, req);
+	if (!st)
+		buf_append(&head, req->out.ptr ? req->out.ptr : "", req->out.len);
+	log_access(req->remote_ip, req->method, req->path, req->status, st ? 0 : req->out.len,
+		   clock_mono_us() - req->started_us, req->viewer);
+	http_request_free(req);
+	bool sent = send_data(r, i, conn, head.ptr, head.len);
+	buf_free(&head);
+	if (!st) {
+		if (sent)
+			send_frame(r, i, RELAY_END, conn, 0);
+		return true;
+	}
+	table_put(&r->procs[i], st);
+	if (sent)
+		stream_pump(r, st); /* its first bytes */
+	return true;
+}
+
+/* A relay's channel ended (or broke the protocol): its streams end, and it
+ * is started again after a pause. */
+static void proc_down(struct http_relay *r, unsigned i, const char *why)
+{
+	struct relay_proc *p = &r->procs[i];
+	if (p->chan < 0)
+		return;
+	size_t n = p->n_streams;
+	epoll_ctl(r->epfd, EPOLL_CTL_DEL, p->chan, NULL);
+	close(p->chan);
+	p->chan = -1;
+	for (size_t b = 0; b < p->table_size; b++) {
+		for (struct http_stream *st = p->table[b], *next; st; st = next) {
+			next = st->chain_next;
+			stream_forget(r, st);
+		}
+	}
+	free(p->table);
+	p->table = NULL;
+	p->table_size = p->n_streams = 0;
+	p->in_len = 0;
+	if (p->pid > 0) { /* it exits when its channel ends, but it may be stuck */
+		kill(p->pid, SIGKILL);
+		waitpid(p->pid, NULL, 0);
+	}
+	p->pid = 0;
+	p->down_us = clock_mono_us();
+	if (!atomic_load(&r->stop))
+		log_warn("stream relay %u (pid %d) %s: its %zu streams ended; starting it again", i,
+			 (int)p->pid, why, n);
+}
+
+static void on_frame(struct http_relay *r, unsigned i, const struct relay_frame *f,
+		     const char *payload)
+{
+	struct relay_proc *p = &r->procs[i];
+	if (f->type == RELAY_REQUEST) {
+		if (!on_request(r, i, f->conn, payload, f->len))
+			proc_down(r, i, "sent a malformed request");
+	} else if (f->type == RELAY_GONE) {
+		struct http_stream *st = table_take(p, f->conn);
+		if (st)
+			stream_forget(r, st);
+	} else {
+		proc_down(r, i, "sent an unknown frame");
+	}
+}
+
+/* Reads what relay i sent and acts on every whole frame. */
+static void proc_read(struct http_relay *r, unsigned i)
+{
+	struct relay_proc *p = &r->procs[i];
+	for (int rounds = 0; rounds < 16 && p->chan >= 0; rounds++) {
+		ssize_t n = recv(p->chan, p->in + p->in_len, HDR + RELAY_PAYLOAD_MAX - p->in_len,
+				 MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			proc_down(r, i, n == 0 ? "ended" : "failed");
+			return;
+		}
+		p->in_len += (size_t)n;
+		size_t at = 0;
+		while (p->chan >= 0 && p->in_len - at >= HDR) {
+			struct relay_frame f;
+			memcpy(&f, p->in + at, HDR);
+			if (f.len > RELAY_PAYLOAD_MAX) {
+				proc_down(r, i, "sent an oversized frame");
+				return;
+			}
+			if (p->in_len - at < HDR + f.len)
+				break;
+			on_frame(r, i, &f, p->in + at + HDR);
+			at += HDR + f.len;
+		}
+		if (p->chan < 0)
+			return;
+		memmove(p->in, p->in + at, p->in_len - at);
+		p->in_len -= at;
+	}
+}
+
+static void proc_spawn(struct http_relay *r, unsigned i)
+{
+	struct relay_proc *p = &r->procs[i];
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_error("stream relay %u: socketpair: %s", i, strerror(errno));
+		p->down_us = clock_mono_us();
+		return;
+	}
+	char timeout[16];
+	snprintf(timeout, sizeof(timeout), "%u", r->head_timeout_s);
+	char *argv[] = {"moka", "stream-relay", "--head-timeout", timeout, NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	/* above 4, so the dup2s below never meet them */
+	int lfd = fcntl(r->listen_fd, F_DUPFD_CLOEXEC, 16);
+	int cfd = fcntl(sv[1], F_DUPFD_CLOEXEC, 16);
+	posix_spawn_file_actions_adddup2(&fa, lfd, 3);
+	posix_spawn_file_actions_adddup2(&fa, cfd, 4);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 5);
+	posix_spawnattr_t at;
+	posix_spawnattr_init(&at);
+	sigset_t none;
+	sigemptyset(&none);
+	posix_spawnattr_setsigmask(&at, &none); /* the server blocks its stop signals */
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+	int rc = lfd < 0 || cfd < 0
+		     ? errno
+		     : posix_spawn(&p->pid, "/proc/self/exe", &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	if (lfd >= 0)
+		close(lfd);
+	if (cfd >= 0)
+		close(cfd);
+	close(sv[1]);
+	if (rc) {
+		log_error("stream relay %u: cannot start it: %s", i, strerror(rc));
+		close(sv[0]);
+		p->down_us = clock_mono_us();
+		return;
+	}
+	int size = RELAY_SNDBUF;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	p->chan = sv[0];
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = i};
+	epoll_ctl(r->epfd, EPOLL_CTL_ADD, p->chan, &ev);
+}
+
+static void *relay_main(void *arg)
+{
+	struct http_relay *r = arg;
+	struct epoll_event evs[64];
+	while (!atomic_load(&r->stop)) {
+		int n = epoll_wait(r->epfd, evs, 64, 500);
+		for (int e = 0; e < n; e++) {
+			if (evs[e].data.u64 == WAKE_KEY) {
+				uint64_t count;
+				if (read(r->wake_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+					log_warn("stream relays: %s", strerror(errno));
+			} else {
+				proc_read(r, (unsigned)evs[e].data.u64);
+			}
+		}
+		struct http_stream *st;
+		for (int w = 0; w < RELAY_WAKES_PER_TURN && (st = wakes_pop(r)); w++)
+			stream_pump(r, st);
+		if (r->wakes) { /* more than a turn's worth: come back at once */
+			uint64_t one = 1;
+			if (write(r->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+				log_warn("stream relays: %s", strerror(errno));
+		}
+		int64_t now = clock_mono_us();
+		for (unsigned i = 0; i < r->n; i++)
+			if (r->procs[i].chan < 0 && now - r->procs[i].down_us >= RELAY_RESPAWN_US &&
+			    !atomic_load(&r->stop))
+				proc_spawn(r, i);
+	}
+	return NULL;
+}
+
+/* --- lifecycle ---------------------------------------------------------- */
+
+static int listen_on(const char *addr)
+{
+	struct sockaddr_storage ss;
+	bool v6;
+	if (http_parse_listen(addr, &ss, &v6) < 0) {
+		log_error("bad stream_listen address '%s' (expected HOST:PORT or [V6]:PORT)", addr);
+		return -1;
+	}
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 ||
+	    bind(fd, (struct sockaddr *)&ss,
+		 v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) < 0 ||
+	    listen(fd, 4096) < 0) {
+		log_error("stream relays: cannot listen on %s: %s", addr, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static unsigned bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+struct http_relay *http_relay_start(struct http_server *s, const char *listen, unsigned n,
+				    unsigned head_timeout_s)
+{
+	int fd = listen_on(listen);
+	if (fd < 0)
+		return NULL;
+	struct http_relay *r = xcalloc(1, sizeof(*r));
+	r->srv = s;
+	r->listen_fd = fd;
+	r->port = bound_port(fd);
+	r->head_timeout_s = head_timeout_s ? head_timeout_s : 10;
+	r->n = n ? n : 1;
+	r->procs = xcalloc(r->n, sizeof(*r->procs));
+	r->out = xmalloc(HDR + RELAY_PAYLOAD_MAX);
+	pthread_mutex_init(&r->lock, NULL);
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = WAKE_KEY};
+	epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->wake_fd, &ev);
+	for (unsigned i = 0; i < r->n; i++) {
+		r->procs[i].chan = -1;
+		r->procs[i].in = xmalloc(HDR + RELAY_PAYLOAD_MAX);
+		proc_spawn(r, i);
+		if (r->procs[i].chan < 0) {
+			http_relay_stop(r);
+			return NULL;
+		}
+	}
+	if (pthread_create(&r->thread, NULL, relay_main, r) != 0) {
+		log_error("stream relays: cannot start their thread");
+		http_relay_stop(r);
+		return NULL;
+	}
+	r->started = true;
+	return r;
+}
+
+unsigned http_relay_port(const struct http_relay *r)
+{
+	return r->port;
+}
+
+void http_relay_stop(struct http_relay *r)
+{
+	if (!r)
+		return;
+	if (r->started) {
+		atomic_store(&r->stop, true);
+		uint64_t one = 1;
+		if (write(r->wake_fd, &one, sizeof(one)) < 0)
+			log_warn("stream relays: %s", strerror(errno));
+		pthread_join(r->thread, NULL);
+	}
+	for (unsigned i = 0; i < r->n; i++) {
+		struct relay_proc *p = &r->procs[i];
+		if (p->chan >= 0) {
+			/* the relay sends what it was given, sees its channel end,
+			 * and exits; proc_down waits for it */
+			shutdown(p->chan, SHUT_WR);
+			for (int tries = 0; tries < 300; tries++) {
+				if (waitpid(p->pid, NULL, WNOHANG) == p->pid) {
+					p->pid = 0;
+					break;
+				}
+				usleep(10000);
+			}
+			proc_down(r, i, "stopped");
+		}
+		free(p->in);
+	}
+	close(r->listen_fd);
+	close(r->epfd);
+	close(r->wake_fd);
+	pthread_mutex_destroy(&r->lock);
+	free(r->procs);
+	free(r->out);
+	free(r);
+}

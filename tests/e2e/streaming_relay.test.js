@@ -1,0 +1,119 @@
+// Live streams through stream relays (http_relay.h): every case of
+// streaming_suite.js again, on the relays' port; then what is theirs alone —
+// they serve streams only, the server holds no socket per stream, a relay
+// that dies is replaced, and none outlives the server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { streamingSuite } from './streaming_suite.js';
+import { startServer, stopServer, api, createUser } from './lib.js';
+
+const suite = streamingSuite({ relay: true });
+
+// The processes whose parent is pid (the relays of a server).
+function childrenOf(pid) {
+  const out = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(d));
+    } catch { /* gone meanwhile */ }
+  }
+  return out.sort();
+}
+const fdCount = (pid) => readdirSync(`/proc/${pid}/fd`).length;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function eventually(pred, what, ms = 8000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = pred();
+    if (v) return v;
+    await sleep(25);
+  }
+  assert.fail(`${what}: not after ${ms} ms`);
+}
+
+test('the relays serve live streams only: anything else is a JSON 404', async () => {
+  const srv = suite.server();
+  const { bob } = suite.users();
+  const relays = { base: srv.streamBase };
+  const home = await api(relays, 'GET', '/api/v1/timelines/home', { token: bob.token });
+  assert.equal(home.status, 404);
+  assert.match(home.body.error, /live streams only/);
+  const write = await api(relays, 'POST', '/api/v1/statuses', { token: bob.token, json: { status: 'x' } });
+  assert.equal(write.status, 400, 'a body is refused by the relay itself');
+  assert.equal(typeof write.body.error, 'string');
+  const viaServer = await api(srv, 'GET', '/api/v1/timelines/home', { token: bob.token });
+  assert.equal(viaServer.status, 200);
+});
+
+test('streams through the relays cost the server no descriptor; the relays hold them', async () => {
+  const srv = suite.server();
+  const { bob } = suite.users();
+  const relays = childrenOf(srv.child.pid);
+  assert.equal(relays.length, 2, 'two relay processes');
+  for (const pid of relays) assert.match(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /stream-relay/);
+  const server0 = fdCount(srv.child.pid);
+  const held0 = relays.reduce((n, pid) => n + fdCount(pid), 0);
+  const many = [];
+  for (let i = 0; i < 20; i++) many.push(await suite.stream('/api/v1/streaming/user', bob.token));
+  for (const s of many) await suite.until(s, (x) => x.comments.length > 0, 'stream open');
+  const held = relays.reduce((n, pid) => n + fdCount(pid), 0) - held0;
+  assert.equal(held, 20, 'one socket per stream, in the relays');
+  assert.ok(fdCount(srv.child.pid) <= server0 + 1, 'none in the server');
+  // and a post reaches every one of them
+  const { alice } = suite.users();
+  const s = await suite.status(alice, 'To twenty streams', 'connections');
+  for (const x of many) await suite.until(x, (y) => y.messages.find((m) => m.event === 'update' && JSON.parse(m.data).id === s.id), 'the post');
+  for (const x of many) x.close();
+  await eventually(() => relays.reduce((n, pid) => n + fdCount(pid), 0) === held0, 'the relays close the sockets');
+});
+
+test('a relay that dies ends its streams and is started again', async () => {
+  const srv = suite.server();
+  const { alice, bob } = suite.users();
+  const before = childrenOf(srv.child.pid);
+  const streams = [];
+  for (let i = 0; i < 6; i++) streams.push(await suite.stream('/api/v1/streaming/user', bob.token));
+  for (const s of streams) await suite.until(s, (x) => x.comments.length > 0, 'stream open');
+  for (const pid of before) process.kill(pid, 'SIGKILL');
+  for (const s of streams) await suite.until(s, (x) => x.ended, 'the end of a stream whose relay died');
+  const after = await eventually(() => {
+    const now = childrenOf(srv.child.pid);
+    return now.length === 2 && now.every((p) => !before.includes(p)) ? now : null;
+  }, 'two new relays');
+  assert.equal(after.length, 2);
+  await eventually(() => /stream relay \d+ \(pid \d+\) ended: its \d+ streams ended/.test(srv.log), 'the warning in the log');
+  const again = await suite.stream('/api/v1/streaming/user', bob.token);
+  assert.equal(again.res.status, 200);
+  await suite.until(again, (x) => x.comments.length > 0, 'a stream on the new relays');
+  const s = await suite.status(alice, 'After the relays came back', 'connections');
+  await suite.until(again, (x) => x.messages.find((m) => m.event === 'update' && JSON.parse(m.data).id === s.id), 'the post');
+  again.close();
+});
+
+test('no relay outlives its server: a clean stop ends the streams, and so does kill -9', async () => {
+  for (const kill9 of [false, true]) {
+    const srv = await startServer({ settings: { stream_listen: '127.0.0.1:0', stream_relays: '3' } });
+    const u = createUser(srv, kill9 ? 'r_kill' : 'r_term');
+    const relays = childrenOf(srv.child.pid);
+    assert.equal(relays.length, 3);
+    const ctrl = new AbortController();
+    const res = await fetch(`${srv.streamBase}/api/v1/streaming/user`, { headers: { Authorization: `Bearer ${u.token}` }, signal: ctrl.signal });
+    assert.equal(res.status, 200);
+    let text = '';
+    let ended = false;
+    (async () => {
+      try { for await (const c of res.body) text += Buffer.from(c).toString(); } catch { /* reset */ }
+      ended = true;
+    })();
+    await eventually(() => text.includes(':)'), 'the first comment');
+    await stopServer(srv, { kill9 });
+    await eventually(() => ended, 'the end of the stream');
+    await eventually(() => relays.every((pid) => {
+      try { return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] === 'Z'; } catch { return true; }
+    }), 'the relays gone');
+  }
+});
