@@ -12,8 +12,10 @@
  */
 #include "cli/cli.h"
 #include "core/config.h"
+#include "http/http_relay.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void usage(FILE *fp)
@@ -31,6 +33,35 @@ static void usage(FILE *fp)
 	      fp);
 }
 
+/*
+ * `moka stream-relay [--head-timeout S]`: a stream relay (http_relay.h).
+ * Not for people, so not in the usage: the server starts it, with the
+ * listening socket at descriptor 3 and its channel at 4. It reads no
+ * config; S (seconds, default 10) bounds a client's request head.
+ */
+static int stream_relay(int argc, char **argv)
+{
+	unsigned long timeout_s = 10;
+	int err = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *v = cli_opt(argc, argv, &i, "--head-timeout", &err);
+		if (!v) {
+			if (!err)
+				fprintf(stderr, "moka stream-relay: unknown option '%s'\n",
+					argv[i]);
+			return 2;
+		}
+		char *end;
+		timeout_s = strtoul(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end || timeout_s == 0 || timeout_s > 3600) {
+			fprintf(stderr,
+				"moka stream-relay: --head-timeout takes 1 to 3600 seconds\n");
+			return 2;
+		}
+	}
+	return http_relay_main(3, 4, (unsigned)timeout_s);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
@@ -38,6 +69,8 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (!strcmp(argv[1], "stream-relay"))
+		return stream_relay(argc - 1, argv + 1);
 	struct config cfg;
 	config_defaults(&cfg);
 	int sub_argc = argc - 1;
