@@ -50,25 +50,41 @@ test('the relays serve live streams only: anything else is a JSON 404', async ()
 });
 
 test('streams through the relays cost the server no descriptor; the relays hold them', async () => {
-  const srv = suite.server();
-  const { bob } = suite.users();
-  const relays = childrenOf(srv.child.pid);
-  assert.equal(relays.length, 2, 'two relay processes');
-  for (const pid of relays) assert.match(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /stream-relay/);
-  const server0 = fdCount(srv.child.pid);
-  const held0 = relays.reduce((n, pid) => n + fdCount(pid), 0);
-  const many = [];
-  for (let i = 0; i < 20; i++) many.push(await suite.stream('/api/v1/streaming/user', bob.token));
-  for (const s of many) await suite.until(s, (x) => x.comments.length > 0, 'stream open');
-  const held = relays.reduce((n, pid) => n + fdCount(pid), 0) - held0;
-  assert.equal(held, 20, 'one socket per stream, in the relays');
-  assert.ok(fdCount(srv.child.pid) <= server0 + 1, 'none in the server');
-  // and a post reaches every one of them
-  const { alice } = suite.users();
-  const s = await suite.status(alice, 'To twenty streams', 'connections');
-  for (const x of many) await suite.until(x, (y) => y.messages.find((m) => m.event === 'update' && JSON.parse(m.data).id === s.id), 'the post');
-  for (const x of many) x.close();
-  await eventually(() => relays.reduce((n, pid) => n + fdCount(pid), 0) === held0, 'the relays close the sockets');
+  // a server of its own: no earlier case's streams still closing
+  const srv = await startServer({ settings: { stream_listen: '127.0.0.1:0', stream_relays: '2' } });
+  try {
+    const u = createUser(srv, 'r_fds');
+    const relays = childrenOf(srv.child.pid);
+    assert.equal(relays.length, 2, 'two relay processes');
+    for (const pid of relays) assert.match(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /stream-relay/);
+    const relayFds = () => relays.reduce((n, pid) => n + fdCount(pid), 0);
+    const many = [];
+    const openStreams = async (n) => {
+      for (let i = 0; i < n; i++) {
+        const ctrl = new AbortController();
+        const res = await fetch(`${srv.streamBase}/api/v1/streaming/user`, { headers: { Authorization: `Bearer ${u.token}` }, signal: ctrl.signal });
+        assert.equal(res.status, 200);
+        const s = { text: '', close: () => ctrl.abort() };
+        (async () => { try { for await (const c of res.body) s.text += Buffer.from(c).toString(); } catch { /* closed */ } })();
+        many.push(s);
+      }
+      await eventually(() => many.every((s) => s.text.includes(':)')), 'every stream open');
+    };
+    const held0 = relayFds();
+    await openStreams(5); // the relay thread's first reads open the store's files
+    const server5 = fdCount(srv.child.pid);
+    await openStreams(20);
+    assert.equal(relayFds() - held0, 25, 'one socket per stream, in the relays');
+    assert.equal(fdCount(srv.child.pid), server5, 'none in the server');
+    // a post of the user's own reaches every one of them
+    const r = await api(srv, 'POST', '/api/v1/statuses', { token: u.token, json: { status: 'To 25 streams', visibility: 'public' } });
+    assert.equal(r.status, 200);
+    await eventually(() => many.every((s) => s.text.includes(`"id":"${r.body.id}"`)), 'the post on every stream');
+    for (const s of many) s.close();
+    await eventually(() => relayFds() === held0, 'the relays close the sockets');
+  } finally {
+    await stopServer(srv);
+  }
 });
 
 test('a relay that dies ends its streams and is started again', async () => {
