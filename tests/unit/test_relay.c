@@ -37,8 +37,9 @@
 
 struct relay {
 	pid_t pid;
-	int chan; /* the server's end of the channel */
-	uint16_t port;
+	int chan;		      /* the server's end of the channel */
+	struct sockaddr_storage addr; /* where it listens */
+	socklen_t addr_len;
 };
 
 /* A frame from the relay, its payload NUL-terminated. */
@@ -54,18 +55,22 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Starts a relay; nofile, if not 0, is its hard limit on open files. */
-static struct relay relay_start(unsigned head_timeout_s, rlim_t nofile)
+/* Starts a relay listening on ip (port 0: any); nofile, if not 0, is its
+ * hard limit on open files. */
+static struct relay relay_start_at(const char *ip, unsigned head_timeout_s, rlim_t nofile)
 {
-	struct relay r;
-	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct relay r = {.addr_len = sizeof(r.addr)};
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&r.addr;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&r.addr;
+	if (inet_pton(AF_INET, ip, &a4->sin_addr) == 1)
+		a4->sin_family = AF_INET;
+	else if (inet_pton(AF_INET6, ip, &a6->sin6_addr) == 1)
+		a6->sin6_family = AF_INET6;
+	int lfd = socket(r.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(lfd >= 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&r.addr, r.addr_len), 0);
 	assert_int_equal(listen(lfd, 128), 0);
-	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
-	r.port = ntohs(a.sin_port);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&r.addr, &r.addr_len), 0);
 	int sv[2];
 	fflush(stdout); /* or the child writes cmocka's buffered lines again */
 	fflush(stderr);
@@ -87,6 +92,11 @@ static struct relay relay_start(unsigned head_timeout_s, rlim_t nofile)
 	close(sv[1]);
 	r.chan = sv[0];
 	return r;
+}
+
+static struct relay relay_start(unsigned head_timeout_s, rlim_t nofile)
+{
+	return relay_start_at("127.0.0.1", head_timeout_s, nofile);
 }
 
 /* Waits for the relay to exit (WAIT_MS at most): its exit status. */
@@ -185,14 +195,11 @@ static void expect_gone(struct relay *r, uint64_t conn)
 /* A client connected to the relay; rcvbuf, if not 0, is its receive buffer. */
 static int client_connect(struct relay *r, int rcvbuf)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(r->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(fd >= 0);
 	if (rcvbuf)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_port = htons(r->port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&r->addr, r->addr_len), 0);
 	return fd;
 }
 
@@ -290,6 +297,26 @@ static void request_frame_carries_the_head(void **state)
 			      "accept",
 			      "text/event-stream"};
 	expect_fields(&f, want, sizeof(want) / sizeof(*want));
+	free(f.payload);
+	close(fd);
+	relay_stop(&r);
+}
+
+static void request_frame_from_ipv6(void **state)
+{
+	int probe = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in6 lo = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	bool have_ipv6 = probe >= 0 && bind(probe, (struct sockaddr *)&lo, sizeof(lo)) == 0;
+	if (probe >= 0)
+		close(probe);
+	if (!have_ipv6)
+		skip();
+	struct relay r = relay_start_at("::1", 5, 0);
+	int fd;
+	struct frame f;
+	open_stream(&r, &fd, "GET /v6 HTTP/1.1\r\n\r\n", &f);
+	const char *want[] = {"GET", "/v6", "::1"};
+	expect_fields(&f, want, 3);
 	free(f.payload);
 	close(fd);
 	relay_stop(&r);
@@ -749,6 +776,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(request_frame_carries_the_head),
+	    cmocka_unit_test(request_frame_from_ipv6),
 	    cmocka_unit_test(request_head_with_bare_lf_and_in_pieces),
 	    cmocka_unit_test(largest_head_and_most_headers_pass),
 	    cmocka_unit_test(data_arrives_in_order_then_end_closes),
