@@ -668,20 +668,9 @@ static void conn_read_head(struct relay *r, struct conn *c)
 		conn_reject(r, c, 431, "request head too large");
 }
 
-static void conn_event(struct relay *r, struct conn *c, uint32_t events)
+/* Writes c's queued bytes; once they are all out, a closing c is done. */
+static void conn_writable(struct relay *r, struct conn *c)
 {
-	if (c->state == CONN_HEAD) {
-		conn_read_head(r, c); /* an error or hang-up shows in recv */
-		return;
-	}
-	if ((events & (EPOLLERR | EPOLLHUP)) ||
-	    (c->state == CONN_OPEN &&
-	     ((events & EPOLLRDHUP) || ((events & EPOLLIN) && discard_input(c->fd) < 0)))) {
-		conn_drop(r, c);
-		return;
-	}
-	if (!(events & EPOLLOUT) || !c->out)
-		return;
 	if (outq_flush(c->out, c->fd) < 0) {
 		conn_drop(r, c);
 		return;
@@ -694,6 +683,21 @@ static void conn_event(struct relay *r, struct conn *c, uint32_t events)
 		conn_finish(r, c);
 	else if (conn_watch(r, c) < 0)
 		conn_drop(r, c);
+}
+
+static void conn_event(struct relay *r, struct conn *c, uint32_t events)
+{
+	if (c->state == CONN_HEAD) {
+		conn_read_head(r, c); /* an error or hang-up shows in recv */
+		return;
+	}
+	bool gone = events & (EPOLLERR | EPOLLHUP);
+	if (c->state == CONN_OPEN && !gone)
+		gone = (events & EPOLLRDHUP) || ((events & EPOLLIN) && discard_input(c->fd) < 0);
+	if (gone)
+		conn_drop(r, c);
+	else if ((events & EPOLLOUT) && c->out)
+		conn_writable(r, c);
 }
 
 /* --- the channel in ------------------------------------------------------- */
@@ -870,6 +874,8 @@ static void relay_close(struct relay *r)
 	close(r->chan_fd);
 }
 
+/* The relay owns listen_fd and chan_fd from here: both are closed, with
+ * every client, before it returns. */
 int http_relay_main(int listen_fd, int chan_fd, unsigned head_timeout_s)
 {
 	struct relay r;
