@@ -38,7 +38,6 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -817,15 +816,6 @@ static int set_nonblocking(int fd)
 }
 
 /* Every client is a socket: take the hard limit on open files. */
-static void raise_nofile(void)
-{
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 static int relay_open(struct relay *r, int listen_fd, int chan_fd, unsigned head_timeout_s)
 {
 	memset(r, 0, sizeof(*r));
@@ -841,7 +831,7 @@ static int relay_open(struct relay *r, int listen_fd, int chan_fd, unsigned head
 	 * event; from now on its death kills us outright. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGPIPE, SIG_IGN);
-	raise_nofile();
+	/* the open-file limit is the server's, which raised it to the hard one */
 	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ID_CHAN};
 	r->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (r->ep < 0 || set_nonblocking(listen_fd) < 0 || set_nonblocking(chan_fd) < 0 ||
