@@ -69,7 +69,7 @@ struct hub_stream {
 	int64_t auth_id; /* the token or session the stream was opened with */
 	bool via_cookie;
 	enum stream_kind kind;
-	unsigned beat_slot; /* which second of the heartbeat period beats it */
+	unsigned beat_slot;   /* which second of the heartbeat period beats it */
 	char *tag;	      /* STREAM_HASHTAG only */
 	int64_t community;    /* STREAM_COMMUNITY only */
 	pthread_mutex_t lock; /* guards q and closed */
