@@ -69,7 +69,6 @@ struct hub_stream {
 	int64_t auth_id; /* the token or session the stream was opened with */
 	bool via_cookie;
 	enum stream_kind kind;
-	unsigned beat_slot;   /* which second of the heartbeat period beats it */
 	char *tag;	      /* STREAM_HASHTAG only */
 	int64_t community;    /* STREAM_COMMUNITY only */
 	pthread_mutex_t lock; /* guards q and closed */
@@ -95,8 +94,6 @@ struct hub {
 	struct hub_stream *topics;
 	struct hub_stream **buckets;
 	size_t n_buckets, n_streams;
-	unsigned n_opened; /* streams ever opened (their heartbeat slots) */
-	unsigned beat_tick;
 	bool ending;
 	struct hub_stream *wakes; /* streams with new bytes, to wake together */
 	size_t n_wakes;
@@ -362,7 +359,6 @@ int hub_stream_open(struct hub *h, struct http_request *req, enum stream_kind ki
 	s->hs = http_stream_start(req, "text/event-stream", &stream_ops, s);
 	pthread_mutex_lock(&h->lock);
 	s->closed = h->ending;
-	s->beat_slot = h->n_opened++;
 	registry_add(h, s);
 	pthread_mutex_unlock(&h->lock);
 	return 0;
@@ -700,22 +696,12 @@ static void on_credential_revoked(struct hub *h, int64_t id, bool cookie)
 	pthread_mutex_unlock(&h->lock);
 }
 
-/*
- * Heartbeats are spread over their period: each second beats the streams
- * of one of its `every` slots (given in turn as streams open), so each
- * stream still gets one every `every` seconds. Beating them all at once
- * held the registry lock for the whole walk and sent one burst of writes
- * to every client: with 50,000 streams, the posts of that moment waited
- * for it (delivery p99 0.46-0.48 s through stream relays).
- */
-static void heartbeat(struct hub *h, unsigned every)
+static void heartbeat(struct hub *h)
 {
 	static const char thump[] = ":thump\n\n";
 	pthread_mutex_lock(&h->lock);
-	unsigned slot = h->beat_tick++ % every;
 	for (struct hub_stream *s = h->all; s; s = s->all_next)
-		if (s->beat_slot % every == slot)
-			stream_push_locked(h, s, thump, sizeof(thump) - 1);
+		stream_push_locked(h, s, thump, sizeof(thump) - 1);
 	wakes_flush_locked(h);
 	pthread_mutex_unlock(&h->lock);
 }
@@ -772,13 +758,13 @@ static void *hub_main(void *arg)
 	struct hub *h = arg;
 	unsigned every = h->app->cfg ? h->app->cfg->stream_heartbeat_s : 0;
 	struct timespec next_beat;
-	deadline_after(&next_beat, every ? 1 : 3600);
+	deadline_after(&next_beat, every ? every : 3600);
 	pthread_mutex_lock(&h->q_lock);
 	while (!h->stop) {
 		if (every && deadline_passed(&next_beat)) {
 			pthread_mutex_unlock(&h->q_lock);
-			heartbeat(h, every);
-			deadline_after(&next_beat, 1);
+			heartbeat(h);
+			deadline_after(&next_beat, every);
 			pthread_mutex_lock(&h->q_lock);
 			continue;
 		}
