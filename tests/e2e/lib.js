@@ -93,33 +93,40 @@ export async function openStream(srv, path, token) {
   const ctrl = new AbortController();
   const res = await fetch(srv.base + path, { headers: { Authorization: `Bearer ${token}` }, signal: ctrl.signal });
   const s = { res, messages: [], close: () => ctrl.abort() };
-  (async () => {
-    const dec = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body) {
-        buf += dec.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          let event = 'message';
-          const data = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
-          }
-          if (!data.length) continue;
-          let parsed = data.join('\n');
-          // entities are JSON; a deleted post's id is plain text (and too
-          // big for a JavaScript number)
-          if (/^[[{]/.test(parsed)) parsed = JSON.parse(parsed);
-          s.messages.push({ event, data: parsed });
-        }
-      }
-    } catch { /* aborted */ }
-  })();
+  readSse(res, ({ event, data }) => {
+    if (data === null) return;
+    // entities are JSON; a deleted post's id is plain text (and too big
+    // for a JavaScript number)
+    s.messages.push({ event, data: /^[[{]/.test(data) ? JSON.parse(data) : data });
+  });
   return s;
+}
+
+// Reads a Server-Sent Events body as it arrives: onBlock({ event, data,
+// comments }) for each message (data: its data lines joined, or null when
+// it has none; comments: its comment lines). Resolves when the body ends.
+export async function readSse(res, onBlock) {
+  const dec = new TextDecoder();
+  let buf = '';
+  try {
+    for await (const chunk of res.body) {
+      buf += dec.decode(chunk, { stream: true });
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        let event = 'message';
+        const data = [];
+        const comments = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) comments.push(line.slice(1));
+          else if (line.startsWith('event: ')) event = line.slice(7);
+          else if (line.startsWith('data: ')) data.push(line.slice(6));
+        }
+        onBlock({ event, data: data.length ? data.join('\n') : null, comments });
+      }
+    }
+  } catch { /* aborted */ }
 }
 
 // Waits (up to 8 s) for a message of stream s matching pred; returns it.

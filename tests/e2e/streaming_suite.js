@@ -4,7 +4,7 @@
 // with relay set): streams opened through a relay must behave exactly alike.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopServer, api, createUser, moka } from './lib.js';
+import { startServer, stopServer, api, createUser, moka, readSse } from './lib.js';
 
 export function streamingSuite({ relay = false } = {}) {
   let srv, alice, bob, carol, dave, erin;
@@ -32,29 +32,10 @@ export function streamingSuite({ relay = false } = {}) {
     s.close = () => ctrl.abort();
     open.push(s);
     if (res.status !== 200) return s;
-    (async () => {
-      const dec = new TextDecoder();
-      let buf = '';
-      try {
-        for await (const chunk of res.body) {
-          buf += dec.decode(chunk, { stream: true });
-          let i;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            let event = 'message';
-            const data = [];
-            for (const line of block.split('\n')) {
-              if (line.startsWith(':')) s.comments.push(line.slice(1));
-              else if (line.startsWith('event: ')) event = line.slice(7);
-              else if (line.startsWith('data: ')) data.push(line.slice(6));
-            }
-            if (data.length) s.messages.push({ event, data: data.join('\n') });
-          }
-        }
-      } catch { /* aborted */ }
-      s.ended = true;
-    })();
+    readSse(res, ({ event, data, comments }) => {
+      s.comments.push(...comments);
+      if (data !== null) s.messages.push({ event, data });
+    }).then(() => { s.ended = true; });
     return s;
   }
 
