@@ -29,6 +29,10 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
+// The search's tabs: the app's own navigation has a Messages link too, whose
+// name is plain "Messages" while its unread badge is empty.
+const tabs = (page, label = 'What to search') => page.getByRole('navigation', { name: label });
+
 test('all types: Files and Messages sections with highlights', async () => {
   const page = await signedInPage(t, 'bob', { path: '/search?q=zanzibar' });
   const files = page.locator('section[data-type="files"]');
@@ -43,7 +47,7 @@ test('all types: Files and Messages sections with highlights', async () => {
 
 test('the Files tab: found by the text inside, with owner, size and a download link', async () => {
   const page = await signedInPage(t, 'bob', { path: '/search?q=reseau' });
-  await page.getByRole('link', { name: 'Files', exact: true }).click();
+  await tabs(page).getByRole('link', { name: 'Files', exact: true }).click();
   await page.waitForURL(/type=files/);
   const row = page.locator('.find-file', { hasText: 'plan.txt' });
   await row.waitFor();
@@ -56,7 +60,7 @@ test('the Files tab: found by the text inside, with owner, size and a download l
 
 test('the Messages tab: my messages with their conversation; in French', async () => {
   const page = await signedInPage(t, 'bob', { path: '/search?q=friday' });
-  await page.getByRole('link', { name: 'Messages', exact: true }).click();
+  await tabs(page).getByRole('link', { name: 'Messages', exact: true }).click();
   await page.waitForURL(/type=messages/);
   const row = page.locator('.find-message', { hasText: 'Launch crew' });
   await row.waitFor();
@@ -65,6 +69,6 @@ test('the Messages tab: my messages with their conversation; in French', async (
   await row.getByRole('link', { name: 'Launch crew' }).click();
   await page.waitForURL(new RegExp(`/messages/${conv.id}$`));
   const fr = await signedInPage(t, 'bob', { lang: 'fr', path: '/search?q=zanzibar' });
-  await fr.getByRole('link', { name: 'Fichiers', exact: true }).waitFor();
+  await tabs(fr, 'Quoi chercher').getByRole('link', { name: 'Fichiers', exact: true }).waitFor();
   await fr.locator('section[data-type="messages"]').getByRole('heading', { name: /Messages/ }).waitFor();
 });
