@@ -495,6 +495,31 @@ static void proc_spawn(struct http_relay *r, unsigned i)
 	epoll_ctl(r->epfd, EPOLL_CTL_ADD, p->chan, &ev);
 }
 
+/*
+ * Ends every relay: each sends what it was given, sees its channel end and
+ * exits (waited for up to 3 s, then killed). Called by the thread before it
+ * returns, because the relays it started again die with it
+ * (PR_SET_PDEATHSIG follows the thread that started a process).
+ */
+static void procs_end(struct http_relay *r)
+{
+	for (unsigned i = 0; i < r->n; i++) {
+		struct relay_proc *p = &r->procs[i];
+		if (p->chan < 0)
+			continue;
+		proc_flush(r, i);
+		shutdown(p->chan, SHUT_WR);
+		for (int tries = 0; tries < 300; tries++) {
+			if (waitpid(p->pid, NULL, WNOHANG) == p->pid) {
+				p->pid = 0;
+				break;
+			}
+			usleep(10000);
+		}
+		proc_down(r, i, "stopped");
+	}
+}
+
 static void *relay_main(void *arg)
 {
 	struct http_relay *r = arg;
@@ -526,6 +551,7 @@ static void *relay_main(void *arg)
 			    !atomic_load(&r->stop))
 				proc_spawn(r, i);
 	}
+	procs_end(r);
 	return NULL;
 }
 
@@ -620,24 +646,10 @@ void http_relay_stop(struct http_relay *r)
 			log_warn("stream relays: %s", strerror(errno));
 		pthread_join(r->thread, NULL);
 	}
+	procs_end(r); /* those the thread did not end: it never started */
 	for (unsigned i = 0; i < r->n; i++) {
-		struct relay_proc *p = &r->procs[i];
-		if (p->chan >= 0) {
-			/* the relay sends what it was given, sees its channel end,
-			 * and exits; proc_down waits for it */
-			proc_flush(r, i);
-			shutdown(p->chan, SHUT_WR);
-			for (int tries = 0; tries < 300; tries++) {
-				if (waitpid(p->pid, NULL, WNOHANG) == p->pid) {
-					p->pid = 0;
-					break;
-				}
-				usleep(10000);
-			}
-			proc_down(r, i, "stopped");
-		}
-		free(p->in);
-		free(p->out);
+		free(r->procs[i].in);
+		free(r->procs[i].out);
 	}
 	close(r->listen_fd);
 	close(r->epfd);
