@@ -54,6 +54,12 @@ void http_query_each(struct http_request *req, MHD_KeyValueIterator it, void *cl
 struct http_param *http_query_parse(struct arena *a, const char *q);
 /* Decodes %XX escapes of a path in place. */
 void http_path_unescape(char *path);
+/* The headers every response carries (Content-Type, nosniff, CORS and
+ * no-store on the API, a stream's no-buffering) and the handler's own,
+ * each through add(cls, name, value): libmicrohttpd's responses and the
+ * relays' (http_relay.c) take them from here. */
+void http_response_headers(const struct http_request *req, bool stream,
+			   void (*add)(void *cls, const char *name, const char *value), void *cls);
 /* Wakes a relay's stream (http_stream_wake for st->relay). */
 void http_relay_wake(struct http_stream *st);
 

@@ -255,33 +255,20 @@ static void stream_pump(struct http_relay *r, struct http_stream *st)
 	http_relay_wake(st); /* more: after the others */
 }
 
-/* The response to a request that is not a stream, in full. */
-static void response_whole(struct buf *b, struct http_request *req)
+static void add_line(void *b, const char *name, const char *value)
 {
-	const char *reason = MHD_get_reason_phrase_for((unsigned)req->status);
-	buf_printf(b,
-		   "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-		   "Cache-Control: no-store\r\n",
-		   req->status, reason,
-		   req->content_type ? req->content_type : "application/json; charset=utf-8",
-		   req->out.len);
+	buf_printf(b, "%s: %s\r\n", name, value);
 }
 
-/* The head of a response (a stream's, or a whole one's after
- * response_whole), then the common headers and the handler's. */
-static void response_head(struct buf *b, struct http_request *req)
+/* A response's head: its status, its length unless it is a stream (which
+ * the closing of the connection ends), and the headers of every response. */
+static void response_head(struct buf *b, const struct http_request *req)
 {
-	if (req->stream)
-		buf_printf(b,
-			   "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nCache-Control: no-store\r\n"
-			   "X-Accel-Buffering: no\r\n",
-			   req->content_type);
-	else
-		response_whole(b, req);
-	buf_puts(b, "X-Content-Type-Options: nosniff\r\nAccess-Control-Allow-Origin: *\r\n"
-		    "Access-Control-Expose-Headers: Link, Retry-After\r\n");
-	for (int h = 0; h < req->n_headers; h++)
-		buf_printf(b, "%s: %s\r\n", req->headers[h][0], req->headers[h][1]);
+	buf_printf(b, "HTTP/1.1 %d %s\r\n", req->status,
+		   MHD_get_reason_phrase_for((unsigned)req->status));
+	if (!req->stream)
+		buf_printf(b, "Content-Length: %zu\r\n", req->out.len);
+	http_response_headers(req, req->stream != NULL, add_line, b);
 	buf_puts(b, "Connection: close\r\n\r\n");
 }
 

@@ -389,6 +389,32 @@ void http_dispatch(struct http_server *s, struct http_request *req)
 		http_error(req, 500, "internal error: no response");
 }
 
+void http_response_headers(const struct http_request *req, bool stream,
+			   void (*add)(void *cls, const char *name, const char *value), void *cls)
+{
+	add(cls, "Content-Type",
+	    req->content_type ? req->content_type : "application/json; charset=utf-8");
+	add(cls, "X-Content-Type-Options", "nosniff");
+	if (stream) {
+		add(cls, "Cache-Control", "no-store");
+		add(cls, "X-Accel-Buffering", "no");
+	}
+	if (strncmp(req->path, "/api/", 5) == 0 || strncmp(req->path, "/oauth/", 7) == 0 ||
+	    strncmp(req->path, "/auth/", 6) == 0 || strcmp(req->path, "/health") == 0) {
+		add(cls, "Access-Control-Allow-Origin", "*");
+		add(cls, "Access-Control-Expose-Headers", "Link, Retry-After");
+		if (!stream)
+			add(cls, "Cache-Control", "no-store");
+	}
+	for (int i = 0; i < req->n_headers; i++)
+		add(cls, req->headers[i][0], req->headers[i][1]);
+}
+
+static void add_header(void *resp, const char *name, const char *value)
+{
+	MHD_add_response_header(resp, name, value);
+}
+
 static enum MHD_Result queue(struct http_server *s, struct http_request *req)
 {
 	struct MHD_Response *resp;
@@ -397,8 +423,6 @@ static enum MHD_Result queue(struct http_server *s, struct http_request *req)
 		 * streams never use it: keep it small (an idle stream's memory) */
 		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 512, stream_read,
 							 req->stream, stream_free);
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
-		MHD_add_response_header(resp, "X-Accel-Buffering", "no");
 		atomic_fetch_sub(&s->inflight, 1); /* a held-open stream is not in flight */
 		req->stream = (void *)1;	   /* mark: counted out */
 	} else if (req->file_path) {
@@ -433,19 +457,7 @@ static enum MHD_Result queue(struct http_server *s, struct http_request *req)
 	}
 	if (!resp)
 		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type",
-				req->content_type ? req->content_type
-						  : "application/json; charset=utf-8");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	if (strncmp(req->path, "/api/", 5) == 0 || strncmp(req->path, "/oauth/", 7) == 0 ||
-	    strncmp(req->path, "/auth/", 6) == 0 || strcmp(req->path, "/health") == 0) {
-		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-		MHD_add_response_header(resp, "Access-Control-Expose-Headers", "Link, Retry-After");
-		if (!req->stream)
-			MHD_add_response_header(resp, "Cache-Control", "no-store");
-	}
-	for (int i = 0; i < req->n_headers; i++)
-		MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
+	http_response_headers(req, req->stream != NULL, add_header, resp);
 	enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	if (req->stream == (void *)1 && r == MHD_YES)
