@@ -34,7 +34,7 @@ struct http_stream {
 	unsigned proc;
 	uint64_t rconn;
 	bool wake_queued; /* on the relay's wake list (guarded by its lock) */
-	struct http_stream *wake_prev, *wake_next, *chain_next;
+	struct http_stream *wake_prev, *wake_next;
 };
 
 /* Requests outside libmicrohttpd (the relays'): a request with its own

@@ -6,8 +6,8 @@
  * their streams from the hub to the channels. The hub wakes a stream
  * (http_stream_wake) onto a list guarded by a lock; the thread takes them
  * off it one by one and reads each until it has nothing more. All else
- * about a relay's streams (reading them, ending them, the table that
- * finds them by connection id) is the thread's alone.
+ * about a relay's streams (reading them, ending them, the array that
+ * finds them by their connection's slot) is the thread's alone.
  *
  * The thread writes to a channel with blocking sends: a relay never
  * blocks on its channel and always reads it, so a send waits only for a
@@ -63,8 +63,8 @@ struct relay_proc {
 	size_t in_len;
 	char *out; /* frames gathered for it, not yet sent (proc_flush) */
 	size_t out_len;
-	struct http_stream **table; /* its streams by connection id */
-	size_t table_size, n_streams;
+	struct http_stream **streams; /* its streams by slot (http_relay.h) */
+	size_t n_slots, n_streams;
 };
 
 struct http_relay {
@@ -78,55 +78,40 @@ struct http_relay {
 	pthread_t thread;
 	bool started;
 	_Atomic bool stop;
-	char *scratch; /* a stream's bytes, read before they are framed */
 
 	pthread_mutex_t lock; /* the wake list */
 	struct http_stream *wakes;
 };
 
-/* --- the streams' table (the thread's) --------------------------------- */
+/* --- the streams by slot (the thread's) -------------------------------- */
 
-static size_t slot_of(const struct relay_proc *p, uint64_t conn)
-{
-	return (size_t)((conn * 0x9E3779B97F4A7C15ull) >> 32) & (p->table_size - 1);
-}
+/* A relay never holds this many connections at once (its open-file limit). */
+#define RELAY_SLOTS_MAX (1u << 24)
 
-static void table_put(struct relay_proc *p, struct http_stream *st)
+static void streams_put(struct relay_proc *p, struct http_stream *st)
 {
-	if (p->n_streams + 1 > p->table_size) {
-		size_t old_size = p->table_size;
-		struct http_stream **old = p->table;
-		p->table_size = old_size ? old_size * 2 : 1024;
-		p->table = xcalloc(p->table_size, sizeof(*p->table));
-		for (size_t i = 0; i < old_size; i++) {
-			for (struct http_stream *s = old[i], *next; s; s = next) {
-				next = s->chain_next;
-				size_t b = slot_of(p, s->rconn);
-				s->chain_next = p->table[b];
-				p->table[b] = s;
-			}
-		}
-		free(old);
+	size_t slot = (uint32_t)st->rconn;
+	if (slot >= p->n_slots) {
+		size_t n = p->n_slots ? p->n_slots : 1024;
+		while (n <= slot)
+			n *= 2;
+		p->streams = xrealloc(p->streams, n * sizeof(*p->streams));
+		memset(p->streams + p->n_slots, 0, (n - p->n_slots) * sizeof(*p->streams));
+		p->n_slots = n;
 	}
-	size_t b = slot_of(p, st->rconn);
-	st->chain_next = p->table[b];
-	p->table[b] = st;
+	p->streams[slot] = st;
 	p->n_streams++;
 }
 
 /* Removes and returns the stream of conn, or NULL. */
-static struct http_stream *table_take(struct relay_proc *p, uint64_t conn)
+static struct http_stream *streams_take(struct relay_proc *p, uint64_t conn)
 {
-	if (!p->table_size)
+	size_t slot = (uint32_t)conn;
+	struct http_stream *st = slot < p->n_slots ? p->streams[slot] : NULL;
+	if (!st || st->rconn != conn)
 		return NULL;
-	struct http_stream **pp = &p->table[slot_of(p, conn)];
-	while (*pp && (*pp)->rconn != conn)
-		pp = &(*pp)->chain_next;
-	struct http_stream *st = *pp;
-	if (st) {
-		*pp = st->chain_next;
-		p->n_streams--;
-	}
+	p->streams[slot] = NULL;
+	p->n_streams--;
 	return st;
 }
 
@@ -144,6 +129,13 @@ static void wakes_unlink_locked(struct http_relay *r, struct http_stream *st)
 	st->wake_queued = false;
 }
 
+static void wake_thread(struct http_relay *r)
+{
+	uint64_t one = 1;
+	if (write(r->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_warn("stream relays: cannot wake their thread: %s", strerror(errno));
+}
+
 void http_relay_wake(struct http_stream *st)
 {
 	struct http_relay *r = st->relay;
@@ -158,11 +150,8 @@ void http_relay_wake(struct http_stream *st)
 		r->wakes = st;
 	}
 	pthread_mutex_unlock(&r->lock);
-	if (first) {
-		uint64_t one = 1;
-		if (write(r->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-			log_warn("stream relays: cannot wake their thread: %s", strerror(errno));
-	}
+	if (first)
+		wake_thread(r);
 }
 
 /* The next woken stream, off the list; NULL when there is none. */
@@ -176,7 +165,7 @@ static struct http_stream *wakes_pop(struct http_relay *r)
 	return st;
 }
 
-/* Ends st for its source (done) and frees it; st is out of the table. */
+/* Ends st for its source (done) and frees it; st is out of p->streams. */
 static void stream_forget(struct http_relay *r, struct http_stream *st)
 {
 	/* done() first: it takes the stream out of the hub's registry, so no
@@ -210,20 +199,32 @@ static void proc_flush(struct http_relay *r, unsigned i)
 	p->out_len = 0;
 }
 
-/* Adds a frame for relay i to what is gathered for it. */
+/* Where the payload of relay i's next frame goes, with room for len bytes. */
+static char *frame_room(struct http_relay *r, unsigned i, size_t len)
+{
+	struct relay_proc *p = &r->procs[i];
+	if (p->out_len + HDR + len > RELAY_OUT_SIZE)
+		proc_flush(r, i);
+	return p->out + p->out_len + HDR;
+}
+
+/* Adds the frame whose len payload bytes are at frame_room to what is
+ * gathered for relay i. */
+static void frame_add(struct http_relay *r, unsigned i, uint8_t type, uint64_t conn, size_t len)
+{
+	struct relay_proc *p = &r->procs[i];
+	struct relay_frame f = {.len = (uint32_t)len, .type = type, .conn = conn};
+	memcpy(p->out + p->out_len, &f, HDR);
+	p->out_len += HDR + len;
+}
+
 static void send_frame(struct http_relay *r, unsigned i, uint8_t type, uint64_t conn,
 		       const char *payload, size_t len)
 {
-	struct relay_proc *p = &r->procs[i];
-	if (p->chan < 0)
-		return;
-	if (p->out_len + HDR + len > RELAY_OUT_SIZE)
-		proc_flush(r, i);
-	struct relay_frame f = {.len = (uint32_t)len, .type = type, .conn = conn};
-	memcpy(p->out + p->out_len, &f, HDR);
+	char *dst = frame_room(r, i, len);
 	if (len)
-		memcpy(p->out + p->out_len + HDR, payload, len);
-	p->out_len += HDR + len;
+		memcpy(dst, payload, len);
+	frame_add(r, i, type, conn, len);
 }
 
 /* Sends len bytes as RELAY_DATA frames. */
@@ -241,16 +242,17 @@ static void send_data(struct http_relay *r, unsigned i, uint64_t conn, const cha
 static void stream_pump(struct http_relay *r, struct http_stream *st)
 {
 	for (int reads = 0; reads < RELAY_READS_PER_WAKE; reads++) {
-		long n = st->ops->read(st->ctx, r->scratch, RELAY_PAYLOAD_MAX);
+		char *dst = frame_room(r, st->proc, RELAY_PAYLOAD_MAX); /* read in place */
+		long n = st->ops->read(st->ctx, dst, RELAY_PAYLOAD_MAX);
 		if (n == 0)
 			return;
 		if (n < 0) {
-			send_frame(r, st->proc, RELAY_END, st->rconn, NULL, 0);
-			table_take(&r->procs[st->proc], st->rconn);
+			frame_add(r, st->proc, RELAY_END, st->rconn, 0);
+			streams_take(&r->procs[st->proc], st->rconn);
 			stream_forget(r, st);
 			return;
 		}
-		send_frame(r, st->proc, RELAY_DATA, st->rconn, r->scratch, (size_t)n);
+		frame_add(r, st->proc, RELAY_DATA, st->rconn, (size_t)n);
 	}
 	http_relay_wake(st); /* more: after the others */
 }
@@ -301,7 +303,7 @@ static bool on_request(struct http_relay *r, unsigned i, uint64_t conn, const ch
 	const char *method = payload_str(payload, len, &at);
 	const char *target = payload_str(payload, len, &at);
 	const char *ip = payload_str(payload, len, &at);
-	if (!method || !target || !ip)
+	if (!method || !target || !ip || (uint32_t)conn >= RELAY_SLOTS_MAX)
 		return false;
 	const char *q = strchr(target, '?');
 	char *path = xstrndup(target, q ? (size_t)(q - target) : strlen(target));
@@ -313,6 +315,7 @@ static bool on_request(struct http_relay *r, unsigned i, uint64_t conn, const ch
 	rd->proc = i;
 	rd->conn = conn;
 	rd->query = q ? http_query_parse(req->arena, q + 1) : NULL;
+	/* the names and values stay in the payload: the request ends here */
 	rd->headers = arena_calloc(req->arena, 2 * RELAY_HEADERS_MAX, sizeof(*rd->headers));
 	while (at < len) {
 		const char *name = payload_str(payload, len, &at);
@@ -321,8 +324,8 @@ static bool on_request(struct http_relay *r, unsigned i, uint64_t conn, const ch
 			http_request_free(req);
 			return false;
 		}
-		rd->headers[2 * rd->n_headers] = arena_strdup(req->arena, name);
-		rd->headers[2 * rd->n_headers + 1] = arena_strdup(req->arena, value);
+		rd->headers[2 * rd->n_headers] = name;
+		rd->headers[2 * rd->n_headers + 1] = value;
 		rd->n_headers++;
 	}
 	req->relayed = rd;
@@ -346,7 +349,7 @@ static bool on_request(struct http_relay *r, unsigned i, uint64_t conn, const ch
 		send_frame(r, i, RELAY_END, conn, NULL, 0);
 		return true;
 	}
-	table_put(&r->procs[i], st);
+	streams_put(&r->procs[i], st);
 	stream_pump(r, st); /* its first bytes */
 	return true;
 }
@@ -359,28 +362,26 @@ static void proc_down(struct http_relay *r, unsigned i, const char *why)
 	if (p->chan < 0)
 		return;
 	size_t n = p->n_streams;
+	pid_t pid = p->pid;
 	epoll_ctl(r->epfd, EPOLL_CTL_DEL, p->chan, NULL);
 	close(p->chan);
 	p->chan = -1;
-	for (size_t b = 0; b < p->table_size; b++) {
-		for (struct http_stream *st = p->table[b], *next; st; st = next) {
-			next = st->chain_next;
-			stream_forget(r, st);
-		}
-	}
-	free(p->table);
-	p->table = NULL;
-	p->table_size = p->n_streams = 0;
+	for (size_t slot = 0; slot < p->n_slots; slot++)
+		if (p->streams[slot])
+			stream_forget(r, p->streams[slot]);
+	free(p->streams);
+	p->streams = NULL;
+	p->n_slots = p->n_streams = 0;
 	p->in_len = p->out_len = 0;
-	if (p->pid > 0) { /* it exits when its channel ends, but it may be stuck */
-		kill(p->pid, SIGKILL);
-		waitpid(p->pid, NULL, 0);
+	if (pid > 0) { /* it exits when its channel ends, but it may be stuck */
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
 	}
 	p->pid = 0;
 	p->down_us = clock_mono_us();
 	if (!atomic_load(&r->stop))
 		log_warn("stream relay %u (pid %d) %s: its %zu streams ended; starting it again", i,
-			 (int)p->pid, why, n);
+			 (int)pid, why, n);
 }
 
 static void on_frame(struct http_relay *r, unsigned i, const struct relay_frame *f,
@@ -391,7 +392,7 @@ static void on_frame(struct http_relay *r, unsigned i, const struct relay_frame 
 		if (!on_request(r, i, f->conn, payload, f->len))
 			proc_down(r, i, "sent a malformed request");
 	} else if (f->type == RELAY_GONE) {
-		struct http_stream *st = table_take(p, f->conn);
+		struct http_stream *st = streams_take(p, f->conn);
 		if (st)
 			stream_forget(r, st);
 	} else {
@@ -527,11 +528,8 @@ static void *relay_main(void *arg)
 			stream_pump(r, st);
 		for (unsigned i = 0; i < r->n; i++)
 			proc_flush(r, i);
-		if (r->wakes) { /* more than a turn's worth: come back at once */
-			uint64_t one = 1;
-			if (write(r->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-				log_warn("stream relays: %s", strerror(errno));
-		}
+		if (r->wakes) /* more than a turn's worth: come back at once */
+			wake_thread(r);
 		int64_t now = clock_mono_us();
 		for (unsigned i = 0; i < r->n; i++)
 			if (r->procs[i].chan < 0 && now - r->procs[i].down_us >= RELAY_RESPAWN_US &&
@@ -592,7 +590,6 @@ struct http_relay *http_relay_start(struct http_server *s, const char *listen, u
 	r->head_timeout_s = head_timeout_s ? head_timeout_s : 10;
 	r->n = n ? n : 1;
 	r->procs = xcalloc(r->n, sizeof(*r->procs));
-	r->scratch = xmalloc(RELAY_PAYLOAD_MAX);
 	pthread_mutex_init(&r->lock, NULL);
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -628,9 +625,7 @@ void http_relay_stop(struct http_relay *r)
 		return;
 	if (r->started) {
 		atomic_store(&r->stop, true);
-		uint64_t one = 1;
-		if (write(r->wake_fd, &one, sizeof(one)) < 0)
-			log_warn("stream relays: %s", strerror(errno));
+		wake_thread(r);
 		pthread_join(r->thread, NULL);
 	}
 	procs_end(r); /* those the thread did not end: it never started */
@@ -643,6 +638,5 @@ void http_relay_stop(struct http_relay *r)
 	close(r->wake_fd);
 	pthread_mutex_destroy(&r->lock);
 	free(r->procs);
-	free(r->scratch);
 	free(r);
 }

@@ -59,7 +59,10 @@ enum relay_frame_type {
  * - After RELAY_END the relay sends nothing about conn; after RELAY_GONE
  *   the server sends nothing more about conn. Frames about a connection
  *   the other end no longer knows are ignored (they cross on the wire).
- * - Connection ids are never reused within one relay process.
+ * - Connection ids are never reused within one relay process. An id's low
+ *   32 bits are the relay's slot for the connection: slots are reused, and
+ *   stay below the number of connections the relay holds at once (the
+ *   server files streams by slot); the high 32 bits make the id unique.
  * - When the channel ends, a relay closes every connection and exits; the
  *   server ends every stream of a relay whose channel ended.
  */

@@ -28,6 +28,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <microhttpd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -431,20 +432,6 @@ static void conn_closing(struct relay *r, struct conn *c)
 	timeq_push(&r->closings, conn_id(r, c), r->now + CLOSE_LINGER_MS);
 }
 
-static const char *status_reason(int status)
-{
-	switch (status) {
-	case 408:
-		return "Request Timeout";
-	case 431:
-		return "Request Header Fields Too Large";
-	case 505:
-		return "HTTP Version Not Supported";
-	default:
-		return "Bad Request";
-	}
-}
-
 /* Answers a client whose head is refused (it never reaches the server):
  * {"error": why} with the status, then closes it. */
 static void conn_reject(struct relay *r, struct conn *c, int status, const char *why)
@@ -460,7 +447,7 @@ static void conn_reject(struct relay *r, struct conn *c, int status, const char 
 	buf_printf(&resp,
 		   "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
 		   "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-		   status, status_reason(status), body.len);
+		   status, MHD_get_reason_phrase_for((unsigned)status), body.len);
 	buf_append(&resp, body.ptr, body.len);
 	conn_free_head(c);
 	c->state = CONN_CLOSING;

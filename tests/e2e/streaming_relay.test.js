@@ -101,7 +101,11 @@ test('a relay that dies ends its streams and is started again', async () => {
     return now.length === 2 && now.every((p) => !before.includes(p)) ? now : null;
   }, 'two new relays');
   assert.equal(after.length, 2);
-  await eventually(() => /stream relay \d+ \(pid \d+\) ended: its \d+ streams ended/.test(srv.log), 'the warning in the log');
+  const warned = await eventually(() => {
+    const found = [...srv.log.matchAll(/stream relay \d+ \(pid (\d+)\) ended: its \d+ streams ended/g)];
+    return found.length ? found : null;
+  }, 'the warning in the log');
+  for (const m of warned) assert.ok(before.includes(Number(m[1])), `the dead relay's pid in the log, not ${m[1]}`);
   const again = await suite.stream('/api/v1/streaming/user', bob.token);
   assert.equal(again.res.status, 200);
   await suite.until(again, (x) => x.comments.length > 0, 'a stream on the new relays');
