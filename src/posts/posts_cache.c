@@ -29,11 +29,24 @@
  * one while it uses it. */
 struct pcache_ref {
 	_Atomic uint32_t refs;
-	uint8_t used; /* read since the hand last passed (under the set's lock) */
+	uint8_t used;	      /* read since the hand last passed (under the set's lock) */
+	_Atomic uint8_t gone; /* no longer the cache's value for its key */
+	uint32_t n_held;      /* references to other caches' values it holds */
 	uint64_t stamp;
 	size_t len;
-	char data[]; /* len bytes and a NUL */
+	char data[]; /* len bytes, a NUL, then (8-aligned) the n_held references */
 };
+
+/* Where a value's held references start in its data. */
+static size_t held_offset(size_t len)
+{
+	return (len + 1 + 7) & ~(size_t)7;
+}
+
+static struct pcache_ref **held_of(const struct pcache_ref *ref)
+{
+	return (struct pcache_ref **)(void *)((char *)ref->data + held_offset(ref->len));
+}
 
 struct way {
 	int64_t key; /* 0: empty */
@@ -42,15 +55,31 @@ struct way {
 
 void pcache_unref(struct pcache_ref *ref)
 {
-	if (ref && atomic_fetch_sub_explicit(&ref->refs, 1, memory_order_acq_rel) == 1)
-		free(ref);
+	if (!ref || atomic_fetch_sub_explicit(&ref->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	struct pcache_ref **held = held_of(ref);
+	for (uint32_t i = 0; i < ref->n_held; i++)
+		pcache_unref(held[i]);
+	free(ref);
+}
+
+bool pcache_current(const struct pcache_ref *ref)
+{
+	return !atomic_load(&ref->gone);
+}
+
+struct pcache_ref *const *pcache_held(const struct pcache_ref *ref, size_t *n)
+{
+	*n = ref->n_held;
+	return held_of(ref);
 }
 
 struct pcache {
 	struct way *ways; /* sets * WAYS, 128-byte aligned */
 	uint8_t *hand;	  /* [set]: the next way to look at for a victim */
 	uint32_t sets;
-	_Atomic uint64_t epoch; /* invalidations so far */
+	_Atomic uint64_t epoch;	   /* invalidations so far */
+	_Atomic uint64_t removals; /* values replaced, evicted or invalidated so far */
 	/* [set]: the epoch of the set's last invalidation (under the set's
 	 * lock). A reader's value is refused only when its own set was
 	 * invalidated since the reader began: with one counter for the whole
@@ -79,7 +108,10 @@ void pcache_free(struct pcache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < (size_t)c->sets * WAYS; i++)
-		pcache_unref(c->ways[i].value);
+		if (c->ways[i].value) {
+			atomic_store(&c->ways[i].value->gone, 1);
+			pcache_unref(c->ways[i].value);
+		}
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_destroy(&c->locks[i]);
 	free(c->set_epoch);
@@ -107,6 +139,11 @@ static struct way *find(struct pcache *c, uint32_t s, int64_t key)
 uint64_t pcache_epoch(struct pcache *c)
 {
 	return atomic_load(&c->epoch);
+}
+
+uint64_t pcache_removals(struct pcache *c)
+{
+	return atomic_load(&c->removals);
 }
 
 const char *pcache_get(struct pcache *c, int64_t key, uint64_t stamp, struct pcache_ref **ref,
@@ -169,13 +206,27 @@ static struct way *victim(struct pcache *c, uint32_t s)
 void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, const char *v,
 		size_t len)
 {
-	struct pcache_ref *copy = xmalloc(sizeof(*copy) + len + 1);
+	pcache_put_holding(c, key, stamp, epoch, v, len, NULL, 0);
+}
+
+void pcache_put_holding(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch,
+			const char *v, size_t len, struct pcache_ref *const *held, size_t n_held)
+{
+	struct pcache_ref *copy =
+	    xmalloc(sizeof(*copy) + held_offset(len) + n_held * sizeof(*held));
 	atomic_init(&copy->refs, 1);
+	atomic_init(&copy->gone, 0);
 	copy->used = 0;
+	copy->n_held = (uint32_t)n_held;
 	copy->stamp = stamp;
 	copy->len = len;
 	memcpy(copy->data, v, len);
 	copy->data[len] = '\0';
+	struct pcache_ref *ours = copy;
+	for (size_t i = 0; i < n_held; i++) {
+		atomic_fetch_add_explicit(&held[i]->refs, 1, memory_order_relaxed);
+		held_of(copy)[i] = held[i];
+	}
 	uint32_t set = set_of(c, key);
 	pthread_mutex_t *m = &c->locks[set % STRIPES];
 	pthread_mutex_lock(m);
@@ -190,8 +241,13 @@ void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, c
 		w->value = copy;
 		copy = old;
 	}
+	if (copy) { /* under the lock: gone before anyone finds the new one */
+		atomic_store(&copy->gone, 1);
+		if (copy != ours)
+			atomic_fetch_add(&c->removals, 1);
+	}
 	pthread_mutex_unlock(m);
-	pcache_unref(copy); /* the value replaced, or ours when not stored */
+	pcache_unref(copy); /* the value replaced or evicted, or ours when not stored */
 }
 
 void pcache_invalidate(struct pcache *c, int64_t key)
@@ -206,6 +262,10 @@ void pcache_invalidate(struct pcache *c, int64_t key)
 	if (w) {
 		old = w->value;
 		memset(w, 0, sizeof(*w));
+		if (old) {
+			atomic_store(&old->gone, 1);
+			atomic_fetch_add(&c->removals, 1);
+		}
 	}
 	pthread_mutex_unlock(m);
 	pcache_unref(old);
@@ -217,8 +277,11 @@ void pcache_invalidate(struct pcache *c, int64_t key)
 #define STATUS_BYTES 1200
 #define ACCOUNT_BYTES 1300
 #define CHILDREN_BYTES 64
+/* A first home page: 20 Statuses with their Accounts, and what it was
+ * made from */
+#define HOME_PAGE_BYTES (52 << 10)
 
-struct posts_cache *posts_cache_new(size_t budget_mb)
+struct posts_cache *posts_cache_new(size_t budget_mb, size_t home_mb)
 {
 	struct posts_cache *pc = xcalloc(1, sizeof(*pc));
 	size_t bytes = (budget_mb ? budget_mb : 1) << 20;
@@ -226,6 +289,8 @@ struct posts_cache *posts_cache_new(size_t budget_mb)
 	pc->statuses = pcache_new(bytes / 4 * 3 / STATUS_BYTES);
 	pc->accounts = pcache_new(bytes / 4 / ACCOUNT_BYTES);
 	pc->children = pcache_new(bytes / 16 / CHILDREN_BYTES); /* over budget by a sixteenth */
+	if (home_mb)
+		pc->home = pcache_new((home_mb << 20) / HOME_PAGE_BYTES);
 	return pc;
 }
 
@@ -236,5 +301,6 @@ void posts_cache_free(struct posts_cache *pc)
 	pcache_free(pc->statuses);
 	pcache_free(pc->accounts);
 	pcache_free(pc->children);
+	pcache_free(pc->home);
 	free(pc);
 }

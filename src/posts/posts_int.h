@@ -43,6 +43,9 @@ struct posts_cache {
 	 * SQLite's own page cache is dropped by every commit, so at 100
 	 * posts/s each such query read its pages again */
 	struct pcache *children;
+	/* reader id -> their first home page, the JSON and what it was made
+	 * from (posts_render.c: home pages); NULL when home_cache_mb is 0 */
+	struct pcache *home;
 };
 
 /* A cache of about this many values. */
@@ -66,6 +69,22 @@ void pcache_put(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch, c
 		size_t len);
 /* Drops the value under key (after a commit that changed it). */
 void pcache_invalidate(struct pcache *c, int64_t key);
+/*
+ * pcache_put, for a value built from other caches' values: it takes a
+ * reference to each of held[0..n_held), and gives them back when it is
+ * freed, so that pcache_current() can still be asked about them.
+ */
+void pcache_put_holding(struct pcache *c, int64_t key, uint64_t stamp, uint64_t epoch,
+			const char *v, size_t len, struct pcache_ref *const *held, size_t n_held);
+/* Whether ref is still its cache's value for its key: false once it was
+ * replaced, evicted or invalidated (a value never changes; a stale one
+ * leaves). */
+bool pcache_current(const struct pcache_ref *ref);
+/* How many values left c so far (replaced, evicted, invalidated): while
+ * it has not moved since before a value was read, that value is current. */
+uint64_t pcache_removals(struct pcache *c);
+/* The references a value took with pcache_put_holding (n of them). */
+struct pcache_ref *const *pcache_held(const struct pcache_ref *ref, size_t *n);
 
 struct app;
 /* Drops the rendered Status of post_id (after-commit hooks of edits and deletes). */

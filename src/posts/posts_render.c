@@ -50,7 +50,7 @@
 struct rpost {
 	int64_t id;
 	struct feed_post meta;
-	size_t n_mentions; /* from the index */
+	size_t n_mentions; /* from the index, read when the static part is written */
 	bool ok;	   /* visible and loaded */
 	int64_t replies;   /* visible replies; -1 until counted from children */
 	const int64_t *children;
@@ -82,9 +82,12 @@ struct render {
 	struct pcache *cache; /* NULL: render everything */
 	struct pcache *accounts;
 	struct pcache *children;
-	uint64_t epoch; /* the caches', before the store was read */
-	uint64_t acc_epoch, ch_epoch;
-	bool may_store; /* our own read transaction: values may be cached */
+	struct pcache *home; /* first home pages; NULL: none kept */
+	uint64_t epoch;	     /* the caches', before the store was read */
+	uint64_t acc_epoch, ch_epoch, home_epoch;
+	uint64_t removals; /* the three caches' pcache_removals, before the store was read */
+	bool may_store;	   /* our own read transaction: values may be cached */
+	bool missed;	   /* a Status, Account or reply list was read from the store */
 	struct acct *accts;
 	size_t n_accts, cap_accts;
 	struct buf scratch;
@@ -126,6 +129,7 @@ static void render_init(struct render *r, struct app *app, struct arena *a, int6
 	r->cache = app->posts_cache ? app->posts_cache->statuses : NULL;
 	r->accounts = app->posts_cache ? app->posts_cache->accounts : NULL;
 	r->children = app->posts_cache ? app->posts_cache->children : NULL;
+	r->home = app->posts_cache ? app->posts_cache->home : NULL;
 	buf_init(&r->scratch, BUF_MAX_DEFAULT);
 }
 
@@ -133,10 +137,8 @@ static void render_init(struct render *r, struct app *app, struct arena *a, int6
 
 static void take_meta(const struct feed *f, uint32_t slot, struct rpost *p)
 {
-	const uint32_t *m;
 	p->id = feed_id(f, slot);
 	p->meta = *feed_post(f, slot);
-	p->n_mentions = feed_mentions(f, slot, &m);
 	p->replies = p->meta.closed_replies ? -1 : (int64_t)p->meta.open_replies;
 	p->ok = true;
 }
@@ -242,6 +244,7 @@ static struct acct *account_add_locked(struct render *r, int64_t id)
 static void account_render(struct render *r, struct acct *ac, bool cacheable)
 {
 	struct user u;
+	r->missed = true;
 	if (store_user_get(store_reader(r->app->store), r->a, ac->id, &u) != STORE_OK)
 		return;
 	ac->username = u.username;
@@ -430,12 +433,18 @@ static void load_static(struct render *r, struct rpost *p)
 	const char *v = r->cache ? cached(r, r->cache, p->id, 0, &len) : NULL;
 	if (!v) {
 		struct post_row row;
+		r->missed = true;
 		if (store_post_get(store_reader(r->app->store), r->a, p->id, &row) != STORE_OK ||
 		    row.deleted_at) {
 			p->ok = false; /* deleted since step 1 */
 			return;
 		}
 		struct acct *ac = account(r, row.author_id);
+		app_rdlock(r->app);
+		const uint32_t *m;
+		uint32_t slot = feed_slot(r->app->feed, p->id);
+		p->n_mentions = slot == FEED_NONE ? 0 : feed_mentions(r->app->feed, slot, &m);
+		app_unlock(r->app);
 		buf_reset(&r->scratch);
 		struct jw w;
 		jw_init(&w, &r->scratch);
@@ -458,31 +467,32 @@ static void load_static(struct render *r, struct rpost *p)
 	p->text_len = len - (size_t)(nl - v) - 1;
 }
 
+/* The ids of p's live replies, when its reply count is per viewer. */
+static void load_children(struct render *r, struct rpost *p)
+{
+	size_t max = (size_t)p->meta.open_replies + p->meta.closed_replies;
+	if (p->meta.closed_replies == FEED_CLOSED_MANY || max > CHILDREN_MAX)
+		max = CHILDREN_MAX;
+	size_t len;
+	const char *v = r->children ? cached(r, r->children, p->id, 0, &len) : NULL;
+	if (v) {
+		p->children = (const int64_t *)(const void *)v;
+		p->n_children = len / sizeof(int64_t);
+		return;
+	}
+	int64_t *ids = arena_alloc(r->a, (max + 1) * sizeof(*ids));
+	r->missed = true;
+	p->n_children = store_post_children(store_reader(r->app->store), p->id, ids, max);
+	p->children = ids;
+	if (r->children && r->may_store)
+		pcache_put(r->children, p->id, 0, r->ch_epoch, (const char *)ids,
+			   p->n_children * sizeof(*ids));
+}
+
 static void load_post(struct render *r, struct rpost *p)
 {
-	struct store_conn *c = store_reader(r->app->store);
 	load_static(r, p);
-	if (!p->ok)
-		return;
-	if (p->replies < 0) {
-		size_t max = (size_t)p->meta.open_replies + p->meta.closed_replies;
-		if (p->meta.closed_replies == FEED_CLOSED_MANY || max > CHILDREN_MAX)
-			max = CHILDREN_MAX;
-		size_t len;
-		const char *v = r->children ? cached(r, r->children, p->id, 0, &len) : NULL;
-		if (v) {
-			p->children = (const int64_t *)(const void *)v;
-			p->n_children = len / sizeof(int64_t);
-		} else {
-			int64_t *ids = arena_alloc(r->a, (max + 1) * sizeof(*ids));
-			p->n_children = store_post_children(c, p->id, ids, max);
-			p->children = ids;
-			if (r->children && r->may_store)
-				pcache_put(r->children, p->id, 0, r->ch_epoch, (const char *)ids,
-					   p->n_children * sizeof(*ids));
-		}
-	}
-	if (p->original) {
+	if (p->ok && p->original) {
 		load_post(r, p->original);
 		p->ok = p->original->ok;
 	}
@@ -545,7 +555,8 @@ struct source {
 	size_t n_users;
 };
 
-/* Steps 1 to 3. */
+/* Step 1, then steps 2 and 3 for the reply counts that are per viewer
+ * (the counts are then final, before any Status or Account is read). */
 static struct rpost *prepare(struct render *r, struct source *src)
 {
 	size_t cap = src->q ? FEED_LIMIT_MAX : src->n;
@@ -564,15 +575,13 @@ static struct rpost *prepare(struct render *r, struct source *src)
 			account_add_locked(r, src->users[i]);
 	app_unlock(r->app);
 	size_t n = src->n;
-	prefetch(r, p, n);
-	load_accounts(r);
 	bool recount = false;
 	for (size_t i = 0; i < n; i++) {
-		if (!p[i].ok)
-			continue;
-		load_post(r, &p[i]);
 		struct rpost *q = p[i].original ? p[i].original : &p[i];
-		recount = recount || q->replies < 0;
+		if (p[i].ok && q->replies < 0) {
+			load_children(r, q);
+			recount = true;
+		}
 	}
 	if (recount) {
 		app_rdlock(r->app);
@@ -586,6 +595,16 @@ static struct rpost *prepare(struct render *r, struct source *src)
 		app_unlock(r->app);
 	}
 	return p;
+}
+
+/* Step 2 for the Statuses and Accounts. */
+static void load(struct render *r, struct rpost *p, size_t n)
+{
+	prefetch(r, p, n);
+	load_accounts(r);
+	for (size_t i = 0; i < n; i++)
+		if (p[i].ok)
+			load_post(r, &p[i]);
 }
 
 /* --- step 4: JSON ----------------------------------------------------------- */
@@ -633,8 +652,10 @@ static void write_status(struct render *r, struct jw *w, const struct rpost *p)
 
 /* --- entry points ------------------------------------------------------------ */
 
-/* Steps 1 to 3 for src, in one read transaction (left open: render_end). */
-static struct rpost *render_begin(struct render *r, struct source *src, bool *opened)
+/* Steps 1 to 3 for src, in one read transaction (left open: render_end);
+ * with load, the Statuses and Accounts too. */
+static struct rpost *render_begin(struct render *r, struct source *src, bool *opened,
+				  bool with_load)
 {
 	struct store_conn *c = store_reader(r->app->store);
 	/* the epoch first: a value built from this transaction's reads can be
@@ -645,9 +666,17 @@ static struct rpost *render_begin(struct render *r, struct source *src, bool *op
 		r->acc_epoch = pcache_epoch(r->accounts);
 	if (r->children)
 		r->ch_epoch = pcache_epoch(r->children);
+	if (r->home) {
+		r->home_epoch = pcache_epoch(r->home);
+		r->removals = pcache_removals(r->cache) + pcache_removals(r->accounts) +
+			      pcache_removals(r->children);
+	}
 	*opened = store_read_begin(c);
 	r->may_store = *opened;
-	return prepare(r, src);
+	struct rpost *p = prepare(r, src);
+	if (with_load)
+		load(r, p, src->n);
+	return p;
 }
 
 static void render_end(struct render *r, bool opened)
@@ -675,7 +704,7 @@ int posts_render_status_common(struct app *app, struct arena *a, struct jw *w, i
 	bool opened;
 	render_init(&r, app, a, viewer);
 	struct source src = {.ids = &post_id, .n = 1};
-	struct rpost *p = render_begin(&r, &src, &opened);
+	struct rpost *p = render_begin(&r, &src, &opened, true);
 	if (p[0].ok)
 		write_status(&r, w, &p[0]);
 	render_end(&r, opened);
@@ -690,19 +719,149 @@ int posts_render_status(struct app *app, struct arena *a, struct jw *w, int64_t 
 	return posts_render_status_common(app, a, w, viewer, post_id, NULL);
 }
 
+/*
+ * Home pages. A reader's first home page (no cursor) is kept whole in the
+ * home cache, under the reader's id and the page's limit (home_key): its JSON, the
+ * state it was written from, and references to the cached Statuses and
+ * Accounts it copied. The state is everything step 1 (and step 3) read
+ * that the JSON shows: the posts that passed the audience check, each
+ * one's index record (counts, audience, flags), its reply count, the
+ * reader's like and repost flags, its question state, and each author's
+ * Account stamp. A later request runs step 1 as always — the merge, the
+ * audience check, the counts — and is answered with the kept JSON when it
+ * read the same state and every value the page copied is still its
+ * cache's current one (pcache_current: an edit, a delete or a profile
+ * change drops the value, so the page goes with it). Only a page written
+ * wholly from cached values is kept: those are the values whose
+ * staleness the caches track.
+ */
+
+/* A page's key in the home cache: the reader and the page's limit. */
+static int64_t home_key(const struct render *r, const struct source *src)
+{
+	return r->viewer << 8 | (src->pg->limit & 0xff);
+}
+
+/* Whether src is a first home page, kept in the home cache. */
+static bool home_page(const struct render *r, const struct source *src)
+{
+	return r->home && r->may_store && src->q && src->q->stream == FEED_HOME && r->viewer > 0 &&
+	       r->viewer < (INT64_C(1) << 48) && !src->pg->max_id && !src->pg->since_id &&
+	       !src->pg->min_id;
+}
+
+static void put_post_state(struct buf *b, const struct rpost *p)
+{
+	uint8_t flags[5] = {p->favourited, p->reblogged, p->q.question, p->q.answered,
+			    p->q.accepted_answer};
+	buf_append(b, &p->id, sizeof(p->id));
+	buf_append(b, &p->meta, sizeof(p->meta));
+	buf_append(b, &p->replies, sizeof(p->replies));
+	buf_append(b, flags, sizeof(flags));
+	buf_append(b, &p->q.n_accepted, sizeof(p->q.n_accepted));
+	if (p->q.n_accepted)
+		buf_append(b, p->q.accepted, p->q.n_accepted * sizeof(*p->q.accepted));
+}
+
+/* The state a page is written from (see above), as bytes to compare. */
+static void home_state(const struct render *r, const struct rpost *p, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ok = p[i].ok;
+		buf_append(out, &ok, 1);
+		if (!ok)
+			continue;
+		put_post_state(out, &p[i]);
+		if (p[i].original)
+			put_post_state(out, p[i].original);
+	}
+	for (size_t i = 0; i < r->n_accts; i++) {
+		buf_append(out, &r->accts[i].id, sizeof(r->accts[i].id));
+		buf_append(out, &r->accts[i].stamp, sizeof(r->accts[i].stamp));
+	}
+}
+
+/* A kept page: this head, the state, the JSON. */
+struct home_head {
+	uint64_t removals; /* the caches' removals before its values were read */
+	uint64_t state_len;
+};
+
+static bool home_hit(struct render *r, const struct source *src, const struct buf *state,
+		     struct jw *w)
+{
+	struct pcache_ref *ref;
+	size_t len, n_held;
+	const char *v = pcache_get(r->home, home_key(r, src), 0, &ref, &len);
+	if (!v)
+		return false;
+	struct home_head h = {0};
+	if (len >= sizeof(h))
+		memcpy(&h, v, sizeof(h));
+	bool same = len >= sizeof(h) + state->len && h.state_len == state->len &&
+		    (!state->len || memcmp(v + sizeof(h), state->ptr, state->len) == 0);
+	/* no value left the caches since the page's were read: all current */
+	if (same && h.removals != r->removals) {
+		struct pcache_ref *const *held = pcache_held(ref, &n_held);
+		for (size_t i = 0; same && i < n_held; i++)
+			same = pcache_current(held[i]);
+	}
+	if (same) {
+		size_t skip = sizeof(h) + state->len;
+		buf_reserve(w->out, len - skip);
+		jw_raw(w, v + skip, len - skip);
+	}
+	pcache_unref(ref);
+	return same;
+}
+
+/* Keeps the page just written (json: its bytes in w's output), when every
+ * value it copied came from the caches. */
+static void home_keep(struct render *r, const struct source *src, const struct buf *state,
+		      const char *json, size_t json_len)
+{
+	if (r->missed)
+		return;
+	struct buf v;
+	buf_init(&v, BUF_MAX_DEFAULT);
+	struct home_head h = {.removals = r->removals, .state_len = state->len};
+	if (buf_reserve(&v, sizeof(h) + state->len + json_len) == 0) {
+		buf_append(&v, &h, sizeof(h));
+		buf_append(&v, state->ptr, state->len);
+		buf_append(&v, json, json_len);
+		pcache_put_holding(r->home, home_key(r, src), 0, r->home_epoch, v.ptr, v.len,
+				   r->held, r->n_held);
+	}
+	buf_free(&v);
+}
+
 static void render_array(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
 			 struct source *src)
 {
 	struct render r;
 	bool opened;
 	render_init(&r, app, a, viewer);
-	struct rpost *p = render_begin(&r, src, &opened);
+	struct rpost *p = render_begin(&r, src, &opened, false);
+	struct buf state;
+	buf_init(&state, BUF_MAX_DEFAULT);
+	bool home = home_page(&r, src);
+	if (home) {
+		home_state(&r, p, src->n, &state);
+		if (home_hit(&r, src, &state, w))
+			goto done;
+	}
+	load(&r, p, src->n);
 	buf_reserve(w->out, src->n * STATUS_JSON_BYTES); /* one allocation, no regrowth */
 	jw_arr_begin(w);
+	size_t start = w->out->len - 1; /* the '[' */
 	for (size_t i = 0; i < src->n; i++)
 		if (p[i].ok)
 			write_status(&r, w, &p[i]);
 	jw_arr_end(w);
+	if (home)
+		home_keep(&r, src, &state, w->out->ptr + start, w->out->len - start);
+done:
+	buf_free(&state);
 	render_end(&r, opened);
 }
 
@@ -721,7 +880,7 @@ void posts_render_parts(struct app *app, struct arena *a, int64_t viewer, const 
 	bool opened;
 	render_init(&r, app, a, viewer);
 	struct source src = {.ids = post_ids, .n = n_posts, .users = user_ids, .n_users = n_users};
-	struct rpost *p = render_begin(&r, &src, &opened);
+	struct rpost *p = render_begin(&r, &src, &opened, true);
 	struct buf one;
 	buf_init(&one, BUF_MAX_DEFAULT);
 	for (size_t i = 0; i < n_posts; i++) {
