@@ -17,11 +17,14 @@
  *      author, flags), the viewer's like and repost flags, what the
  *      authors' Accounts depend on, and the reply count — exact from
  *      memory when every reply is public or unlisted, the common case;
- *   2. unlocked, in one read transaction: the static part (cache, or the
- *      row, mentions and tags), reply ids when some replies have a
- *      narrower audience, the authors' Accounts (cache, or their rows);
+ *   2. unlocked, in one read transaction: reply ids when some replies
+ *      have a narrower audience (cache, or the store), then
  *   3. under the read lock again, only if step 2 fetched reply ids: which
- *      of those replies the viewer may see;
+ *      of those replies the viewer may see — the counts are now final,
+ *      and a reader's first home page may be served whole from here (see
+ *      "Home pages" below);
+ *   2'. still in that transaction: the static parts (cache, or the row,
+ *      mentions and tags) and the authors' Accounts (cache, or their rows);
  *   4. the JSON.
  */
 #include "posts/posts.h"
