@@ -56,7 +56,7 @@ struct app *app_open(struct config *cfg)
 		goto fail;
 	if (store_checkpoints_start(app->store) < 0)
 		log_warn("store: the commits checkpoint the WAL themselves");
-	app->posts_cache = posts_cache_new(cfg->render_cache_mb, cfg->home_cache_mb);
+	app->posts_cache = posts_cache_new(cfg->render_cache_mb, cfg->page_cache_mb);
 	app->relations = audience_cache_new(cfg->relation_cache_mb);
 	app->hub = hub_new(app);
 	log_info("store ready in %s (schema %d, %.0f ms to load)", cfg->data_dir,

@@ -37,7 +37,7 @@ static const struct key keys[] = {
     {"shed_queue_ms", K_UINT, F(shed_queue_ms)},
     {"render_cache_mb", K_UINT, F(render_cache_mb)},
     {"relation_cache_mb", K_UINT, F(relation_cache_mb)},
-    {"home_cache_mb", K_UINT, F(home_cache_mb)},
+    {"page_cache_mb", K_UINT, F(page_cache_mb)},
     {"shutdown_grace", K_UINT, F(shutdown_grace_s)},
     {"post_max_chars", K_SIZE, F(post_max_chars)},
     {"registrations_open", K_BOOL, F(registrations_open)},
@@ -90,9 +90,9 @@ void config_defaults(struct config *c)
 	/* viewers' relations to authors: 7 in 128 bytes, 1.8 M pairs in 32 MiB
 	 * (the authors of a thousand busy readers' streams, many times over) */
 	c->relation_cache_mb = 32;
-	/* readers' rendered first home pages, about 50 KB each: the 2,500
-	 * readers who read theirs most often */
-	c->home_cache_mb = 128;
+	/* readers' first pages of streams, about 50 KB each: the 2,500 read
+	 * most often */
+	c->page_cache_mb = 128;
 	c->shutdown_grace_s = 10;
 	c->post_max_chars = 5000;
 	c->session_idle_s = 7 * 24 * 3600;

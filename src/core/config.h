@@ -32,7 +32,7 @@ struct config {
 	unsigned shed_queue_ms;	    /* overload: shed above this queue time (0: never) */
 	unsigned render_cache_mb;   /* budget of the rendered Status/Account caches */
 	unsigned relation_cache_mb; /* budget of the viewers' relations to authors */
-	unsigned home_cache_mb;	    /* budget of the rendered first home pages (0: none) */
+	unsigned page_cache_mb;	    /* budget of the kept first pages of streams (0: none) */
 	unsigned shutdown_grace_s;
 	size_t post_max_chars;
 	bool registrations_open;

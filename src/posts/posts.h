@@ -108,10 +108,10 @@ enum posts_rc posts_reblog(struct app *app, struct arena *a, int64_t viewer, int
 
 struct posts_cache;
 /* The caches of rendered Status and Account JSON (posts_cache.c), in
- * about budget_mb MiB when full, and of readers' first home pages in
- * about home_mb MiB (0: none): app_open makes one for app->posts_cache,
- * app_close frees it. */
-struct posts_cache *posts_cache_new(size_t budget_mb, size_t home_mb);
+ * about budget_mb MiB when full, and of readers' first pages of streams
+ * in about pages_mb MiB (0: none): app_open makes one for
+ * app->posts_cache, app_close frees it. */
+struct posts_cache *posts_cache_new(size_t budget_mb, size_t pages_mb);
 void posts_cache_free(struct posts_cache *pc);
 /* Drops user_id's cached Account JSON: every change of a users row calls
  * it after its commit (profile, photo, deactivation). */

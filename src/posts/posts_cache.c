@@ -277,11 +277,11 @@ void pcache_invalidate(struct pcache *c, int64_t key)
 #define STATUS_BYTES 1200
 #define ACCOUNT_BYTES 1300
 #define CHILDREN_BYTES 64
-/* A first home page: 20 Statuses with their Accounts, and what it was
- * made from */
-#define HOME_PAGE_BYTES (52 << 10)
+/* A first page: 20 Statuses with their Accounts, and what it was made
+ * from */
+#define PAGE_BYTES (52 << 10)
 
-struct posts_cache *posts_cache_new(size_t budget_mb, size_t home_mb)
+struct posts_cache *posts_cache_new(size_t budget_mb, size_t pages_mb)
 {
 	struct posts_cache *pc = xcalloc(1, sizeof(*pc));
 	size_t bytes = (budget_mb ? budget_mb : 1) << 20;
@@ -289,8 +289,8 @@ struct posts_cache *posts_cache_new(size_t budget_mb, size_t home_mb)
 	pc->statuses = pcache_new(bytes / 4 * 3 / STATUS_BYTES);
 	pc->accounts = pcache_new(bytes / 4 / ACCOUNT_BYTES);
 	pc->children = pcache_new(bytes / 16 / CHILDREN_BYTES); /* over budget by a sixteenth */
-	if (home_mb)
-		pc->home = pcache_new((home_mb << 20) / HOME_PAGE_BYTES);
+	if (pages_mb)
+		pc->pages = pcache_new((pages_mb << 20) / PAGE_BYTES);
 	return pc;
 }
 
@@ -301,6 +301,6 @@ void posts_cache_free(struct posts_cache *pc)
 	pcache_free(pc->statuses);
 	pcache_free(pc->accounts);
 	pcache_free(pc->children);
-	pcache_free(pc->home);
+	pcache_free(pc->pages);
 	free(pc);
 }

@@ -43,9 +43,10 @@ struct posts_cache {
 	 * SQLite's own page cache is dropped by every commit, so at 100
 	 * posts/s each such query read its pages again */
 	struct pcache *children;
-	/* reader id -> their first home page, the JSON and what it was made
-	 * from (posts_render.c: home pages); NULL when home_cache_mb is 0 */
-	struct pcache *home;
+	/* a reader's first page of a stream (a digest of both) -> the JSON
+	 * and what it was made from (posts_render.c: first pages); NULL when
+	 * page_cache_mb is 0 */
+	struct pcache *pages;
 };
 
 /* A cache of about this many values. */

@@ -21,8 +21,8 @@
  *      have a narrower audience (cache, or the store), then
  *   3. under the read lock again, only if step 2 fetched reply ids: which
  *      of those replies the viewer may see — the counts are now final,
- *      and a reader's first home page may be served whole from here (see
- *      "Home pages" below);
+ *      and a reader's first page of a stream may be served whole from here (see
+ *      "First pages" below);
  *   2'. still in that transaction: the static parts (cache, or the row,
  *      mentions and tags) and the authors' Accounts (cache, or their rows);
  *   4. the JSON.
@@ -85,9 +85,9 @@ struct render {
 	struct pcache *cache; /* NULL: render everything */
 	struct pcache *accounts;
 	struct pcache *children;
-	struct pcache *home; /* first home pages; NULL: none kept */
-	uint64_t epoch;	     /* the caches', before the store was read */
-	uint64_t acc_epoch, ch_epoch, home_epoch;
+	struct pcache *pages; /* first pages of streams; NULL: none kept */
+	uint64_t epoch;	      /* the caches', before the store was read */
+	uint64_t acc_epoch, ch_epoch, pages_epoch;
 	uint64_t removals; /* the three caches' pcache_removals, before the store was read */
 	bool may_store;	   /* our own read transaction: values may be cached */
 	bool missed;	   /* a Status, Account or reply list was read from the store */
@@ -132,7 +132,7 @@ static void render_init(struct render *r, struct app *app, struct arena *a, int6
 	r->cache = app->posts_cache ? app->posts_cache->statuses : NULL;
 	r->accounts = app->posts_cache ? app->posts_cache->accounts : NULL;
 	r->children = app->posts_cache ? app->posts_cache->children : NULL;
-	r->home = app->posts_cache ? app->posts_cache->home : NULL;
+	r->pages = app->posts_cache ? app->posts_cache->pages : NULL;
 	buf_init(&r->scratch, BUF_MAX_DEFAULT);
 }
 
@@ -669,8 +669,8 @@ static struct rpost *render_begin(struct render *r, struct source *src, bool *op
 		r->acc_epoch = pcache_epoch(r->accounts);
 	if (r->children)
 		r->ch_epoch = pcache_epoch(r->children);
-	if (r->home) {
-		r->home_epoch = pcache_epoch(r->home);
+	if (r->pages) {
+		r->pages_epoch = pcache_epoch(r->pages);
 		r->removals = pcache_removals(r->cache) + pcache_removals(r->accounts) +
 			      pcache_removals(r->children);
 	}
@@ -723,34 +723,50 @@ int posts_render_status(struct app *app, struct arena *a, struct jw *w, int64_t 
 }
 
 /*
- * Home pages. A reader's first home page (no cursor) is kept whole in the
- * home cache, under the reader's id and the page's limit (home_key): its JSON, the
- * state it was written from, and references to the cached Statuses and
- * Accounts it copied. The state is everything step 1 (and step 3) read
- * that the JSON shows: the posts that passed the audience check, each
- * one's index record (counts, audience, flags), its reply count, the
- * reader's like and repost flags, its question state, and each author's
- * Account stamp. A later request runs step 1 as always — the merge, the
- * audience check, the counts — and is answered with the kept JSON when it
- * read the same state and every value the page copied is still its
- * cache's current one (pcache_current: an edit, a delete or a profile
- * change drops the value, so the page goes with it). Only a page written
- * wholly from cached values is kept: those are the values whose
+ * First pages. A reader's first page of a stream (no cursor: the page
+ * clients ask for most, and again and again) is kept whole in the page
+ * cache: its JSON, the state it was written from, and references to the
+ * cached Statuses and Accounts it copied. The state is everything step 1
+ * (and step 3) read that the JSON shows: the reader, the posts that passed
+ * the audience check, each one's index record (counts, audience, flags),
+ * its reply count, the reader's like and repost flags, its question state,
+ * and each author's Account stamp. A later request runs step 1 as always
+ * — the merge, the audience check, the counts — and is answered with the
+ * kept JSON when it read the same state and every value the page copied
+ * is still its cache's current one (pcache_current: an edit, a delete or a
+ * profile change drops the value, so the page goes with it). Only a page
+ * written wholly from cached values is kept: those are the values whose
  * staleness the caches track.
+ *
+ * The JSON is a function of the state and those values alone, so the key
+ * (page_key: a digest of the reader and the stream) only has to find the
+ * page: two pages under one key are told apart by their state.
  */
 
-/* A page's key in the home cache: the reader and the page's limit. */
-static int64_t home_key(const struct render *r, const struct source *src)
+static uint64_t mix(uint64_t h, uint64_t v)
 {
-	return r->viewer << 8 | (src->pg->limit & 0xff);
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
 }
 
-/* Whether src is a first home page, kept in the home cache. */
-static bool home_page(const struct render *r, const struct source *src)
+/* A first page's key in the page cache (never 0, the empty key). */
+static int64_t page_key(const struct render *r, const struct source *src)
 {
-	return r->home && r->may_store && src->q && src->q->stream == FEED_HOME && r->viewer > 0 &&
-	       r->viewer < (INT64_C(1) << 48) && !src->pg->max_id && !src->pg->since_id &&
-	       !src->pg->min_id;
+	const struct feed_query *q = src->q;
+	uint64_t h =
+	    mix(mix(mix(0, (uint64_t)r->viewer), (uint64_t)q->stream), (uint64_t)src->pg->limit);
+	h = mix(mix(h, (uint64_t)q->user), (uint64_t)q->community);
+	h = mix(h, (uint64_t)q->exclude_replies << 1 | q->exclude_reblogs);
+	for (const char *t = q->tag; t && *t; t++)
+		h = mix(h, (unsigned char)*t);
+	return h ? (int64_t)h : 1;
+}
+
+/* Whether src is a first page, kept in the page cache. */
+static bool first_page(const struct render *r, const struct source *src)
+{
+	return r->pages && r->may_store && src->q && r->viewer > 0 && !src->pg->max_id &&
+	       !src->pg->since_id && !src->pg->min_id;
 }
 
 static void put_post_state(struct buf *b, const struct rpost *p)
@@ -767,8 +783,10 @@ static void put_post_state(struct buf *b, const struct rpost *p)
 }
 
 /* The state a page is written from (see above), as bytes to compare. */
-static void home_state(const struct render *r, const struct rpost *p, size_t n, struct buf *out)
+static void page_state(const struct render *r, const struct rpost *p, size_t n, struct buf *out)
 {
+	buf_reserve(out, sizeof(r->viewer) + n * 96 + r->n_accts * 16);
+	buf_append(out, &r->viewer, sizeof(r->viewer));
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ok = p[i].ok;
 		buf_append(out, &ok, 1);
@@ -785,20 +803,20 @@ static void home_state(const struct render *r, const struct rpost *p, size_t n, 
 }
 
 /* A kept page: this head, the state, the JSON. */
-struct home_head {
+struct page_head {
 	uint64_t removals; /* the caches' removals before its values were read */
 	uint64_t state_len;
 };
 
-static bool home_hit(struct render *r, const struct source *src, const struct buf *state,
+static bool page_hit(struct render *r, const struct source *src, const struct buf *state,
 		     struct jw *w)
 {
 	struct pcache_ref *ref;
 	size_t len, n_held;
-	const char *v = pcache_get(r->home, home_key(r, src), 0, &ref, &len);
+	const char *v = pcache_get(r->pages, page_key(r, src), 0, &ref, &len);
 	if (!v)
 		return false;
-	struct home_head h = {0};
+	struct page_head h = {0};
 	if (len >= sizeof(h))
 		memcpy(&h, v, sizeof(h));
 	bool same = len >= sizeof(h) + state->len && h.state_len == state->len &&
@@ -820,19 +838,19 @@ static bool home_hit(struct render *r, const struct source *src, const struct bu
 
 /* Keeps the page just written (json: its bytes in w's output), when every
  * value it copied came from the caches. */
-static void home_keep(struct render *r, const struct source *src, const struct buf *state,
+static void page_keep(struct render *r, const struct source *src, const struct buf *state,
 		      const char *json, size_t json_len)
 {
 	if (r->missed)
 		return;
 	struct buf v;
 	buf_init(&v, BUF_MAX_DEFAULT);
-	struct home_head h = {.removals = r->removals, .state_len = state->len};
+	struct page_head h = {.removals = r->removals, .state_len = state->len};
 	if (buf_reserve(&v, sizeof(h) + state->len + json_len) == 0) {
 		buf_append(&v, &h, sizeof(h));
 		buf_append(&v, state->ptr, state->len);
 		buf_append(&v, json, json_len);
-		pcache_put_holding(r->home, home_key(r, src), 0, r->home_epoch, v.ptr, v.len,
+		pcache_put_holding(r->pages, page_key(r, src), 0, r->pages_epoch, v.ptr, v.len,
 				   r->held, r->n_held);
 	}
 	buf_free(&v);
@@ -847,10 +865,10 @@ static void render_array(struct app *app, struct arena *a, struct jw *w, int64_t
 	struct rpost *p = render_begin(&r, src, &opened, false);
 	struct buf state;
 	buf_init(&state, BUF_MAX_DEFAULT);
-	bool home = home_page(&r, src);
-	if (home) {
-		home_state(&r, p, src->n, &state);
-		if (home_hit(&r, src, &state, w))
+	bool first = first_page(&r, src);
+	if (first) {
+		page_state(&r, p, src->n, &state);
+		if (page_hit(&r, src, &state, w))
 			goto done;
 	}
 	load(&r, p, src->n);
@@ -861,8 +879,8 @@ static void render_array(struct app *app, struct arena *a, struct jw *w, int64_t
 		if (p[i].ok)
 			write_status(&r, w, &p[i]);
 	jw_arr_end(w);
-	if (home)
-		home_keep(&r, src, &state, w->out->ptr + start, w->out->len - start);
+	if (first)
+		page_keep(&r, src, &state, w->out->ptr + start, w->out->len - start);
 done:
 	buf_free(&state);
 	render_end(&r, opened);

@@ -1,13 +1,14 @@
-// The home cache (issue 6): a reader's first home page is kept whole and
-// served again while nothing it shows has changed. Each kept page must be
-// byte for byte the page the renderer writes from scratch — asked with a
-// cursor past the newest post (max_id), which is never kept — after every
-// kind of change the page shows: likes and unlikes, replies of a wide and
-// of a narrow audience, edits, deletes, reposts, profile changes,
-// follows, disconnections, questions and their accepted answers, new
-// posts. Each check asks each first page three times: the first answer
-// comes from the page kept before the change unless the change dropped
-// it, the last from the page kept by then.
+// The page cache (issue 6): a reader's first page of a stream (home, a
+// community, a wall, the company stream, a hashtag, mentions) is kept
+// whole and served again while nothing it shows has changed. Each kept
+// page must be byte for byte the page the renderer writes from scratch —
+// asked with a cursor past the newest post (max_id), which is never kept
+// — after every kind of change the page shows: likes and unlikes, replies
+// of a wide and of a narrow audience, edits, deletes, reposts, profile
+// changes, follows, disconnections, questions and their accepted answers,
+// new posts. Each check asks each first page three times: the first
+// answer comes from the page kept before the change unless the change
+// dropped it, the last from the page kept by then.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -25,18 +26,38 @@ async function text(srv, path, token) {
   return res.text();
 }
 
-// Every reader's first page (limit 20 and 5), kept, against the renderer's.
+// The first pages each reader asks for: home (limit 20 and 5), and in
+// turn a community of theirs, a colleague's wall, the company stream, a
+// hashtag and their mentions.
+const streams = new Map();
+async function pathsOf(srv, token, i) {
+  if (!streams.has(token)) {
+    const me = (await api(srv, 'GET', '/api/v1/accounts/verify_credentials', { token })).body;
+    const mine = (await api(srv, 'GET', '/api/moka/v1/communities/mine', { token })).body;
+    const conns = (await api(srv, 'GET', `/api/moka/v1/accounts/${me.id}/connections`, { token })).body;
+    const other = [
+      mine.length ? `/api/moka/v1/communities/${mine[0].id}/timeline?limit=20` : '/api/v1/timelines/public?limit=20',
+      `/api/v1/accounts/${conns.length ? conns[0].id : me.id}/statuses?limit=20`,
+      '/api/v1/timelines/public?limit=20',
+      '/api/v1/timelines/tag/kept?limit=20',
+      '/api/moka/v1/timelines/mentions?limit=20',
+    ][i % 5];
+    streams.set(token, ['/api/v1/timelines/home?limit=20', '/api/v1/timelines/home?limit=5', other]);
+  }
+  return streams.get(token);
+}
+
+// Every reader's first pages, kept, against the renderer's.
 async function check(srv, readers, what, least = 10) {
   let posts = 0;
-  for (const token of readers) {
-    for (const limit of [20, 5]) {
-      const path = `/api/v1/timelines/home?limit=${limit}`;
+  for (const [i, token] of readers.entries()) {
+    for (const path of await pathsOf(srv, token, i)) {
       const first = await text(srv, path, token); // kept before the change, if valid
       await text(srv, path, token);
       const kept = await text(srv, path, token); // kept by now
       const fresh = await text(srv, `${path}&max_id=${UNCACHED}`, token);
-      assert.equal(first, fresh, `${what}: ${token.slice(0, 6)}'s first page (limit ${limit}), first asked`);
-      assert.equal(kept, fresh, `${what}: ${token.slice(0, 6)}'s first page (limit ${limit}), kept`);
+      assert.equal(first, fresh, `${what}: ${token.slice(0, 6)}'s ${path}, first asked`);
+      assert.equal(kept, fresh, `${what}: ${token.slice(0, 6)}'s ${path}, kept`);
       posts += JSON.parse(kept).length;
     }
   }
@@ -45,8 +66,8 @@ async function check(srv, readers, what, least = 10) {
 
 const ok = (r) => assert.ok(r.status === 200, JSON.stringify(r.body));
 
-test('a kept first home page is the page written from scratch, after every kind of change', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'moka-e2e-homecache-'));
+test('a kept first page is the page written from scratch, after every kind of change', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'moka-e2e-pagecache-'));
   const tokensFile = join(dir, 'tokens.txt');
   const d = spawnSync(MOKA, ['demo', '--data', dir, '--people', '120', '--seed', '12',
     '--tokens', tokensFile, '--token-count', '30'], { encoding: 'utf8' });
@@ -64,7 +85,7 @@ test('a kept first home page is the page written from scratch, after every kind 
   const made = [];
   for (const [i, token] of tokens.entries()) {
     const visibility = ['public', 'private', 'network', 'connections'][i % 4];
-    const r = await api(srv, 'POST', '/api/v1/statuses', { token, json: { status: `kept page ${i}`, visibility } });
+    const r = await api(srv, 'POST', '/api/v1/statuses', { token, json: { status: `kept page ${i} #kept @${me[tokens[(i + 1) % tokens.length]].username}`, visibility } });
     ok(r);
     made.push({ id: r.body.id, token });
   }
