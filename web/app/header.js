@@ -42,14 +42,25 @@ function paintBadge() {
 
 export function setUnread(n) { unread = Math.max(0, n); paintBadge(); }
 
-let asking = null; // one request at a time (sign-in and the stream opening both ask)
-export function refreshUnread() {
-  if (!session.account) return Promise.resolve();
-  asking ||= get('/api/v1/notifications/unread_count')
-    .then((r) => setUnread(r.count), () => { /* keep the last count */ })
-    .finally(() => { asking = null; });
-  return asking;
+// A count asked again: one request at a time, and a refresh asked while
+// one is in flight runs once more after it, since the answer in flight
+// may predate what the caller knows has changed (the stream opening after
+// sign-in asked: a notification made in between would be lost).
+function oneAtATime(ask) {
+  let asking = null;
+  let again = false;
+  const run = () => {
+    if (!session.account) return Promise.resolve();
+    if (asking) { again = true; return asking; }
+    asking = ask().finally(() => { asking = null; if (again) { again = false; run(); } });
+    return asking;
+  };
+  return run;
 }
+
+const askUnread = oneAtATime(() => get('/api/v1/notifications/unread_count')
+  .then((r) => setUnread(r.count), () => { /* keep the last count */ }));
+export function refreshUnread() { return askUnread(); }
 
 live.on('notification', () => setUnread(unread + 1));
 
@@ -64,16 +75,9 @@ function paintMsgBadge() {
   msgBadge.textContent = msgUnread > 99 ? '99+' : formatNumber(msgUnread);
   msgBadge.setAttribute('aria-label', t('nav.messagesUnread', { count: msgUnread }));
 }
-let askingMsg = null;
-let askAgain = false;
-export function refreshMessagesUnread() {
-  if (!session.account) return Promise.resolve();
-  if (askingMsg) { askAgain = true; return askingMsg; }
-  askingMsg = get('/api/moka/v1/conversations/unread_count')
-    .then((r) => { msgUnread = r.unread; paintMsgBadge(); }, () => { /* keep the last count */ })
-    .finally(() => { askingMsg = null; if (askAgain) { askAgain = false; refreshMessagesUnread(); } });
-  return askingMsg;
-}
+const askMessagesUnread = oneAtATime(() => get('/api/moka/v1/conversations/unread_count')
+  .then((r) => { msgUnread = r.unread; paintMsgBadge(); }, () => { /* keep the last count */ }));
+export function refreshMessagesUnread() { return askMessagesUnread(); }
 live.on('moka.message', (m) => { if (!session.account || !m.account || m.account.id !== session.account.id) refreshMessagesUnread(); });
 live.on('moka.conversation', () => refreshMessagesUnread());
 live.on('moka.conversation.delete', () => refreshMessagesUnread());
