@@ -79,7 +79,18 @@ test('a kept first page is the page written from scratch, after every kind of ch
   const me = {};
   for (const token of tokens) me[token] = (await api(srv, 'GET', '/api/v1/accounts/verify_credentials', { token })).body;
 
+  // a community that half the readers join, with posts of its own
+  const guild = await api(srv, 'POST', '/api/moka/v1/communities', { token: tokens[20], json: { name: 'Kept pages guild', type: 'public' } });
+  ok(guild);
+  for (const token of readers.slice(5)) ok(await api(srv, 'POST', `/api/moka/v1/communities/${guild.body.id}/join`, { token }));
+  for (const token of [tokens[20], ...readers.slice(5)]) {
+    ok(await api(srv, 'POST', '/api/v1/statuses', { token, json: { status: 'in the guild', visibility: 'community', community_id: guild.body.id } }));
+  }
+
   await check(srv, readers, 'at start');
+  for (const kind of ['/communities/', '/accounts/', '/public', '/tag/', '/mentions']) {
+    assert.ok([...streams.values()].some((p) => p[2].includes(kind)), `a ${kind} stream compared`);
+  }
 
   // new posts of every audience by the token holders: on their colleagues' pages
   const made = [];
@@ -171,6 +182,10 @@ test('a kept first page is the page written from scratch, after every kind of ch
   }
   assert.ok(dropped > 0, 'some disconnections');
   await check(srv, readers, 'after disconnections');
+
+  // leaving the community: its posts leave the readers' home pages
+  for (const token of readers.slice(7)) ok(await api(srv, 'POST', `/api/moka/v1/communities/${guild.body.id}/leave`, { token }));
+  await check(srv, readers, 'after leaving the community');
 
   // a question, answers, an accepted answer
   const asker = tokens[1];
