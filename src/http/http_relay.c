@@ -12,7 +12,9 @@
  * The thread writes to a channel with blocking sends: a relay never
  * blocks on its channel and always reads it, so a send waits only for a
  * relay to catch up, and the hub meanwhile keeps queueing (bounded per
- * stream, as for every stream).
+ * stream, as for every stream). A relay that does not read for
+ * RELAY_SEND_TIMEOUT_S (stuck, not dead) is killed: its streams end, and
+ * it is started again, as if it had died.
  */
 #include "http/http_relay.h"
 #include "http/http_int.h"
@@ -33,6 +35,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +51,8 @@ extern char **environ;
 #define RELAY_READS_PER_WAKE 8
 /* The channel socket's send buffer asked of the kernel. */
 #define RELAY_SNDBUF (4 << 20)
+/* A send that waits this long for a relay to read: the relay is stuck. */
+#define RELAY_SEND_TIMEOUT_S 5
 #define WAKE_KEY UINT64_MAX
 #define HDR sizeof(struct relay_frame)
 /* Frames for a relay are gathered and sent when this fills, and at the end
@@ -63,6 +68,7 @@ struct relay_proc {
 	size_t in_len;
 	char *out; /* frames gathered for it, not yet sent (proc_flush) */
 	size_t out_len;
+	bool stuck; /* it stopped reading its channel: killed, its end not yet read */
 	struct http_stream **streams; /* its streams by slot (http_relay.h) */
 	size_t n_slots, n_streams;
 };
@@ -183,15 +189,25 @@ static void stream_forget(struct http_relay *r, struct http_stream *st)
 
 /* Sends what is gathered for relay i. A send waits only for the relay to
  * read (it always does); when it fails the relay is gone, and its
- * channel's end, read next, ends its streams. */
+ * channel's end, read next, ends its streams. A relay that has not read
+ * for RELAY_SEND_TIMEOUT_S is stuck: it is killed, and its channel's end
+ * follows. */
 static void proc_flush(struct http_relay *r, unsigned i)
 {
 	struct relay_proc *p = &r->procs[i];
 	size_t off = 0;
-	while (p->chan >= 0 && off < p->out_len) {
+	while (p->chan >= 0 && !p->stuck && off < p->out_len) {
 		ssize_t n = send(p->chan, p->out + off, p->out_len - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			log_warn(
+			    "stream relay %u (pid %d) has not read its channel for %d s: killed", i,
+			    (int)p->pid, RELAY_SEND_TIMEOUT_S);
+			p->stuck = true;
+			if (p->pid > 0)
+				kill(p->pid, SIGKILL);
+		}
 		if (n <= 0)
 			break;
 		off += (size_t)n;
@@ -477,8 +493,11 @@ static void proc_spawn(struct http_relay *r, unsigned i)
 		return;
 	}
 	int size = RELAY_SNDBUF;
+	struct timeval send_wait = {.tv_sec = RELAY_SEND_TIMEOUT_S};
 	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &send_wait, sizeof(send_wait));
 	p->chan = sv[0];
+	p->stuck = false;
 	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = i};
 	epoll_ctl(r->epfd, EPOLL_CTL_ADD, p->chan, &ev);
 }

@@ -1,7 +1,8 @@
 // Live streams through stream relays (http_relay.h): every case of
 // streaming_suite.js again, on the relays' port; then what is theirs alone —
 // they serve streams only, the server holds no socket per stream, a relay
-// that dies is replaced, and none outlives the server.
+// that dies is replaced, so is one that stops reading (killed after its
+// channel stayed full for 5 s), and none outlives the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -112,6 +113,43 @@ test('a relay that dies ends its streams and is started again', async () => {
   const s = await suite.status(alice, 'After the relays came back', 'connections');
   await suite.until(again, (x) => x.messages.find((m) => m.event === 'update' && JSON.parse(m.data).id === s.id), 'the post');
   again.close();
+});
+
+test('a relay that stops reading its channel is killed, ends its streams and is started again', async () => {
+  const srv = suite.server();
+  const { alice, bob } = suite.users();
+  const before = childrenOf(srv.child.pid);
+  const streams = [];
+  for (let i = 0; i < 20; i++) streams.push(await suite.stream('/api/v1/streaming/user', bob.token));
+  for (const s of streams) await suite.until(s, (x) => x.comments.length > 0, 'stream open');
+  for (const pid of before) process.kill(pid, 'SIGSTOP'); // stuck, not dead
+  // posts of 4,000 characters to 20 streams: more than the channels hold
+  const text = 'stuck relay '.repeat(330);
+  for (let i = 0; i < 150; i++) {
+    const r = await api(srv, 'POST', '/api/v1/statuses', { token: alice.token, json: { status: `${i} ${text}`, visibility: 'connections' } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  const killed = await eventually(() => {
+    const found = [...srv.log.matchAll(/stream relay \d+ \(pid (\d+)\) has not read its channel for \d+ s: killed/g)];
+    return found.length ? found : null;
+  }, 'the stuck relay killed', 20000);
+  for (const m of killed) assert.ok(before.includes(Number(m[1])), `a stopped relay's pid, not ${m[1]}`);
+  for (const pid of before) { try { process.kill(pid, 'SIGCONT'); } catch { /* gone */ } }
+  const after = await eventually(() => {
+    const now = childrenOf(srv.child.pid);
+    return now.length === 2 && now.some((p) => !before.includes(p)) ? now : null;
+  }, 'the stuck relay replaced', 20000);
+  assert.ok(after.some((p) => !before.includes(p)));
+  const ended = streams.filter((s) => s.ended).length;
+  assert.ok(ended > 0, 'the stuck relay\'s streams ended');
+  // the server answers meanwhile, and a new stream gets new posts
+  assert.equal((await api(srv, 'GET', '/api/v1/timelines/home', { token: bob.token })).status, 200);
+  const again = await suite.stream('/api/v1/streaming/user', bob.token);
+  await suite.until(again, (x) => x.comments.length > 0, 'a stream on the relays again');
+  const s = await suite.status(alice, 'After the stuck relay', 'connections');
+  await suite.until(again, (x) => x.messages.find((m) => m.event === 'update' && JSON.parse(m.data).id === s.id), 'the post');
+  again.close();
+  for (const x of streams) x.close();
 });
 
 test('no relay outlives its server: a clean stop ends the streams, and so does kill -9', async () => {
