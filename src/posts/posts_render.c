@@ -53,9 +53,8 @@
 struct rpost {
 	int64_t id;
 	struct feed_post meta;
-	size_t n_mentions; /* from the index, read when the static part is written */
-	bool ok;	   /* visible and loaded */
-	int64_t replies;   /* visible replies; -1 until counted from children */
+	bool ok;	 /* visible and loaded */
+	int64_t replies; /* visible replies; -1 until counted from children */
 	const int64_t *children;
 	size_t n_children;
 	bool favourited, reblogged;
@@ -346,10 +345,16 @@ static const char *tag_path(struct arena *a, const char *tag)
 	return out;
 }
 
-static void write_mentions_tags(struct render *r, struct jw *w, int64_t id, size_t n_mentions,
-				bool tagged)
+/* The mentions and tags of post id (how many mentions it has: from the
+ * index, so that a post without any reads nothing). */
+static void write_mentions_tags(struct render *r, struct jw *w, int64_t id, bool tagged)
 {
 	struct store_conn *c = store_reader(r->app->store);
+	const uint32_t *ids;
+	app_rdlock(r->app);
+	uint32_t slot = feed_slot(r->app->feed, id);
+	size_t n_mentions = slot == FEED_NONE ? 0 : feed_mentions(r->app->feed, slot, &ids);
+	app_unlock(r->app);
 	struct post_mention *m = arena_alloc(r->a, (n_mentions + 1) * sizeof(*m));
 	size_t nm = n_mentions ? store_post_mentions(c, r->a, id, m, n_mentions) : 0;
 	jw_key(w, "mentions");
@@ -378,8 +383,8 @@ static void write_mentions_tags(struct render *r, struct jw *w, int64_t id, size
 }
 
 /* The static members of row's Status, as one JSON object. */
-static void write_static(struct render *r, struct jw *w, const struct post_row *row,
-			 const struct rpost *p, const char *user)
+static void write_static(struct render *r, struct jw *w, const struct post_row *row, bool tagged,
+			 const char *user)
 {
 	bool wrapper = row->reblog_of_id != 0;
 	jw_obj_begin(w);
@@ -402,7 +407,7 @@ static void write_static(struct render *r, struct jw *w, const struct post_row *
 	jw_kstr(w, "content", wrapper ? "" : row->html);
 	jw_knull(w, "application");
 	files_render_post_media(r->app, r->a, w, row->id);
-	write_mentions_tags(r, w, row->id, p->n_mentions, p->meta.flags & FEED_TAGGED);
+	write_mentions_tags(r, w, row->id, tagged);
 	empty_array(w, "emojis");
 	jw_knull(w, "card");
 	jw_knull(w, "poll");
@@ -443,15 +448,11 @@ static void load_static(struct render *r, struct rpost *p)
 			return;
 		}
 		struct acct *ac = account(r, row.author_id);
-		app_rdlock(r->app);
-		const uint32_t *m;
-		uint32_t slot = feed_slot(r->app->feed, p->id);
-		p->n_mentions = slot == FEED_NONE ? 0 : feed_mentions(r->app->feed, slot, &m);
-		app_unlock(r->app);
 		buf_reset(&r->scratch);
 		struct jw w;
 		jw_init(&w, &r->scratch);
-		write_static(r, &w, &row, p, ac->username ? ac->username : "unknown");
+		write_static(r, &w, &row, p->meta.flags & FEED_TAGGED,
+			     ac->username ? ac->username : "unknown");
 		buf_putc(&r->scratch, '\n');
 		json_escape(&r->scratch, row.text ? row.text : "", row.text ? strlen(row.text) : 0);
 		v = arena_strndup(r->a, r->scratch.ptr, r->scratch.len);
@@ -655,10 +656,9 @@ static void write_status(struct render *r, struct jw *w, const struct rpost *p)
 
 /* --- entry points ------------------------------------------------------------ */
 
-/* Steps 1 to 3 for src, in one read transaction (left open: render_end);
- * with load, the Statuses and Accounts too. */
-static struct rpost *render_begin(struct render *r, struct source *src, bool *opened,
-				  bool with_load)
+/* Steps 1 to 3 for src, in one read transaction (left open: render_end;
+ * load() reads the Statuses and Accounts in it). */
+static struct rpost *render_begin(struct render *r, struct source *src, bool *opened)
 {
 	struct store_conn *c = store_reader(r->app->store);
 	/* the epoch first: a value built from this transaction's reads can be
@@ -669,17 +669,14 @@ static struct rpost *render_begin(struct render *r, struct source *src, bool *op
 		r->acc_epoch = pcache_epoch(r->accounts);
 	if (r->children)
 		r->ch_epoch = pcache_epoch(r->children);
-	if (r->pages) {
+	if (r->pages && src->q) { /* a stream's page: perhaps a first page */
 		r->pages_epoch = pcache_epoch(r->pages);
 		r->removals = pcache_removals(r->cache) + pcache_removals(r->accounts) +
 			      pcache_removals(r->children);
 	}
 	*opened = store_read_begin(c);
 	r->may_store = *opened;
-	struct rpost *p = prepare(r, src);
-	if (with_load)
-		load(r, p, src->n);
-	return p;
+	return prepare(r, src);
 }
 
 static void render_end(struct render *r, bool opened)
@@ -707,7 +704,8 @@ int posts_render_status_common(struct app *app, struct arena *a, struct jw *w, i
 	bool opened;
 	render_init(&r, app, a, viewer);
 	struct source src = {.ids = &post_id, .n = 1};
-	struct rpost *p = render_begin(&r, &src, &opened, true);
+	struct rpost *p = render_begin(&r, &src, &opened);
+	load(&r, p, 1);
 	if (p[0].ok)
 		write_status(&r, w, &p[0]);
 	render_end(&r, opened);
@@ -782,10 +780,19 @@ static void put_post_state(struct buf *b, const struct rpost *p)
 		buf_append(b, p->q.accepted, p->q.n_accepted * sizeof(*p->q.accepted));
 }
 
-/* The state a page is written from (see above), as bytes to compare. */
+/* A kept page: this head, the state, the JSON. */
+struct page_head {
+	uint64_t removals; /* the caches' removals before its values were read */
+	uint64_t state_len;
+};
+
+/* The state a page is written from (see above), as bytes to compare,
+ * after room for the head of the page it may become (page_keep). */
 static void page_state(const struct render *r, const struct rpost *p, size_t n, struct buf *out)
 {
-	buf_reserve(out, sizeof(r->viewer) + n * 96 + r->n_accts * 16);
+	struct page_head h = {0};
+	buf_reserve(out, sizeof(h) + sizeof(r->viewer) + n * 96 + r->n_accts * 16);
+	buf_append(out, &h, sizeof(h));
 	buf_append(out, &r->viewer, sizeof(r->viewer));
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ok = p[i].ok;
@@ -802,12 +809,6 @@ static void page_state(const struct render *r, const struct rpost *p, size_t n, 
 	}
 }
 
-/* A kept page: this head, the state, the JSON. */
-struct page_head {
-	uint64_t removals; /* the caches' removals before its values were read */
-	uint64_t state_len;
-};
-
 static bool page_hit(struct render *r, const struct source *src, const struct buf *state,
 		     struct jw *w)
 {
@@ -816,11 +817,11 @@ static bool page_hit(struct render *r, const struct source *src, const struct bu
 	const char *v = pcache_get(r->pages, page_key(r, src), 0, &ref, &len);
 	if (!v)
 		return false;
-	struct page_head h = {0};
-	if (len >= sizeof(h))
-		memcpy(&h, v, sizeof(h));
-	bool same = len >= sizeof(h) + state->len && h.state_len == state->len &&
-		    (!state->len || memcmp(v + sizeof(h), state->ptr, state->len) == 0);
+	struct page_head h;
+	memcpy(&h, v, sizeof(h)); /* a kept page starts with it */
+	size_t skip = state->len; /* the head and the state */
+	bool same = h.state_len == skip - sizeof(h) && len >= skip &&
+		    memcmp(v + sizeof(h), state->ptr + sizeof(h), h.state_len) == 0;
 	/* no value left the caches since the page's were read: all current */
 	if (same && h.removals != r->removals) {
 		struct pcache_ref *const *held = pcache_held(ref, &n_held);
@@ -828,7 +829,6 @@ static bool page_hit(struct render *r, const struct source *src, const struct bu
 			same = pcache_current(held[i]);
 	}
 	if (same) {
-		size_t skip = sizeof(h) + state->len;
 		buf_reserve(w->out, len - skip);
 		jw_raw(w, v + skip, len - skip);
 	}
@@ -837,23 +837,18 @@ static bool page_hit(struct render *r, const struct source *src, const struct bu
 }
 
 /* Keeps the page just written (json: its bytes in w's output), when every
- * value it copied came from the caches. */
-static void page_keep(struct render *r, const struct source *src, const struct buf *state,
+ * value it copied came from the caches: the head filled in and the JSON
+ * added to its state. */
+static void page_keep(struct render *r, const struct source *src, struct buf *state,
 		      const char *json, size_t json_len)
 {
 	if (r->missed)
 		return;
-	struct buf v;
-	buf_init(&v, BUF_MAX_DEFAULT);
-	struct page_head h = {.removals = r->removals, .state_len = state->len};
-	if (buf_reserve(&v, sizeof(h) + state->len + json_len) == 0) {
-		buf_append(&v, &h, sizeof(h));
-		buf_append(&v, state->ptr, state->len);
-		buf_append(&v, json, json_len);
-		pcache_put_holding(r->pages, page_key(r, src), 0, r->pages_epoch, v.ptr, v.len,
-				   r->held, r->n_held);
-	}
-	buf_free(&v);
+	struct page_head h = {.removals = r->removals, .state_len = state->len - sizeof(h)};
+	memcpy(state->ptr, &h, sizeof(h));
+	if (buf_append(state, json, json_len) == 0)
+		pcache_put_holding(r->pages, page_key(r, src), 0, r->pages_epoch, state->ptr,
+				   state->len, r->held, r->n_held);
 }
 
 static void render_array(struct app *app, struct arena *a, struct jw *w, int64_t viewer,
@@ -862,7 +857,7 @@ static void render_array(struct app *app, struct arena *a, struct jw *w, int64_t
 	struct render r;
 	bool opened;
 	render_init(&r, app, a, viewer);
-	struct rpost *p = render_begin(&r, src, &opened, false);
+	struct rpost *p = render_begin(&r, src, &opened);
 	struct buf state;
 	buf_init(&state, BUF_MAX_DEFAULT);
 	bool first = first_page(&r, src);
@@ -901,7 +896,8 @@ void posts_render_parts(struct app *app, struct arena *a, int64_t viewer, const 
 	bool opened;
 	render_init(&r, app, a, viewer);
 	struct source src = {.ids = post_ids, .n = n_posts, .users = user_ids, .n_users = n_users};
-	struct rpost *p = render_begin(&r, &src, &opened, true);
+	struct rpost *p = render_begin(&r, &src, &opened);
+	load(&r, p, n_posts);
 	struct buf one;
 	buf_init(&one, BUF_MAX_DEFAULT);
 	for (size_t i = 0; i < n_posts; i++) {
