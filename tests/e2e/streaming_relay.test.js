@@ -88,13 +88,29 @@ test('streams through the relays cost the server no descriptor; the relays hold 
   }
 });
 
+// n of token's user streams, open.
+async function openStreams(token, n) {
+  const streams = [];
+  for (let i = 0; i < n; i++) streams.push(await suite.stream('/api/v1/streaming/user', token));
+  for (const s of streams) await suite.until(s, (x) => x.comments.length > 0, 'stream open');
+  return streams;
+}
+
+// A new stream of reader's, through the relays, gets author's next post.
+async function aNewStreamGetsPosts(author, reader, text) {
+  const again = await suite.stream('/api/v1/streaming/user', reader.token);
+  assert.equal(again.res.status, 200);
+  await suite.until(again, (x) => x.comments.length > 0, 'a stream on the relays again');
+  const s = await suite.status(author, text, 'connections');
+  await suite.until(again, (x) => x.messages.find((m) => m.event === 'update' && JSON.parse(m.data).id === s.id), 'the post');
+  again.close();
+}
+
 test('a relay that dies ends its streams and is started again', async () => {
   const srv = suite.server();
   const { alice, bob } = suite.users();
   const before = childrenOf(srv.child.pid);
-  const streams = [];
-  for (let i = 0; i < 6; i++) streams.push(await suite.stream('/api/v1/streaming/user', bob.token));
-  for (const s of streams) await suite.until(s, (x) => x.comments.length > 0, 'stream open');
+  const streams = await openStreams(bob.token, 6);
   for (const pid of before) process.kill(pid, 'SIGKILL');
   for (const s of streams) await suite.until(s, (x) => x.ended, 'the end of a stream whose relay died');
   const after = await eventually(() => {
@@ -107,21 +123,14 @@ test('a relay that dies ends its streams and is started again', async () => {
     return found.length ? found : null;
   }, 'the warning in the log');
   for (const m of warned) assert.ok(before.includes(Number(m[1])), `the dead relay's pid in the log, not ${m[1]}`);
-  const again = await suite.stream('/api/v1/streaming/user', bob.token);
-  assert.equal(again.res.status, 200);
-  await suite.until(again, (x) => x.comments.length > 0, 'a stream on the new relays');
-  const s = await suite.status(alice, 'After the relays came back', 'connections');
-  await suite.until(again, (x) => x.messages.find((m) => m.event === 'update' && JSON.parse(m.data).id === s.id), 'the post');
-  again.close();
+  await aNewStreamGetsPosts(alice, bob, 'After the relays came back');
 });
 
 test('a relay that stops reading its channel is killed, ends its streams and is started again', async () => {
   const srv = suite.server();
   const { alice, bob } = suite.users();
   const before = childrenOf(srv.child.pid);
-  const streams = [];
-  for (let i = 0; i < 20; i++) streams.push(await suite.stream('/api/v1/streaming/user', bob.token));
-  for (const s of streams) await suite.until(s, (x) => x.comments.length > 0, 'stream open');
+  const streams = await openStreams(bob.token, 20);
   for (const pid of before) process.kill(pid, 'SIGSTOP'); // stuck, not dead
   // posts of 4,000 characters to 20 streams: more than the channels hold
   const text = 'stuck relay '.repeat(330);
@@ -144,11 +153,7 @@ test('a relay that stops reading its channel is killed, ends its streams and is 
   assert.ok(ended > 0, 'the stuck relay\'s streams ended');
   // the server answers meanwhile, and a new stream gets new posts
   assert.equal((await api(srv, 'GET', '/api/v1/timelines/home', { token: bob.token })).status, 200);
-  const again = await suite.stream('/api/v1/streaming/user', bob.token);
-  await suite.until(again, (x) => x.comments.length > 0, 'a stream on the relays again');
-  const s = await suite.status(alice, 'After the stuck relay', 'connections');
-  await suite.until(again, (x) => x.messages.find((m) => m.event === 'update' && JSON.parse(m.data).id === s.id), 'the post');
-  again.close();
+  await aNewStreamGetsPosts(alice, bob, 'After the stuck relay');
   for (const x of streams) x.close();
 });
 
